@@ -1,0 +1,33 @@
+/**
+ * Time, injected. The engine never calls `Date.now()` directly, so tests can move time forward to
+ * expire a lease without sleeping. PostgreSQL stores ignore a system clock and use the database's.
+ *
+ * ```ts
+ * const clock = fakeClock(1_000);
+ * clock.advance(30_000);
+ * clock.now(); // 31_000
+ * ```
+ */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface FakeClock extends Clock {
+  advance(ms: number): void;
+  set(ms: number): void;
+}
+
+export function fakeClock(start = Date.now()): FakeClock {
+  let current = start;
+  return {
+    now: () => current,
+    advance: (ms) => {
+      current += ms;
+    },
+    set: (ms) => {
+      current = ms;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Opening a SQLite file the way Longrun needs it: WAL so readers never block the writer,
+ * `synchronous = NORMAL` (durable at checkpoints; a power cut may lose the last transactions but
+ * never corrupts), a busy timeout so several processes can share one file, and numbered migrations
+ * applied under `BEGIN IMMEDIATE` so two processes starting together migrate once.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+export type Stmt = Database.Statement<unknown[], Record<string, unknown>>;
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function openDatabase(path: string): Db {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // Another process holding the write lock makes us wait rather than fail at once.
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+}
+
+export function migrateDatabase(db: Db, opts: { dryRun?: boolean; now: number }): { applied: string[]; pending: string[] } {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const run = db.transaction(() => {
+    const done = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    const pending = listMigrations().filter((m) => !done.has(m.version));
+    if (opts.dryRun) return { applied: [], pending: pending.map((m) => m.name) };
+    for (const m of pending) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        opts.now,
+      );
+    }
+    return { applied: pending.map((m) => m.name), pending: [] };
+  });
+  return run.immediate();
+}
+
+/** Prepared statements cached by their SQL text; hot paths prepare once per process. */
+export class StatementCache {
+  private readonly cache = new Map<string, Stmt>();
+  constructor(private readonly db: Db) {}
+
+  get(sql: string): Stmt {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql) as Stmt;
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}

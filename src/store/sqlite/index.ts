@@ -1,0 +1,111 @@
+/**
+ * The embedded SQLite store: one file, shared safely by several processes (WAL, `BEGIN IMMEDIATE`
+ * for every write, busy timeout). Events are announced in-process only; another process sharing
+ * the file learns of new work by polling.
+ *
+ * ```ts
+ * const store = await createSqliteStore({ path: './data/longrun.db' });
+ * ```
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Clock, systemClock } from '../../core/clock.ts';
+import type { Store, StoreNotifications } from '../types.ts';
+import type { SqliteContext } from './context.ts';
+import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
+import * as lifecycle from './jobs-lifecycle.ts';
+import * as read from './jobs-read.ts';
+import * as write from './jobs-write.ts';
+import * as keys from './keys.ts';
+
+export interface SqliteStoreOptions {
+  /** A file path, or `:memory:` for a throwaway store. */
+  path: string;
+  clock?: Clock;
+  /** Log lines kept per job; later lines are counted and dropped after one marker line. */
+  maxLogsPerJob?: number;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+}
+
+function emitterNotifications(emitter: EventEmitter): StoreNotifications {
+  const on = <A extends unknown[]>(name: string, listener: (...args: A) => void) => {
+    emitter.on(name, listener as (...args: unknown[]) => void);
+    return () => {
+      emitter.off(name, listener as (...args: unknown[]) => void);
+    };
+  };
+  return {
+    jobsAvailable: (l) => on('jobsAvailable', l),
+    jobCancelled: (l) => on('jobCancelled', l),
+    eventsAdded: (l) => on('eventsAdded', l),
+  };
+}
+
+export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const db = openDatabase(opts.path);
+  const clock = opts.clock ?? systemClock;
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  let writeTransactions = 0;
+  const ctx: SqliteContext = {
+    db,
+    sql: new StatementCache(db),
+    clock,
+    maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
+    write<T>(fn: () => T): T {
+      const result = db.transaction(fn).immediate();
+      writeTransactions++;
+      return result;
+    },
+    afterCommit: {
+      jobsAvailable: () => emitter.emit('jobsAvailable'),
+      jobCancelled: (id) => emitter.emit('jobCancelled', id),
+      eventsAdded: () => emitter.emit('eventsAdded'),
+    },
+  };
+  if (opts.migrate !== false) migrateDatabase(db, { now: clock.now() });
+  let closed = false;
+
+  const store: Store = {
+    kind: 'sqlite',
+    notifications: emitterNotifications(emitter),
+    migrate: async (p) => migrateDatabase(db, { dryRun: p?.dryRun ?? false, now: clock.now() }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      emitter.removeAllListeners();
+      db.close();
+    },
+    clockNow: async () => clock.now(),
+    ping: async () => {
+      db.prepare('SELECT 1').get();
+    },
+    statsRead: () => ({ writeTransactions }),
+    workspaceEnsure: async (p) => keys.workspaceEnsure(ctx, p),
+    jobInsert: async (p) => write.jobInsert(ctx, p.jobs),
+    jobClaim: async (p) => write.jobClaim(ctx, p),
+    jobHeartbeat: async (p) => write.jobHeartbeat(ctx, p),
+    jobWrite: async (p) => write.jobWrite(ctx, p.writes),
+    jobFinish: async (p) => write.jobFinish(ctx, p.finishes),
+    jobCancel: async (p) => lifecycle.jobCancel(ctx, p),
+    leaseReap: async (p) => lifecycle.leaseReap(ctx, p),
+    jobPurge: async (p) => lifecycle.jobPurge(ctx, p),
+    jobGet: async (p) => read.jobGet(ctx, p),
+    jobList: async (p) => read.jobList(ctx, p),
+    jobCounts: async (p) => read.jobCounts(ctx, p),
+    stepList: async (p) => read.stepList(ctx, p),
+    attemptList: async (p) => read.attemptList(ctx, p),
+    logList: async (p) => read.logList(ctx, p),
+    itemList: async (p) => read.itemList(ctx, p),
+    eventList: async (p) => read.eventList(ctx, p),
+    eventLatestId: async (p) => read.eventLatestId(ctx, p),
+    apiKeyCreate: async (p) => keys.apiKeyCreate(ctx, p),
+    apiKeyFindByHash: async (p) => keys.apiKeyFindByHash(ctx, p),
+    apiKeyList: async (p) => keys.apiKeyList(ctx, p),
+    apiKeyRevoke: async (p) => keys.apiKeyRevoke(ctx, p),
+  };
+  return store;
+}

@@ -1,0 +1,164 @@
+/**
+ * The API's reads on SQLite. Lists walk one index range per (status, category) combination, newest
+ * first, and merge: with a million finished jobs a page still reads about `limit` index entries per
+ * combination instead of sorting every match.
+ */
+import { JOB_STATUSES } from '../../core/status.ts';
+import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
+import {
+  JOB_COLUMNS,
+  num,
+  parseJson,
+  rowToAttempt,
+  rowToEvent,
+  rowToItem,
+  rowToJob,
+  rowToLog,
+  rowToStep,
+  type Row,
+} from '../rows.ts';
+import type { JobListPage, JobListParams } from '../types.ts';
+import type { SqliteContext } from './context.ts';
+
+export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string }) {
+  const row = ctx.sql
+    .get(`SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = ? AND workspace_id = ?`)
+    .get(p.id, p.workspaceId) as Row | undefined;
+  if (!row) return null;
+  return { job: rowToJob(row), input: parseJson(row.input), result: parseJson(row.result), logsTotal: num(row.logs_total) };
+}
+
+/** The equality combinations that drive a list query; each is served by one ordered index range. */
+export function listCombos(p: JobListParams): { status?: string; category?: string; type?: string }[] {
+  if (p.categories?.length) {
+    const statuses = p.statuses?.length ? p.statuses : JOB_STATUSES;
+    return p.categories.flatMap((category) => statuses.map((status) => ({ category, status })));
+  }
+  if (p.statuses?.length) return p.statuses.map((status) => ({ status }));
+  if (p.types?.length) return p.types.map((type) => ({ type }));
+  return [{}];
+}
+
+export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
+  const fetch = p.limit + 1;
+  const before = p.before ?? Number.MAX_SAFE_INTEGER;
+  const typeFilter = p.types?.length && (p.categories?.length || p.statuses?.length) ? p.types : null;
+  const merged: Row[] = [];
+  const combos = listCombos(p);
+  for (const combo of combos) {
+    const where = ['workspace_id = ?'];
+    const args: unknown[] = [p.workspaceId];
+    for (const col of ['category', 'status', 'type'] as const) {
+      const v = combo[col];
+      if (v !== undefined) {
+        where.push(`${col} = ?`);
+        args.push(v);
+      }
+    }
+    if (typeFilter) {
+      where.push(`type IN (${typeFilter.map(() => '?').join(', ')})`);
+      args.push(...typeFilter);
+    }
+    where.push('seq < ?');
+    args.push(before, fetch);
+    const rows = ctx.sql
+      .get(`SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .all(...args) as Row[];
+    merged.push(...rows);
+  }
+  if (combos.length > 1) merged.sort((a, b) => num(b.seq) - num(a.seq));
+  const page = merged.slice(0, p.limit);
+  const last = page[page.length - 1];
+  return { jobs: page.map(rowToJob), next: merged.length > p.limit && last ? num(last.seq) : null };
+}
+
+export function jobCounts(ctx: SqliteContext, p: { workspaceId: string }): CountsRow[] {
+  const rows = ctx.sql
+    .get('SELECT status, category, n FROM job_counts WHERE workspace_id = ? AND n <> 0 ORDER BY category, status')
+    .all(p.workspaceId) as Row[];
+  return rows.map((r) => ({ status: r.status as CountsRow['status'], category: String(r.category), count: num(r.n) }));
+}
+
+export function stepList(ctx: SqliteContext, p: { jobId: string }) {
+  return (ctx.sql.get('SELECT * FROM job_steps WHERE job_id = ? ORDER BY position').all(p.jobId) as Row[]).map(rowToStep);
+}
+
+/** Finished attempts from their table, plus the one in flight read off the job's lease. */
+export function attemptList(ctx: SqliteContext, p: { jobId: string }) {
+  const rows = ctx.sql
+    .get(
+      `SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = ?
+       UNION ALL
+       SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
+         WHERE id = ? AND lease_token IS NOT NULL
+       ORDER BY attempt`,
+    )
+    .all(p.jobId, p.jobId) as Row[];
+  return rows.map(rowToAttempt);
+}
+
+export function logList(
+  ctx: SqliteContext,
+  p: { jobId: string; after?: number; limit: number; level?: LogLevel[]; newest?: boolean },
+) {
+  const levels = p.level?.length ? ` AND level IN (${p.level.map(() => '?').join(', ')})` : '';
+  const args = [p.jobId, p.after ?? 0, ...(p.level ?? []), p.limit];
+  const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
+    WHERE job_id = ? AND kind = 'log' AND id > ?${levels}`;
+  const sql = p.newest
+    ? `SELECT * FROM (${base} ORDER BY id DESC LIMIT ?) ORDER BY id`
+    : `${base} ORDER BY id LIMIT ?`;
+  return (ctx.sql.get(sql).all(...args) as Row[]).map(rowToLog);
+}
+
+export function itemList(
+  ctx: SqliteContext,
+  p: { jobId: string; step?: string; status?: ItemStatus; after?: string; limit: number },
+) {
+  const where = ['job_id = ?'];
+  const args: unknown[] = [p.jobId];
+  if (p.step !== undefined) {
+    where.push('step = ?');
+    args.push(p.step);
+  }
+  if (p.status !== undefined) {
+    where.push('status = ?');
+    args.push(p.status);
+  }
+  if (p.after !== undefined) {
+    const [step, key] = splitItemCursor(p.after);
+    where.push('(step, key) > (?, ?)');
+    args.push(step, key);
+  }
+  args.push(p.limit);
+  return (
+    ctx.sql.get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key LIMIT ?`).all(...args) as Row[]
+  ).map(rowToItem);
+}
+
+/** An item cursor is `step` NUL `key` of the last item seen. */
+export function splitItemCursor(cursor: string): [string, string] {
+  const i = cursor.indexOf('\u0000');
+  return i < 0 ? [cursor, ''] : [cursor.slice(0, i), cursor.slice(i + 1)];
+}
+
+export function eventList(
+  ctx: SqliteContext,
+  p: { workspaceId: string; jobId?: string; after: number; limit: number; kinds?: EventKind[] },
+) {
+  const kinds = p.kinds?.length ? ` AND kind IN (${p.kinds.map(() => '?').join(', ')})` : '';
+  const sql = p.jobId
+    ? `SELECT * FROM job_events WHERE job_id = ? AND workspace_id = ? AND id > ?${kinds} ORDER BY id LIMIT ?`
+    : `SELECT * FROM job_events WHERE workspace_id = ? AND kind <> 'log' AND id > ?${kinds} ORDER BY id LIMIT ?`;
+  const args = p.jobId ? [p.jobId, p.workspaceId, p.after] : [p.workspaceId, p.after];
+  return (ctx.sql.get(sql).all(...args, ...(p.kinds ?? []), p.limit) as Row[]).map(rowToEvent);
+}
+
+export function eventLatestId(ctx: SqliteContext, p: { workspaceId: string; jobId?: string }): number {
+  const row = (
+    p.jobId
+      ? ctx.sql.get('SELECT max(id) AS id FROM job_events WHERE job_id = ? AND workspace_id = ?').get(p.jobId, p.workspaceId)
+      : ctx.sql.get("SELECT max(id) AS id FROM job_events WHERE workspace_id = ? AND kind <> 'log'").get(p.workspaceId)
+  ) as Row | undefined;
+  return row?.id == null ? 0 : num(row.id);
+}

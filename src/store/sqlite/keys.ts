@@ -1,0 +1,51 @@
+/** Workspaces and API keys on SQLite. Keys are stored as SHA-256 hashes only. */
+import { randomUUID } from 'node:crypto';
+import { type Row, rowToApiKey } from '../rows.ts';
+import type { ApiKeyRecord } from '../types.ts';
+import type { SqliteContext } from './context.ts';
+
+export function workspaceEnsure(ctx: SqliteContext, p: { name: string }) {
+  const now = ctx.clock.now();
+  return ctx.write(() => {
+    const info = ctx.sql.get('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(p.name, now);
+    return { id: p.name, name: p.name, created: info.changes > 0 };
+  });
+}
+
+export function apiKeyCreate(
+  ctx: SqliteContext,
+  p: { workspaceId: string; name: string; scope: ApiKeyRecord['scope']; hash: string; prefix: string },
+): ApiKeyRecord {
+  const now = ctx.clock.now();
+  const id = randomUUID();
+  ctx.write(() =>
+    ctx.sql
+      .get('INSERT INTO api_keys (id, workspace_id, name, scope, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, p.workspaceId, p.name, p.scope, p.hash, p.prefix, now),
+  );
+  return rowToApiKey(ctx.sql.get('SELECT * FROM api_keys WHERE id = ?').get(id) as Row);
+}
+
+export function apiKeyFindByHash(ctx: SqliteContext, p: { hash: string }): ApiKeyRecord | null {
+  const row = ctx.sql.get('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL').get(p.hash) as Row | undefined;
+  return row ? rowToApiKey(row) : null;
+}
+
+export function apiKeyList(ctx: SqliteContext, p: { workspaceId?: string }): ApiKeyRecord[] {
+  const rows = p.workspaceId
+    ? ctx.sql.get('SELECT * FROM api_keys WHERE workspace_id = ? ORDER BY created_at').all(p.workspaceId)
+    : ctx.sql.get('SELECT * FROM api_keys ORDER BY workspace_id, created_at').all();
+  return (rows as Row[]).map(rowToApiKey);
+}
+
+export function apiKeyRevoke(ctx: SqliteContext, p: { id: string; workspaceId?: string }): boolean {
+  const now = ctx.clock.now();
+  return ctx.write(() => {
+    const info = p.workspaceId
+      ? ctx.sql
+          .get('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL')
+          .run(now, p.id, p.workspaceId)
+      : ctx.sql.get('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, p.id);
+    return info.changes > 0;
+  });
+}
