@@ -8,18 +8,30 @@
  * ```
  */
 export const ERROR_REGISTRY = {
-  invalid_input: { status: 400, description: 'The request or job input failed validation; `details` lists each problem.' },
+  invalid_input: {
+    status: 400,
+    description: 'The request or job input failed validation; `details` lists each problem.',
+  },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
   unknown_job_type: { status: 400, description: 'No job type with that name is registered.' },
   unauthorized: { status: 401, description: 'Missing, malformed, unknown or revoked API key.' },
   forbidden: { status: 403, description: "The API key's scope does not allow this operation." },
   not_found: { status: 404, description: 'No such resource in this workspace.' },
-  job_not_cancellable: { status: 409, description: 'The job already completed or failed; `details[0].status` says which.' },
-  idempotency_conflict: { status: 409, description: 'The Idempotency-Key was used before with a different request body.' },
+  job_not_cancellable: {
+    status: 409,
+    description: 'The job already completed or failed; `details[0].status` says which.',
+  },
+  idempotency_conflict: {
+    status: 409,
+    description: 'The Idempotency-Key was used before with a different request body.',
+  },
   conflict: { status: 409, description: 'The request conflicts with the current state of the resource.' },
   unsupported_media_type: { status: 415, description: 'Request bodies must be application/json.' },
   payload_too_large: { status: 413, description: 'The request body exceeds 1 MiB.' },
-  rate_limited: { status: 429, description: 'Too many requests for this key; retry after `Retry-After` seconds.' },
+  rate_limited: {
+    status: 429,
+    description: 'Too many requests for this key; retry after `Retry-After` seconds.',
+  },
   store_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
   shutting_down: { status: 503, description: 'The server is shutting down.' },
   internal: { status: 500, description: 'An unexpected server error; it is logged with the request id.' },

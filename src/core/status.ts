@@ -34,5 +34,12 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
 }
 
 /** Why an attempt ended; recorded on every attempt row. */
-export const ATTEMPT_OUTCOMES = ['completed', 'failed', 'crashed', 'timed_out', 'cancelled', 'released'] as const;
+export const ATTEMPT_OUTCOMES = [
+  'completed',
+  'failed',
+  'crashed',
+  'timed_out',
+  'cancelled',
+  'released',
+] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];

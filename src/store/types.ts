@@ -10,21 +10,22 @@
  * await store.jobWrite({ writes: [{ lease: claimed.lease, progress: { total: 10 } }] });
  * ```
  */
-import type { AttemptOutcome, JobStatus } from '../core/status.ts';
+
 import type {
   AttemptRecord,
   CountsRow,
+  EventKind,
   ItemRecord,
   ItemStatus,
   Job,
   JobError,
   JobEvent,
-  EventKind,
   LogEntry,
   LogLevel,
   StepRecord,
   StepStatus,
 } from '../core/job.ts';
+import type { AttemptOutcome, JobStatus } from '../core/status.ts';
 
 export interface NewJob {
   id: string;
@@ -183,7 +184,12 @@ export interface Store {
   workspaceEnsure(params: { name: string }): Promise<{ id: string; name: string; created: boolean }>;
 
   jobInsert(params: { jobs: NewJob[] }): Promise<InsertResult[]>;
-  jobClaim(params: { workerId: string; limit: number; types: string[]; leaseMs: number }): Promise<ClaimedJob[]>;
+  jobClaim(params: {
+    workerId: string;
+    limit: number;
+    types: string[];
+    leaseMs: number;
+  }): Promise<ClaimedJob[]>;
   /** Extends leases; reports which are lost and which jobs were cancelled meanwhile. */
   jobHeartbeat(params: { leases: Lease[]; leaseMs: number }): Promise<Map<string, LeaseState>>;
   /** Applies buffered progress, logs, items and steps of many jobs in one transaction. */
@@ -195,18 +201,45 @@ export interface Store {
   /** Deletes finished jobs (and their logs, items, steps, attempts) completed before `before`. */
   jobPurge(params: { before: number; limit: number }): Promise<number>;
 
-  jobGet(params: { workspaceId: string; id: string }): Promise<{ job: Job; input: unknown; result: unknown; logsTotal: number } | null>;
+  jobGet(params: {
+    workspaceId: string;
+    id: string;
+  }): Promise<{ job: Job; input: unknown; result: unknown; logsTotal: number } | null>;
   jobList(params: JobListParams): Promise<JobListPage>;
   jobCounts(params: { workspaceId: string }): Promise<CountsRow[]>;
   stepList(params: { jobId: string }): Promise<StepRecord[]>;
   attemptList(params: { jobId: string }): Promise<AttemptRecord[]>;
   /** Chronological; `newest` returns the newest `limit` lines (still oldest first). */
-  logList(params: { jobId: string; after?: number; limit: number; level?: LogLevel[]; newest?: boolean }): Promise<LogEntry[]>;
-  itemList(params: { jobId: string; step?: string; status?: ItemStatus; after?: string; limit: number }): Promise<ItemRecord[]>;
-  eventList(params: { workspaceId: string; jobId?: string; after: number; limit: number; kinds?: EventKind[] }): Promise<JobEvent[]>;
+  logList(params: {
+    jobId: string;
+    after?: number;
+    limit: number;
+    level?: LogLevel[];
+    newest?: boolean;
+  }): Promise<LogEntry[]>;
+  itemList(params: {
+    jobId: string;
+    step?: string;
+    status?: ItemStatus;
+    after?: string;
+    limit: number;
+  }): Promise<ItemRecord[]>;
+  eventList(params: {
+    workspaceId: string;
+    jobId?: string;
+    after: number;
+    limit: number;
+    kinds?: EventKind[];
+  }): Promise<JobEvent[]>;
   eventLatestId(params: { workspaceId: string; jobId?: string }): Promise<number>;
 
-  apiKeyCreate(params: { workspaceId: string; name: string; scope: ApiKeyRecord['scope']; hash: string; prefix: string }): Promise<ApiKeyRecord>;
+  apiKeyCreate(params: {
+    workspaceId: string;
+    name: string;
+    scope: ApiKeyRecord['scope'];
+    hash: string;
+    prefix: string;
+  }): Promise<ApiKeyRecord>;
   apiKeyFindByHash(params: { hash: string }): Promise<ApiKeyRecord | null>;
   apiKeyList(params: { workspaceId?: string }): Promise<ApiKeyRecord[]>;
   apiKeyRevoke(params: { id: string; workspaceId?: string }): Promise<boolean>;

@@ -38,13 +38,18 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
 }
 
-export function migrateDatabase(db: Db, opts: { dryRun?: boolean; now: number }): { applied: string[]; pending: string[] } {
+export function migrateDatabase(
+  db: Db,
+  opts: { dryRun?: boolean; now: number },
+): { applied: string[]; pending: string[] } {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
   const run = db.transaction(() => {
     const done = new Set(
-      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
     );
     const pending = listMigrations().filter((m) => !done.has(m.version));
     if (opts.dryRun) return { applied: [], pending: pending.map((m) => m.name) };

@@ -4,7 +4,7 @@
  */
 import { LongrunError } from '../../core/errors.ts';
 import type { AttemptOutcome, JobStatus } from '../../core/status.ts';
-import { JOB_COLUMNS, rowToJob, type Row } from '../rows.ts';
+import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 
@@ -39,7 +39,11 @@ export function jobCancel(ctx: SqliteContext, p: { workspaceId: string; id: stri
       kind: 'status',
       attempt: job.attempt,
       now,
-      data: { status: 'cancelled', cancelRequestedAt: now, completedAt: job.status === 'pending' ? now : null },
+      data: {
+        status: 'cancelled',
+        cancelRequestedAt: now,
+        completedAt: job.status === 'pending' ? now : null,
+      },
     });
     const updated = rowToJob(ctx.sql.get(select).get(p.id, p.workspaceId) as Row);
     return { job: updated, previousStatus: job.status };
@@ -92,9 +96,22 @@ export function leaseReap(
           `INSERT INTO job_attempts (job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(jobId, attempt, workspaceId, r.lease_owner ?? null, Number(r.attempt_started_at), now, outcome, reason);
+        .run(
+          jobId,
+          attempt,
+          workspaceId,
+          r.lease_owner ?? null,
+          Number(r.attempt_started_at),
+          now,
+          outcome,
+          reason,
+        );
       const next =
-        to === 'pending' ? `; retrying as attempt ${attempt + 1}` : to === 'failed' ? '; no attempts left' : '';
+        to === 'pending'
+          ? `; retrying as attempt ${attempt + 1}`
+          : to === 'failed'
+            ? '; no attempts left'
+            : '';
       ctx.sql.get('UPDATE jobs SET logs_total = logs_total + 1 WHERE id = ?').run(jobId);
       insertEvent(ctx, {
         workspaceId,

@@ -3,19 +3,20 @@
  * first, and merge: with a million finished jobs a page still reads about `limit` index entries per
  * combination instead of sorting every match.
  */
-import { JOB_STATUSES } from '../../core/status.ts';
+
 import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
+import { JOB_STATUSES } from '../../core/status.ts';
 import {
   JOB_COLUMNS,
   num,
   parseJson,
+  type Row,
   rowToAttempt,
   rowToEvent,
   rowToItem,
   rowToJob,
   rowToLog,
   rowToStep,
-  type Row,
 } from '../rows.ts';
 import type { JobListPage, JobListParams } from '../types.ts';
 import type { SqliteContext } from './context.ts';
@@ -25,7 +26,12 @@ export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string 
     .get(`SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = ? AND workspace_id = ?`)
     .get(p.id, p.workspaceId) as Row | undefined;
   if (!row) return null;
-  return { job: rowToJob(row), input: parseJson(row.input), result: parseJson(row.result), logsTotal: num(row.logs_total) };
+  return {
+    job: rowToJob(row),
+    input: parseJson(row.input),
+    result: parseJson(row.result),
+    logsTotal: num(row.logs_total),
+  };
 }
 
 /** The equality combinations that drive a list query; each is served by one ordered index range. */
@@ -74,13 +80,21 @@ export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
 
 export function jobCounts(ctx: SqliteContext, p: { workspaceId: string }): CountsRow[] {
   const rows = ctx.sql
-    .get('SELECT status, category, n FROM job_counts WHERE workspace_id = ? AND n <> 0 ORDER BY category, status')
+    .get(
+      'SELECT status, category, n FROM job_counts WHERE workspace_id = ? AND n <> 0 ORDER BY category, status',
+    )
     .all(p.workspaceId) as Row[];
-  return rows.map((r) => ({ status: r.status as CountsRow['status'], category: String(r.category), count: num(r.n) }));
+  return rows.map((r) => ({
+    status: r.status as CountsRow['status'],
+    category: String(r.category),
+    count: num(r.n),
+  }));
 }
 
 export function stepList(ctx: SqliteContext, p: { jobId: string }) {
-  return (ctx.sql.get('SELECT * FROM job_steps WHERE job_id = ? ORDER BY position').all(p.jobId) as Row[]).map(rowToStep);
+  return (
+    ctx.sql.get('SELECT * FROM job_steps WHERE job_id = ? ORDER BY position').all(p.jobId) as Row[]
+  ).map(rowToStep);
 }
 
 /** Finished attempts from their table, plus the one in flight read off the job's lease. */
@@ -132,7 +146,9 @@ export function itemList(
   }
   args.push(p.limit);
   return (
-    ctx.sql.get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key LIMIT ?`).all(...args) as Row[]
+    ctx.sql
+      .get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key LIMIT ?`)
+      .all(...args) as Row[]
   ).map(rowToItem);
 }
 
@@ -157,8 +173,12 @@ export function eventList(
 export function eventLatestId(ctx: SqliteContext, p: { workspaceId: string; jobId?: string }): number {
   const row = (
     p.jobId
-      ? ctx.sql.get('SELECT max(id) AS id FROM job_events WHERE job_id = ? AND workspace_id = ?').get(p.jobId, p.workspaceId)
-      : ctx.sql.get("SELECT max(id) AS id FROM job_events WHERE workspace_id = ? AND kind <> 'log'").get(p.workspaceId)
+      ? ctx.sql
+          .get('SELECT max(id) AS id FROM job_events WHERE job_id = ? AND workspace_id = ?')
+          .get(p.jobId, p.workspaceId)
+      : ctx.sql
+          .get("SELECT max(id) AS id FROM job_events WHERE workspace_id = ? AND kind <> 'log'")
+          .get(p.workspaceId)
   ) as Row | undefined;
   return row?.id == null ? 0 : num(row.id);
 }

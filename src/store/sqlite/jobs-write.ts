@@ -5,7 +5,7 @@
  */
 import { newLeaseToken } from '../../core/ids.ts';
 import type { JobStatus } from '../../core/status.ts';
-import { JOB_COLUMNS, rowToJob, type Row } from '../rows.ts';
+import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type {
   ClaimedJob,
   FinishResult,
@@ -35,7 +35,11 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
       if (j.idempotencyKey !== null) {
         const existing = findByKey.get(j.workspaceId, j.idempotencyKey) as Row | undefined;
         if (existing) {
-          out.push({ id: String(existing.id), created: false, sameRequest: existing.request_hash === j.requestHash });
+          out.push({
+            id: String(existing.id),
+            created: false,
+            sameRequest: existing.request_hash === j.requestHash,
+          });
           continue;
         }
       }
@@ -120,7 +124,10 @@ export function jobClaim(
   return claimed;
 }
 
-export function jobHeartbeat(ctx: SqliteContext, p: { leases: Lease[]; leaseMs: number }): Map<string, LeaseState> {
+export function jobHeartbeat(
+  ctx: SqliteContext,
+  p: { leases: Lease[]; leaseMs: number },
+): Map<string, LeaseState> {
   const now = ctx.clock.now();
   const states = new Map<string, LeaseState>();
   if (p.leases.length === 0) return states;
@@ -161,7 +168,13 @@ function fence(ctx: SqliteContext, lease: Lease): FencedRow | undefined {
 }
 
 /** Applies one job's buffered writes; the caller has fenced the lease inside the same transaction. */
-function applyWrites(ctx: SqliteContext, lease: Lease, row: FencedRow, w: Omit<JobWriteBatch, 'lease'>, now: number): void {
+function applyWrites(
+  ctx: SqliteContext,
+  lease: Lease,
+  row: FencedRow,
+  w: Omit<JobWriteBatch, 'lease'>,
+  now: number,
+): void {
   const base = { workspaceId: row.workspace_id, jobId: lease.jobId, attempt: lease.attempt, now };
   for (const s of w.steps ?? []) {
     if (s.status === 'running') {
@@ -207,7 +220,14 @@ function applyWrites(ctx: SqliteContext, lease: Lease, row: FencedRow, w: Omit<J
       logsDropped++;
       continue;
     }
-    insertEvent(ctx, { ...base, now: l.timestamp, kind: 'log', level: l.level, step: l.step, message: l.message });
+    insertEvent(ctx, {
+      ...base,
+      now: l.timestamp,
+      kind: 'log',
+      level: l.level,
+      step: l.step,
+      message: l.message,
+    });
     logsTotal++;
   }
   const p = w.progress;
@@ -235,7 +255,11 @@ function applyWrites(ctx: SqliteContext, lease: Lease, row: FencedRow, w: Omit<J
     insertEvent(ctx, {
       ...base,
       kind: 'progress',
-      data: { total: updated.progress_total, completed: updated.progress_completed, failed: updated.progress_failed },
+      data: {
+        total: updated.progress_total,
+        completed: updated.progress_completed,
+        failed: updated.progress_failed,
+      },
     });
   }
 }
@@ -321,14 +345,27 @@ function finishOne(ctx: SqliteContext, f: JobFinish, row: FencedRow, now: number
       `INSERT INTO job_attempts (job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(f.lease.jobId, f.lease.attempt, row.workspace_id, row.lease_owner, row.attempt_started_at, now, attemptOutcome, errorText);
+    .run(
+      f.lease.jobId,
+      f.lease.attempt,
+      row.workspace_id,
+      row.lease_owner,
+      row.attempt_started_at,
+      now,
+      attemptOutcome,
+      errorText,
+    );
   insertEvent(ctx, {
     workspaceId: row.workspace_id,
     jobId: f.lease.jobId,
     kind: 'status',
     attempt: f.lease.attempt,
     now,
-    data: { status, completedAt: status === 'pending' ? null : now, ...(status === 'pending' ? { runAt } : {}) },
+    data: {
+      status,
+      completedAt: status === 'pending' ? null : now,
+      ...(status === 'pending' ? { runAt } : {}),
+    },
   });
   return status;
 }

@@ -7,7 +7,9 @@ import type { SqliteContext } from './context.ts';
 export function workspaceEnsure(ctx: SqliteContext, p: { name: string }) {
   const now = ctx.clock.now();
   return ctx.write(() => {
-    const info = ctx.sql.get('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(p.name, now);
+    const info = ctx.sql
+      .get('INSERT INTO workspaces (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING')
+      .run(p.name, now);
     return { id: p.name, name: p.name, created: info.changes > 0 };
   });
 }
@@ -20,14 +22,18 @@ export function apiKeyCreate(
   const id = randomUUID();
   ctx.write(() =>
     ctx.sql
-      .get('INSERT INTO api_keys (id, workspace_id, name, scope, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .get(
+        'INSERT INTO api_keys (id, workspace_id, name, scope, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(id, p.workspaceId, p.name, p.scope, p.hash, p.prefix, now),
   );
   return rowToApiKey(ctx.sql.get('SELECT * FROM api_keys WHERE id = ?').get(id) as Row);
 }
 
 export function apiKeyFindByHash(ctx: SqliteContext, p: { hash: string }): ApiKeyRecord | null {
-  const row = ctx.sql.get('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL').get(p.hash) as Row | undefined;
+  const row = ctx.sql.get('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL').get(p.hash) as
+    | Row
+    | undefined;
   return row ? rowToApiKey(row) : null;
 }
 

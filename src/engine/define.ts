@@ -1,0 +1,124 @@
+/**
+ * Job types are defined in code and collected in a registry that rejects duplicate types and
+ * categories outside the configured set.
+ *
+ * ```ts
+ * const publish = defineJob({
+ *   type: 'seo.publish', category: 'seo',
+ *   input: z.object({ entityIds: z.array(z.string()) }),
+ *   async run(ctx, input) {
+ *     await ctx.each('publish', input.entityIds, { key: (id) => id }, async (id) => publishOne(id));
+ *   },
+ * });
+ * ```
+ */
+import { z } from 'zod';
+import { DEFAULT_CATEGORIES } from '../core/categories.ts';
+import { LongrunError } from '../core/errors.ts';
+import type { JobContext } from './context.ts';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included (default 3). */
+  maxAttempts?: number;
+  /** First backoff delay (default 1,000 ms); doubles each attempt up to `maxDelayMs`, with jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export interface JobDefinition<I = unknown, R = unknown> {
+  type: string;
+  category: string;
+  description?: string;
+  input: z.ZodType<I>;
+  name?: (input: I) => string;
+  retry?: RetryPolicy;
+  /** Per-attempt timeout; the attempt ends as `timed_out` and retries if it has attempts left. */
+  timeoutMs?: number;
+  run: (ctx: JobContext, input: I) => Promise<R>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every input type.
+export type AnyJobDefinition = JobDefinition<any, unknown>;
+
+export function defineJob<I, R>(def: JobDefinition<I, R>): JobDefinition<I, R> {
+  if (!/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(def.type)) {
+    throw new LongrunError(
+      'invalid_input',
+      `job type "${def.type}" must be 1-100 letters, digits, '.', '_' or '-'`,
+    );
+  }
+  return def;
+}
+
+export interface JobTypeInfo {
+  type: string;
+  category: string;
+  description: string | null;
+  inputSchema: unknown;
+  maxAttempts: number;
+  timeoutMs: number | null;
+}
+
+export class JobRegistry {
+  private readonly defs = new Map<string, AnyJobDefinition>();
+  readonly categories: readonly string[];
+
+  constructor(opts: { categories?: readonly string[]; jobs?: AnyJobDefinition[] } = {}) {
+    this.categories = opts.categories ?? DEFAULT_CATEGORIES;
+    for (const def of opts.jobs ?? []) this.register(def);
+  }
+
+  register(def: AnyJobDefinition): void {
+    if (this.defs.has(def.type)) {
+      throw new LongrunError('duplicate_job_type', `job type "${def.type}" is already registered`);
+    }
+    if (!this.categories.includes(def.category)) {
+      throw new LongrunError(
+        'unknown_category',
+        `job type "${def.type}" has category "${def.category}"; configured categories: ${this.categories.join(', ')}`,
+      );
+    }
+    this.defs.set(def.type, def);
+  }
+
+  get(type: string): AnyJobDefinition | undefined {
+    return this.defs.get(type);
+  }
+
+  require(type: string): AnyJobDefinition {
+    const def = this.defs.get(type);
+    if (!def) {
+      throw new LongrunError('unknown_job_type', `unknown job type "${type}"`, {
+        details: [
+          { path: 'type', message: `registered types: ${[...this.defs.keys()].join(', ') || '(none)'}` },
+        ],
+      });
+    }
+    return def;
+  }
+
+  types(): string[] {
+    return [...this.defs.keys()];
+  }
+
+  describe(): JobTypeInfo[] {
+    return [...this.defs.values()].map((d) => ({
+      type: d.type,
+      category: d.category,
+      description: d.description ?? null,
+      inputSchema: z.toJSONSchema(d.input, { unrepresentable: 'any' }),
+      maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      timeoutMs: d.timeoutMs ?? null,
+    }));
+  }
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/** Exponential backoff with full jitter over the upper half: delay ∈ [cap/2, cap]. */
+export function retryDelay(policy: RetryPolicy | undefined, attempt: number, random = Math.random): number {
+  const base = policy?.baseDelayMs ?? 1_000;
+  const max = policy?.maxDelayMs ?? 5 * 60_000;
+  const cap = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + random() * (cap / 2));
+}

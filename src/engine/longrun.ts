@@ -1,0 +1,214 @@
+/**
+ * The public engine: enqueue, cancel, query and run jobs over one Store. The HTTP API, the CLI and
+ * library users all go through this object.
+ *
+ * ```ts
+ * const longrun = createLongrun({ store: await createSqliteStore({ path: 'data/longrun.db' }), jobs: [publish] });
+ * longrun.start({ concurrency: 8 });
+ * const { job } = await longrun.enqueue('seo.publish', { bucketId: 'b1', entityIds: ['e1', 'e2'] });
+ * await longrun.stop();
+ * ```
+ */
+import type { Clock } from '../core/clock.ts';
+import { LongrunError } from '../core/errors.ts';
+import type {
+  CountsRow,
+  ItemRecord,
+  ItemStatus,
+  Job,
+  JobDetail,
+  JobEvent,
+  LogEntry,
+  LogLevel,
+} from '../core/job.ts';
+import type { JobStatus } from '../core/status.ts';
+import type { Store } from '../store/types.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
+import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
+import { LeaseReaper } from './reaper.ts';
+import { type WorkerOptions, WorkerPool } from './worker.ts';
+
+export interface LongrunOptions {
+  store: Store;
+  jobs?: AnyJobDefinition[];
+  categories?: readonly string[];
+  clock?: Clock;
+}
+
+export interface ListJobsParams {
+  workspaceId?: string;
+  status?: JobStatus[];
+  category?: string[];
+  type?: string[];
+  limit?: number;
+  cursor?: string;
+}
+
+/** How many log lines a job's detail carries; older ones come from `listLogs`. */
+export const DETAIL_LOG_LIMIT = 1_000;
+
+export class Longrun {
+  readonly store: Store;
+  readonly registry: JobRegistry;
+  private pool: WorkerPool | null = null;
+  private reaper: LeaseReaper | null = null;
+
+  constructor(opts: LongrunOptions) {
+    this.store = opts.store;
+    this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
+  }
+
+  /** Validates `input` against the type's schema and enqueues one job. */
+  async enqueue(
+    type: string,
+    input: unknown,
+    opts: EnqueueOptions = {},
+  ): Promise<{ job: Job; created: boolean }> {
+    const row = buildNewJob(this.registry, type, input, opts);
+    const [res] = await this.store.jobInsert({ jobs: [row] });
+    if (!res) throw new LongrunError('internal', 'insert returned nothing');
+    if (!res.created && !res.sameRequest) {
+      throw new LongrunError(
+        'idempotency_conflict',
+        `Idempotency-Key "${opts.idempotencyKey}" was used with another request`,
+        {
+          details: [{ message: 'the original job', jobId: res.id }],
+        },
+      );
+    }
+    const found = await this.store.jobGet({ workspaceId: row.workspaceId, id: res.id });
+    if (!found) throw new LongrunError('internal', `job ${res.id} vanished after insert`);
+    return { job: found.job, created: res.created };
+  }
+
+  /** Bulk enqueue in one transaction; returns the job ids in order. */
+  async enqueueMany(requests: { type: string; input: unknown; opts?: EnqueueOptions }[]): Promise<string[]> {
+    const rows = requests.map((r) => buildNewJob(this.registry, r.type, r.input, r.opts));
+    const results = await this.store.jobInsert({ jobs: rows });
+    return results.map((r) => r.id);
+  }
+
+  async cancel(
+    id: string,
+    opts: { workspaceId?: string } = {},
+  ): Promise<{ job: Job; previousStatus: JobStatus }> {
+    const res = await this.store.jobCancel({ workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE, id });
+    return res;
+  }
+
+  async getJob(id: string, opts: { workspaceId?: string; logLimit?: number } = {}): Promise<JobDetail> {
+    const workspaceId = opts.workspaceId ?? DEFAULT_WORKSPACE;
+    const found = await this.store.jobGet({ workspaceId, id });
+    if (!found) throw new LongrunError('not_found', `job ${id} not found`);
+    const [logs, steps, attempts] = await Promise.all([
+      this.store.logList({ jobId: id, limit: opts.logLimit ?? DETAIL_LOG_LIMIT, newest: true }),
+      this.store.stepList({ jobId: id }),
+      this.store.attemptList({ jobId: id }),
+    ]);
+    return {
+      ...found.job,
+      input: found.input,
+      result: found.result,
+      logs,
+      logsTotal: found.logsTotal,
+      steps,
+      attempts,
+    };
+  }
+
+  async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    const limit = p.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw new LongrunError('invalid_input', 'limit must be an integer from 1 to 100', {
+        details: [{ path: 'limit', message: 'must be an integer from 1 to 100' }],
+      });
+    }
+    const page = await this.store.jobList({
+      workspaceId: p.workspaceId ?? DEFAULT_WORKSPACE,
+      statuses: p.status,
+      categories: p.category,
+      types: p.type,
+      limit,
+      before: p.cursor === undefined ? undefined : decodeCursor(p.cursor),
+    });
+    return { jobs: page.jobs, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+  }
+
+  private async requireJob(id: string, workspaceId: string): Promise<void> {
+    if (!(await this.store.jobGet({ workspaceId, id })))
+      throw new LongrunError('not_found', `job ${id} not found`);
+  }
+
+  async listLogs(
+    id: string,
+    p: { workspaceId?: string; after?: number; limit?: number; level?: LogLevel[] } = {},
+  ): Promise<LogEntry[]> {
+    await this.requireJob(id, p.workspaceId ?? DEFAULT_WORKSPACE);
+    return this.store.logList({ jobId: id, after: p.after, limit: p.limit ?? 100, level: p.level });
+  }
+
+  async listItems(
+    id: string,
+    p: { workspaceId?: string; status?: ItemStatus; step?: string; after?: string; limit?: number } = {},
+  ): Promise<ItemRecord[]> {
+    await this.requireJob(id, p.workspaceId ?? DEFAULT_WORKSPACE);
+    return this.store.itemList({
+      jobId: id,
+      status: p.status,
+      step: p.step,
+      after: p.after,
+      limit: p.limit ?? 100,
+    });
+  }
+
+  async counts(opts: { workspaceId?: string } = {}): Promise<CountsRow[]> {
+    return this.store.jobCounts({ workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE });
+  }
+
+  /** Events after `after` (an event id), oldest first; a job's stream or the workspace's status/progress stream. */
+  async events(p: {
+    workspaceId?: string;
+    jobId?: string;
+    after: number;
+    limit?: number;
+  }): Promise<JobEvent[]> {
+    return this.store.eventList({
+      workspaceId: p.workspaceId ?? DEFAULT_WORKSPACE,
+      jobId: p.jobId,
+      after: p.after,
+      limit: p.limit ?? 500,
+    });
+  }
+
+  jobTypes(): JobTypeInfo[] {
+    return this.registry.describe();
+  }
+
+  /** Starts the worker pool (claiming the registered types) and the lease reaper. */
+  start(opts: Partial<WorkerOptions> = {}): void {
+    if (this.pool) return;
+    this.pool = new WorkerPool(this.store, this.registry, opts);
+    this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs });
+    this.pool.start();
+    this.reaper.start();
+  }
+
+  get worker(): WorkerPool | null {
+    return this.pool;
+  }
+
+  /** Stops claiming at once, lets running jobs finish within `graceMs`, then releases the rest. */
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
+    const pool = this.pool;
+    const reaper = this.reaper;
+    this.pool = null;
+    this.reaper = null;
+    await pool?.stop(opts);
+    await reaper?.stop();
+  }
+}
+
+export function createLongrun(opts: LongrunOptions): Longrun {
+  return new Longrun(opts);
+}

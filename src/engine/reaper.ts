@@ -1,0 +1,54 @@
+/**
+ * The lease reaper: every `intervalMs` it recovers jobs whose lease expired (their worker crashed,
+ * froze or lost the database) as a new attempt that resumes after the last completed step, or
+ * fails them once they used `maxAttempts`. Several reapers may run at once: the store's claim on
+ * each expired row is atomic, so a job is recovered once.
+ */
+import type { Store } from '../store/types.ts';
+import { retryDelay } from './define.ts';
+
+export class LeaseReaper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly intervalMs: number;
+  /** Jobs recovered since start, for tests and metrics. */
+  recovered = 0;
+
+  constructor(
+    private readonly store: Store,
+    opts: { intervalMs?: number | undefined; onError?: (err: unknown) => void } = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? 1_000;
+    this.onError = opts.onError ?? ((err) => console.error('[longrun reaper]', err));
+  }
+
+  private readonly onError: (err: unknown) => void;
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.sweep().catch(this.onError);
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One pass; returns how many jobs it recovered. Crash recovery retries after a short backoff. */
+  async sweep(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const reaped = await this.store.leaseReap({
+        limit: 500,
+        retryDelayMs: (attempt) => Math.min(retryDelay(undefined, attempt), 5_000),
+      });
+      total += reaped.length;
+      if (reaped.length < 500) break;
+    }
+    this.recovered += total;
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * The worker pool: claims jobs in batches under a lease, heartbeats them, runs their handlers, and
+ * writes what they report through one serial lane (buffered writes, then finishes, many jobs per
+ * transaction). Serialising the lane keeps a job's last progress ahead of its finish on stores
+ * whose transactions may commit out of order across connections.
+ *
+ * ```ts
+ * const pool = new WorkerPool(store, registry, { concurrency: 16 });
+ * pool.start();
+ * await pool.stop({ graceMs: 10_000 });
+ * ```
+ */
+import { newWorkerId } from '../core/ids.ts';
+import type { ClaimedJob, JobFinish, Lease, Store } from '../store/types.ts';
+import type { JobRegistry } from './define.ts';
+import { type AttemptEnd, type RunningJob, runAttempt } from './job-runner.ts';
+import { JobWriteBuffer } from './write-buffer.ts';
+
+export interface WorkerOptions {
+  workerId: string;
+  /** Jobs run at once (default 10). */
+  concurrency: number;
+  /** Lease length; a worker that stops heartbeating loses its jobs this long after (default 30 s). */
+  leaseMs: number;
+  /** Polling interval when nothing announces new work (another process on the same file). */
+  pollIntervalMs: number;
+  /** How often buffered progress and logs are written (default 200 ms). */
+  flushIntervalMs: number;
+  /** Buffered items + log lines of one job that trigger an early flush (default 5,000). */
+  maxBufferedWrites: number;
+  /** Largest claim per transaction (default 100). */
+  claimBatch: number;
+  /** Types to claim (default: all registered). */
+  types?: string[];
+  reapIntervalMs?: number;
+  onError: (err: unknown, where: string) => void;
+}
+
+const defaults = (o: Partial<WorkerOptions>): WorkerOptions => ({
+  workerId: o.workerId ?? newWorkerId(),
+  concurrency: o.concurrency ?? 10,
+  leaseMs: o.leaseMs ?? 30_000,
+  pollIntervalMs: o.pollIntervalMs ?? 500,
+  flushIntervalMs: o.flushIntervalMs ?? 200,
+  maxBufferedWrites: o.maxBufferedWrites ?? 5_000,
+  claimBatch: o.claimBatch ?? 100,
+  types: o.types,
+  reapIntervalMs: o.reapIntervalMs,
+  onError: o.onError ?? ((err, where) => console.error(`[longrun worker] ${where}:`, err)),
+});
+
+export class WorkerPool {
+  readonly opts: WorkerOptions;
+  private readonly running = new Map<string, RunningJob>();
+  private readonly runPromises = new Set<Promise<void>>();
+  private stopping = false;
+  private claiming = false;
+  private claimAgain = false;
+  private lane: Promise<unknown> = Promise.resolve();
+  private flushQueued: Promise<void> | null = null;
+  private finishQueue: { finish: JobFinish; done: () => void }[] = [];
+  private finishQueued = false;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void)[] = [];
+  /** Jobs this pool finished, for benchmarks and tests. */
+  processed = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: JobRegistry,
+    opts: Partial<WorkerOptions> = {},
+  ) {
+    this.opts = defaults(opts);
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    const n = this.store.notifications;
+    if (n) {
+      this.unsubscribe.push(n.jobsAvailable(() => this.wake()));
+      this.unsubscribe.push(n.jobCancelled((id) => this.cancelLocal(id)));
+    }
+    this.timers.push(setInterval(() => this.wake(), this.opts.pollIntervalMs));
+    this.timers.push(
+      setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.opts.leaseMs / 3))),
+    );
+    this.timers.push(setInterval(() => void this.flush(), this.opts.flushIntervalMs));
+    for (const t of this.timers) t.unref();
+    this.wake();
+  }
+
+  /** Asks the pool to claim now; calls during a claim make it claim once more afterwards. */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    void this.claimLoop();
+  }
+
+  private async claimLoop(): Promise<void> {
+    this.claiming = true;
+    try {
+      do {
+        this.claimAgain = false;
+        const free = this.opts.concurrency - this.running.size;
+        if (free <= 0 || this.stopping) break;
+        const limit = Math.min(free, this.opts.claimBatch);
+        const claimed = await this.store.jobClaim({
+          workerId: this.opts.workerId,
+          limit,
+          types: this.opts.types ?? this.registry.types(),
+          leaseMs: this.opts.leaseMs,
+        });
+        for (const c of claimed) this.launch(c);
+        if (claimed.length === limit) this.claimAgain = true;
+      } while (this.claimAgain && !this.stopping);
+    } catch (err) {
+      this.opts.onError(err, 'claim');
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private launch(claimed: ClaimedJob): void {
+    const def = this.registry.require(claimed.job.type);
+    const run: RunningJob = {
+      claimed,
+      def,
+      buffer: new JobWriteBuffer(
+        claimed.lease,
+        claimed.job.progress.total,
+        () => void this.flush(),
+        this.opts.maxBufferedWrites,
+      ),
+      controller: new AbortController(),
+      cancelRequested: claimed.job.status === 'cancelled',
+      leaseLost: false,
+      released: false,
+      forceEnd: () => {},
+    };
+    this.running.set(claimed.lease.jobId, run);
+    const p = this.execute(run).finally(() => {
+      this.running.delete(claimed.lease.jobId);
+      this.runPromises.delete(p);
+      this.wake();
+    });
+    this.runPromises.add(p);
+  }
+
+  private async execute(run: RunningJob): Promise<void> {
+    let end: AttemptEnd;
+    try {
+      end = await runAttempt(this.store, run, { flush: () => this.flush(), now: () => Date.now() });
+    } catch (err) {
+      end = { outcome: 'failed', error: { code: 'engine_error', message: String(err) }, retryDelayMs: 1_000 };
+    }
+    if (run.leaseLost) {
+      run.buffer.closed = true;
+      return;
+    }
+    if (run.cancelRequested && !run.released) {
+      run.buffer.log({
+        level: 'info',
+        message: 'stopped after a cancel request; work already done is kept',
+        step: null,
+        timestamp: Date.now(),
+      });
+    }
+    const writes = run.buffer.drain();
+    run.buffer.closed = true;
+    run.controller.abort(new Error('attempt ended'));
+    await this.finish({ lease: run.claimed.lease, ...end, writes });
+    this.processed++;
+  }
+
+  private cancelLocal(jobId: string): void {
+    const run = this.running.get(jobId);
+    if (!run || run.cancelRequested) return;
+    run.cancelRequested = true;
+    run.controller.abort(new Error('job cancelled'));
+  }
+
+  private loseLease(run: RunningJob): void {
+    if (run.leaseLost) return;
+    run.leaseLost = true;
+    run.cancelRequested = true;
+    run.buffer.closed = true;
+    run.controller.abort(new Error('lease lost'));
+    run.forceEnd('lease_lost');
+  }
+
+  /** Runs `task` after everything already on the lane. */
+  private onLane<T>(task: () => Promise<T>): Promise<T> {
+    const p = this.lane.then(task, task);
+    this.lane = p.catch(() => {});
+    return p;
+  }
+
+  /** Writes every running job's buffer in one transaction; concurrent callers share one flush. */
+  flush(): Promise<void> {
+    if (this.flushQueued) return this.flushQueued;
+    const queued = this.onLane(async () => {
+      this.flushQueued = null;
+      const runs = [...this.running.values()].filter((r) => !r.buffer.closed && !r.buffer.isEmpty());
+      if (runs.length === 0) return;
+      const writes = runs.map((r) => ({ lease: r.claimed.lease, ...r.buffer.drain() }));
+      try {
+        const ok = await this.store.jobWrite({ writes });
+        ok.forEach((applied, i) => {
+          const run = runs[i];
+          if (!applied && run) this.loseLease(run);
+        });
+      } catch (err) {
+        writes.forEach((w, i) => runs[i]?.buffer.restore(w));
+        this.opts.onError(err, 'flush');
+      }
+    });
+    this.flushQueued = queued;
+    return queued;
+  }
+
+  private finish(finish: JobFinish): Promise<void> {
+    return new Promise((done) => {
+      this.finishQueue.push({ finish, done });
+      if (this.finishQueued) return;
+      this.finishQueued = true;
+      void this.onLane(() => this.finishBatch());
+    });
+  }
+
+  private async finishBatch(): Promise<void> {
+    this.finishQueued = false;
+    const batch = this.finishQueue;
+    this.finishQueue = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.jobFinish({ finishes: batch.map((b) => b.finish) });
+        break;
+      } catch (err) {
+        this.opts.onError(err, 'finish');
+        // Past its lease the reaper recovers the job as a crashed attempt; stop trying by then.
+        if (attempt >= 5 || this.stopping) break;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+    for (const b of batch) b.done();
+  }
+
+  private async heartbeat(): Promise<void> {
+    const runs = [...this.running.values()].filter((r) => !r.leaseLost && !r.buffer.closed);
+    if (runs.length === 0) return;
+    const leases: Lease[] = runs.map((r) => r.claimed.lease);
+    try {
+      const states = await this.store.jobHeartbeat({ leases, leaseMs: this.opts.leaseMs });
+      for (const run of runs) {
+        const state = states.get(run.claimed.lease.jobId);
+        if (state === 'lost') this.loseLease(run);
+        else if (state === 'cancelled') this.cancelLocal(run.claimed.lease.jobId);
+      }
+    } catch (err) {
+      this.opts.onError(err, 'heartbeat');
+    }
+  }
+
+  /** Stops claiming; waits up to `graceMs` for running jobs, then releases the rest back to pending. */
+  async stop(opts: { graceMs?: number } = {}): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const u of this.unsubscribe) u();
+    const grace = opts.graceMs ?? 10_000;
+    const all = Promise.all([...this.runPromises]);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace'>((r) => {
+      graceTimer = setTimeout(() => r('grace'), grace);
+    });
+    if ((await Promise.race([all.then(() => 'done' as const), graceOver])) === 'grace') {
+      for (const run of this.running.values()) {
+        run.released = true;
+        run.controller.abort(new Error('worker shutting down'));
+        run.forceEnd('released');
+      }
+    }
+    clearTimeout(graceTimer);
+    await Promise.all([...this.runPromises]);
+    for (const t of this.timers) clearInterval(t);
+    await this.flush();
+    await this.lane;
+  }
+}

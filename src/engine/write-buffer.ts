@@ -1,0 +1,109 @@
+/**
+ * Coalesces what running jobs report (progress, log lines, item outcomes, steps) and writes it for
+ * all jobs in one store transaction per interval. A handler that reports a million items costs
+ * about `items / maxBufferedItems + runtime / intervalMs` transactions instead of a million.
+ */
+import type { ItemWrite, JobWriteBatch, Lease, NewLog, StepWrite } from '../store/types.ts';
+
+export interface PendingWrites {
+  progress?: { total?: number; completed?: number; failed?: number };
+  logs: NewLog[];
+  items: ItemWrite[];
+  steps: StepWrite[];
+  currentStep?: string | null;
+}
+
+export class JobWriteBuffer {
+  private pending: PendingWrites = emptyWrites();
+
+  /** Once set, the buffer ignores further writes: the attempt is over and its lease is gone. */
+  closed = false;
+
+  constructor(
+    readonly lease: Lease,
+    private knownTotal: number,
+    private readonly onFull: () => void,
+    private readonly maxBuffered: number,
+  ) {}
+
+  setTotal(total: number): void {
+    this.knownTotal = Math.max(0, Math.floor(total));
+    this.progress().total = this.knownTotal;
+  }
+
+  addTotal(n: number): void {
+    this.setTotal(this.knownTotal + n);
+  }
+
+  addProgress(completed: number, failed: number): void {
+    const p = this.progress();
+    p.completed = (p.completed ?? 0) + completed;
+    p.failed = (p.failed ?? 0) + failed;
+  }
+
+  log(line: NewLog): void {
+    if (this.closed) return;
+    this.pending.logs.push(line);
+    this.checkFull();
+  }
+
+  item(item: ItemWrite): void {
+    if (this.closed) return;
+    this.pending.items.push(item);
+    this.checkFull();
+  }
+
+  step(step: StepWrite, currentStep: string | null): void {
+    this.pending.steps.push(step);
+    this.pending.currentStep = currentStep;
+  }
+
+  isEmpty(): boolean {
+    const p = this.pending;
+    return (
+      !p.progress &&
+      p.logs.length === 0 &&
+      p.items.length === 0 &&
+      p.steps.length === 0 &&
+      p.currentStep === undefined
+    );
+  }
+
+  /** Puts back writes that a failed flush took, ahead of anything buffered since. */
+  restore(taken: Omit<JobWriteBatch, 'lease'>): void {
+    const now = this.pending;
+    this.pending = {
+      logs: [...(taken.logs ?? []), ...now.logs],
+      items: [...(taken.items ?? []), ...now.items],
+      steps: [...(taken.steps ?? []), ...now.steps],
+      currentStep: now.currentStep !== undefined ? now.currentStep : taken.currentStep,
+    };
+    if (taken.progress || now.progress) {
+      this.pending.progress = {
+        total: now.progress?.total ?? taken.progress?.total,
+        completed: (taken.progress?.completed ?? 0) + (now.progress?.completed ?? 0),
+        failed: (taken.progress?.failed ?? 0) + (now.progress?.failed ?? 0),
+      };
+    }
+  }
+
+  /** Takes everything buffered; the buffer starts empty again. */
+  drain(): Omit<JobWriteBatch, 'lease'> {
+    const taken = this.pending;
+    this.pending = emptyWrites();
+    return taken;
+  }
+
+  private progress(): NonNullable<PendingWrites['progress']> {
+    this.pending.progress ??= {};
+    return this.pending.progress;
+  }
+
+  private checkFull(): void {
+    if (this.pending.logs.length + this.pending.items.length >= this.maxBuffered) this.onFull();
+  }
+}
+
+function emptyWrites(): PendingWrites {
+  return { logs: [], items: [], steps: [] };
+}
