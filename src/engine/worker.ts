@@ -216,7 +216,9 @@ export class WorkerPool {
           if (!applied && run) this.loseLease(run);
         });
       } catch (err) {
-        writes.forEach((w, i) => runs[i]?.buffer.restore(w));
+        writes.forEach((w, i) => {
+          runs[i]?.buffer.restore(w);
+        });
         this.opts.onError(err, 'flush');
       }
     });
