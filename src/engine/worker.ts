@@ -34,6 +34,8 @@ export interface WorkerOptions {
   types?: string[];
   reapIntervalMs?: number;
   onError: (err: unknown, where: string) => void;
+  /** Called when the store rejected this worker's lease: another attempt owns the job now. */
+  onLeaseLost?: (jobId: string) => void;
 }
 
 const defaults = (o: Partial<WorkerOptions>): WorkerOptions => ({
@@ -47,6 +49,7 @@ const defaults = (o: Partial<WorkerOptions>): WorkerOptions => ({
   types: o.types,
   reapIntervalMs: o.reapIntervalMs,
   onError: o.onError ?? ((err, where) => console.error(`[longrun worker] ${where}:`, err)),
+  onLeaseLost: o.onLeaseLost,
 });
 
 export class WorkerPool {
@@ -192,6 +195,7 @@ export class WorkerPool {
     run.buffer.closed = true;
     run.controller.abort(new Error('lease lost'));
     run.forceEnd('lease_lost');
+    this.opts.onLeaseLost?.(run.claimed.lease.jobId);
   }
 
   /** Runs `task` after everything already on the lane. */
