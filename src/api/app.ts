@@ -1,0 +1,94 @@
+/**
+ * The HTTP API as a Hono app: a thin adapter over the `Longrun` facade and the `Store` interface
+ * (no SQL here). Serve it with `@hono/node-server`, or call `app.request()` in tests.
+ *
+ * ```ts
+ * const app = createApp({ longrun, rateLimit: { perMinute: 1_200, burst: 200 } });
+ * serve({ fetch: app.fetch, port: 3000 });
+ * ```
+ */
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import pino, { type Logger } from 'pino';
+import { LongrunError } from '../core/errors.ts';
+import type { Longrun } from '../engine/longrun.ts';
+import { errorResponse, makeErrorHandler } from './errors.ts';
+import { eventRoutes } from './events.ts';
+import { jobRoutes } from './jobs.ts';
+import { keyRoutes } from './keys.ts';
+import { metaRoutes } from './meta.ts';
+import { type ApiMetrics, createMetrics } from './metrics.ts';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { type AnyRoute, registerRoutes } from './route.ts';
+import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
+import type { ApiDeps, ApiEnv } from './types.ts';
+
+export const API_VERSION = '1.0.0';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  longrun: Longrun;
+  /** Per-key token bucket; `false` turns limiting off (benchmarks). Default 1,200/min, burst 200. */
+  rateLimit?: Partial<RateLimitOptions> | false;
+  logger?: Logger;
+  sse?: Partial<SseOptions>;
+  /** Abort it on shutdown: SSE streams end, /readyz answers 503. */
+  shutdown?: AbortSignal;
+  maxBodyBytes?: number;
+  /** Share one metrics registry across apps (default: one per app). */
+  metrics?: ApiMetrics;
+}
+
+export type LongrunApp = Hono<ApiEnv> & { readonly routeTable: readonly AnyRoute[] };
+
+export function createApp(opts: AppOptions): LongrunApp {
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const deps: ApiDeps = {
+    longrun: opts.longrun,
+    logger,
+    limiter: opts.rateLimit === false ? null : new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }),
+    metrics: opts.metrics ?? createMetrics(opts.longrun),
+    sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
+    shutdown: opts.shutdown ?? new AbortController().signal,
+    maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+  };
+
+  const app = new Hono<ApiEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.get('route') ?? 'unmatched';
+    deps.metrics.observeHttp(c.req.method, route, c.res.status, seconds);
+    if (c.res.status >= 500)
+      logger.warn({ requestId: c.get('requestId'), status: c.res.status, route }, 'request failed');
+  });
+  // Refuse oversized bodies on every route before any handler or auth runs.
+  app.use(async (c, next) => {
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > deps.maxBodyBytes) {
+      return errorResponse(
+        c,
+        new LongrunError('payload_too_large', `request body exceeds ${deps.maxBodyBytes} bytes`, {
+          details: [{ message: `maximum body size is ${deps.maxBodyBytes} bytes`, limit: deps.maxBodyBytes }],
+        }),
+      );
+    }
+    await next();
+  });
+
+  const routes: AnyRoute[] = [];
+  routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps));
+  routes.push(...metaRoutes(deps, () => routes, API_VERSION));
+  registerRoutes(app, deps, routes);
+
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new LongrunError('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+    ),
+  );
+  app.onError(makeErrorHandler(logger));
+  return Object.assign(app, { routeTable: routes as readonly AnyRoute[] });
+}

@@ -1,0 +1,83 @@
+/**
+ * One place that turns anything thrown into the error envelope `{ error: { code, message, details? } }`.
+ * Client mistakes arrive here as `LongrunError`s with a 4xx status; a database that cannot be
+ * reached becomes 503 `store_unavailable`; everything else is a bug: 500 `internal`, logged with
+ * the request id, and the body never carries a stack or the original message.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { type ErrorCode, type ErrorDetail, LongrunError } from '../core/errors.ts';
+
+export function errorBody(code: ErrorCode, message: string, details?: ErrorDetail[]) {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+export function errorResponse(c: Context, err: LongrunError, headers: Record<string, string> = {}): Response {
+  return c.json(err.toJSON(), err.status as 400, headers);
+}
+
+/** Zod issues → `invalid_input` naming each offending field (and the allowed values when known). */
+export function validationError(where: string, issues: z.core.$ZodIssue[]): LongrunError {
+  const details: ErrorDetail[] = issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    const d: ErrorDetail = { path: path || where, message: i.message };
+    if (i.code === 'unrecognized_keys') d.message = `unknown field(s): ${i.keys.join(', ')}`;
+    const allowed = (i as { params?: { allowed?: unknown } }).params?.allowed;
+    if (allowed !== undefined) d.allowed = allowed;
+    return d;
+  });
+  const first = details[0];
+  const summary = first ? `${first.path}: ${first.message}` : 'invalid';
+  return new LongrunError('invalid_input', `invalid ${where}: ${summary}`, { details });
+}
+
+/** Errors that mean "the database is not there right now" rather than "this code is wrong". */
+const UNAVAILABLE_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+export function isStoreUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return /database connection is not open|Connection terminated|pool (?:is|was) (?:ended|closed)/i.test(
+    err.message,
+  );
+}
+
+export function toLongrunError(err: unknown): LongrunError | null {
+  if (err instanceof LongrunError) return err;
+  if (isStoreUnavailable(err)) {
+    return new LongrunError('store_unavailable', 'the job store cannot be reached; retry later');
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono raises these for malformed requests it parses itself (e.g. a bad URL encoding).
+    return new LongrunError('invalid_input', err.message || 'malformed request');
+  }
+  return null;
+}
+
+export function makeErrorHandler(logger: Logger) {
+  return (err: unknown, c: Context): Response => {
+    const known = toLongrunError(err);
+    if (known) {
+      if (known.status >= 500) logger.warn({ err, requestId: c.get('requestId') }, known.message);
+      return errorResponse(c, known, known.code === 'store_unavailable' ? { 'Retry-After': '1' } : {});
+    }
+    const requestId = String(c.get('requestId') ?? '');
+    logger.error({ err, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('internal', `internal error (request id ${requestId})`), 500);
+  };
+}

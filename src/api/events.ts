@@ -1,0 +1,177 @@
+/**
+ * Live events over SSE: one job (`/api/v1/jobs/:id/events`) or the whole workspace
+ * (`/api/v1/events`). Every event carries `id:`; reconnecting with `Last-Event-ID` resumes right
+ * after it. A fresh job stream starts with a `snapshot` (the job as `GET /jobs/:id` returns it, logs
+ * up to the snapshot's id) whose `id:` is the position the events continue from; a resumed stream
+ * skips the snapshot, since the client already holds the state.
+ */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { LongrunError } from '../core/errors.ts';
+import type { JobEvent } from '../core/job.ts';
+import { JOB_STATUSES, type JobStatus } from '../core/status.ts';
+import { eventPayload, isFinalEvent, runFeed } from './event-feed.ts';
+import { type AnyRoute, route } from './route.ts';
+import { commaList, IdParams } from './schemas.ts';
+import { toApiDetail } from './serialize.ts';
+import { sseResponse } from './sse.ts';
+import type { ApiDeps, ApiEnv } from './types.ts';
+
+const SSE_RESPONSE = {
+  description:
+    'text/event-stream: `snapshot` (job stream only), then `status`, `progress`, `step`, `log` events',
+  contentType: 'text/event-stream',
+};
+const LAST_EVENT_ID = { 'Last-Event-ID': 'resume after this event id (sent automatically by EventSource)' };
+
+function lastEventId(c: Context): number | undefined {
+  const raw = c.req.header('last-event-id');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new LongrunError('invalid_input', 'Last-Event-ID must be an event id this server sent', {
+      details: [{ path: 'Last-Event-ID', message: 'a non-negative integer' }],
+    });
+  }
+  return n;
+}
+
+/** Job facts that never change (category, name, type), remembered per stream to enrich events. */
+interface JobFacts {
+  category: string;
+  type: string;
+  name: string;
+  status: JobStatus | null;
+}
+
+export function eventRoutes(deps: ApiDeps): AnyRoute[] {
+  const { longrun } = deps;
+  const options = deps.sse;
+  const open = (c: Context<ApiEnv>, produce: Parameters<typeof sseResponse>[1]) =>
+    sseResponse(
+      {
+        heartbeatMs: options.heartbeatMs,
+        maxQueuedBytes: options.maxQueuedBytes,
+        signals: [deps.shutdown, c.req.raw.signal],
+        onError: (err) => deps.logger.error({ err, requestId: c.get('requestId') }, 'event stream failed'),
+      },
+      produce,
+    );
+
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/jobs/:id/events',
+      tag: 'events',
+      scope: 'read',
+      summary: "A job's live events; ends after its terminal status",
+      params: IdParams,
+      headers: LAST_EVENT_ID,
+      responses: { 200: SSE_RESPONSE },
+      async handler(c, { params, auth }) {
+        const workspaceId = auth.workspaceId;
+        const resume = lastEventId(c);
+        // Position first, then state: whatever happens in between is both in the snapshot and
+        // re-sent as events, which carry absolute values, so nothing is missed.
+        const start = resume ?? (await longrun.store.eventLatestId({ workspaceId, jobId: params.id }));
+        const detail = await longrun.getJob(params.id, {
+          workspaceId,
+          logLimit: resume === undefined ? undefined : 0,
+        });
+        const overAtConnect = detail.completedAt !== null;
+        return open(c, async (sse) => {
+          sse.retry(2_000);
+          if (resume === undefined)
+            sse.send({ event: 'snapshot', id: start, data: toApiDetail(detail, { maxLogId: start }) });
+          else sse.comment(`resuming after ${resume}`);
+          await runFeed({
+            deps,
+            sse,
+            options,
+            after: start,
+            read: (after, limit) => longrun.events({ workspaceId, jobId: params.id, after, limit }),
+            deliver: (events) => {
+              for (const e of events) {
+                if (!sse.send({ event: e.kind, id: e.id, data: eventPayload(e) })) return true;
+                if (isFinalEvent(e)) return true;
+              }
+              return false;
+            },
+            idleDone: () => overAtConnect,
+          });
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/events',
+      tag: 'events',
+      scope: 'read',
+      summary: 'Live status, progress and step events of every job in the workspace',
+      description:
+        'Log lines are not included (use the job stream). `category` keeps events of jobs in those categories; `status` keeps status events entering or leaving those statuses, and progress/step events of jobs currently in them.',
+      query: z.strictObject({
+        status: commaList('status', JOB_STATUSES).optional(),
+        category: commaList('category', longrun.registry.categories).optional(),
+      }),
+      headers: LAST_EVENT_ID,
+      responses: { 200: SSE_RESPONSE },
+      async handler(c, { query, auth }) {
+        const workspaceId = auth.workspaceId;
+        const start = lastEventId(c) ?? (await longrun.store.eventLatestId({ workspaceId }));
+        const facts = new Map<string, JobFacts>();
+        const statuses = query.status ? new Set<string>(query.status) : null;
+        const categories = query.category ? new Set(query.category) : null;
+
+        const lookup = async (jobId: string): Promise<JobFacts | null> => {
+          const known = facts.get(jobId);
+          if (known) return known;
+          const found = await longrun.store.jobGet({ workspaceId, id: jobId });
+          if (!found) return null;
+          const f = {
+            category: found.job.category,
+            type: found.job.type,
+            name: found.job.name,
+            status: found.job.status,
+          };
+          // Bounded memory on a stream that stays open for days.
+          if (facts.size >= 10_000) facts.delete(facts.keys().next().value!);
+          facts.set(jobId, f);
+          return f;
+        };
+
+        const keep = (e: JobEvent, f: JobFacts, before: JobStatus | null): boolean => {
+          if (categories && !categories.has(f.category)) return false;
+          if (!statuses) return true;
+          if (e.kind === 'status')
+            return statuses.has(String(e.data.status)) || (before !== null && statuses.has(before));
+          return f.status !== null && statuses.has(f.status);
+        };
+
+        return open(c, async (sse) => {
+          sse.retry(2_000);
+          sse.comment('connected');
+          await runFeed({
+            deps,
+            sse,
+            options,
+            after: start,
+            read: (after, limit) => longrun.events({ workspaceId, after, limit }),
+            deliver: async (events) => {
+              for (const e of events) {
+                const f = await lookup(e.jobId);
+                if (!f) continue; // purged since
+                const before = f.status;
+                if (e.kind === 'status') f.status = e.data.status as JobStatus;
+                if (!keep(e, f, before)) continue;
+                const data = { ...eventPayload(e), category: f.category, type: f.type, name: f.name };
+                if (!sse.send({ event: e.kind, id: e.id, data })) return true;
+              }
+              return false;
+            },
+          });
+        });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,30 @@
+/**
+ * Keyset pagination on the wire: the next page's cursor goes in `X-Next-Cursor` and in
+ * `Link: </api/v1/…?cursor=…>; rel="next"` (path-absolute, so it stays right behind a proxy that
+ * rewrites the host). No header at all means this was the last page.
+ */
+import type { Context } from 'hono';
+import { LongrunError } from '../core/errors.ts';
+
+export function setNextPage(c: Context, cursor: string | null, param = 'cursor'): void {
+  if (cursor === null) return;
+  const url = new URL(c.req.url);
+  url.searchParams.set(param, cursor);
+  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
+  c.header('X-Next-Cursor', cursor);
+}
+
+/** Item cursors are opaque too: `i1.` + step + NUL + key, base64url. */
+export function encodeItemCursor(step: string, key: string): string {
+  return Buffer.from(`i1.${step}\u0000${key}`).toString('base64url');
+}
+
+export function decodeItemCursor(cursor: string): string {
+  const text = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  if (!text.startsWith('i1.') || !text.includes('\u0000')) {
+    throw new LongrunError('invalid_input', 'cursor is not one this server issued', {
+      details: [{ path: 'cursor', message: 'pass the X-Next-Cursor value of the previous page unchanged' }],
+    });
+  }
+  return text.slice(3);
+}

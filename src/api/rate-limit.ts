@@ -1,0 +1,75 @@
+/**
+ * Per-key token buckets: `perMinute` tokens refill continuously, at most `burst` saved up. A request
+ * takes one token; an empty bucket answers 429 with `Retry-After` (whole seconds until one token is
+ * back). State is per process: with several API processes behind a balancer each enforces its own
+ * bucket, so the effective limit is a multiple; that is the documented trade-off for not needing
+ * Redis.
+ *
+ * ```ts
+ * const limiter = new RateLimiter({ perMinute: 1_200, burst: 200 });
+ * const verdict = limiter.take('key-id'); // { ok: true, remaining: 199 } or { ok: false, retryAfterS: 1 }
+ * ```
+ */
+
+export interface RateLimitOptions {
+  /** Sustained requests per minute per key (default 1,200). */
+  perMinute: number;
+  /** Bucket size: requests a key may make at once after being idle (default 200). */
+  burst: number;
+  /** Injected for tests; milliseconds. */
+  now?: () => number;
+}
+
+export const DEFAULT_RATE_LIMIT = { perMinute: 1_200, burst: 200 } as const;
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export type RateVerdict = { ok: true; remaining: number } | { ok: false; retryAfterS: number };
+
+/** Idle buckets are dropped once this many exist; a full bucket carries no state worth keeping. */
+const MAX_BUCKETS = 10_000;
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+  private readonly now: () => number;
+
+  constructor(readonly opts: RateLimitOptions) {
+    if (!(opts.perMinute > 0) || !(opts.burst >= 1))
+      throw new Error('rate limit needs perMinute > 0 and burst >= 1');
+    this.perMs = opts.perMinute / 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  take(key: string): RateVerdict {
+    const now = this.now();
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= MAX_BUCKETS) this.sweep(now);
+      b = { tokens: this.opts.burst, at: now };
+      this.buckets.set(key, b);
+    } else {
+      b.tokens = Math.min(this.opts.burst, b.tokens + (now - b.at) * this.perMs);
+      b.at = now;
+    }
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true, remaining: Math.floor(b.tokens) };
+    }
+    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000)) };
+  }
+
+  private sweep(now: number): void {
+    for (const [k, b] of this.buckets) {
+      if (b.tokens + (now - b.at) * this.perMs >= this.opts.burst) this.buckets.delete(k);
+    }
+    // Still full of active keys: forget the oldest rather than grow without bound.
+    if (this.buckets.size >= MAX_BUCKETS) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest !== undefined) this.buckets.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The route table. Each route declares its method, path, scope and the zod schemas of its path
+ * params, query, body and responses once; `registerRoutes` turns that into Hono handlers that
+ * authenticate, rate-limit, check the scope and validate before the handler runs, and
+ * `buildOpenApi` (openapi.ts) turns the same declarations into the OpenAPI document.
+ *
+ * ```ts
+ * route({
+ *   method: 'get', path: '/api/v1/jobs/:id', scope: 'read', summary: 'Get a job',
+ *   params: IdParams, responses: { 200: { description: 'the job', schema: JobDetailSchema } },
+ *   handler: async (c, { params, auth }) => c.json(await getJob(params.id, auth)),
+ * });
+ * ```
+ */
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import { LongrunError } from '../core/errors.ts';
+import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
+import { readJsonBody } from './body.ts';
+import { validationError } from './errors.ts';
+import type { Scope } from './schemas.ts';
+import type { ApiDeps, ApiEnv } from './types.ts';
+
+type Schema = z.ZodType | undefined;
+type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
+export type RouteScope = Scope | 'public';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Default `application/json`. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteRequest<P extends Schema, Q extends Schema, B extends Schema, S extends RouteScope> {
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+  auth: S extends 'public' ? null : AuthInfo;
+}
+
+export interface RouteSpec<
+  P extends Schema = Schema,
+  Q extends Schema = Schema,
+  B extends Schema = Schema,
+  S extends RouteScope = RouteScope,
+> {
+  method: 'get' | 'post' | 'delete';
+  /** Hono syntax (`/api/v1/jobs/:id`). */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  scope: S;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Request headers the route reads, documented as header parameters. */
+  headers?: Record<string, string>;
+  responses: Record<number, ResponseSpec>;
+  // Method syntax on purpose: it makes the parameter bivariant so routes with different schemas
+  // fit one table without casts.
+  handler(c: Context<ApiEnv>, req: RouteRequest<P, Q, B, S>): Response | Promise<Response>;
+}
+
+export type AnyRoute = RouteSpec;
+
+/** Identity function that infers the handler's types from the schemas. */
+export function route<P extends Schema, Q extends Schema, B extends Schema, S extends RouteScope>(
+  spec: RouteSpec<P, Q, B, S>,
+): RouteSpec<P, Q, B, S> {
+  return spec;
+}
+
+function parse<S extends Schema>(schema: S, value: unknown, where: string): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const res = schema.safeParse(value);
+  if (!res.success) throw validationError(where, res.error.issues);
+  return res.data as Out<S>;
+}
+
+async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promise<AuthInfo> {
+  const auth = await authenticate(deps.longrun.store, c.req.header('authorization'));
+  c.set('auth', auth);
+  if (deps.limiter) {
+    const verdict = deps.limiter.take(auth.keyId);
+    if (!verdict.ok) {
+      c.header('Retry-After', String(verdict.retryAfterS));
+      throw new LongrunError('rate_limited', `rate limit exceeded; retry in ${verdict.retryAfterS} s`, {
+        details: [{ message: 'per-key token bucket is empty', retryAfterSeconds: verdict.retryAfterS }],
+      });
+    }
+    c.header('X-RateLimit-Remaining', String(verdict.remaining));
+  }
+  if (!scopeAllows(auth.scope, scope)) throw forbidden(auth.scope, scope);
+  return auth;
+}
+
+export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRoute[]): void {
+  for (const spec of routes) {
+    app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+      c.set('route', spec.path);
+      const auth = spec.scope === 'public' ? null : await authorize(c, deps, spec.scope);
+      const params = parse(spec.params, c.req.param(), 'path');
+      const query = parse(spec.query, c.req.query(), 'query');
+      let body: unknown;
+      if (spec.body) {
+        const raw = await readJsonBody(c, deps.maxBodyBytes);
+        body = parse(spec.body, raw === undefined ? {} : raw, 'body');
+      }
+      return spec.handler(c, { params, query, body, auth } as RouteRequest<
+        Schema,
+        Schema,
+        Schema,
+        RouteScope
+      >);
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Engine objects → API JSON. Fields are picked one by one so nothing internal (workspaceId, runAt,
+ * priority, lease data) leaks by accident when the engine grows a field.
+ */
+import type { Job, JobDetail, LogEntry, StepRecord } from '../core/job.ts';
+
+export type ApiJob = ReturnType<typeof toApiJob>;
+
+export function toApiJob(j: Job) {
+  return {
+    id: j.id,
+    name: j.name,
+    type: j.type,
+    category: j.category,
+    status: j.status,
+    progress: { total: j.progress.total, completed: j.progress.completed, failed: j.progress.failed },
+    createdAt: j.createdAt,
+    completedAt: j.completedAt,
+    startedAt: j.startedAt,
+    updatedAt: j.updatedAt,
+    attempt: j.attempt,
+    maxAttempts: j.maxAttempts,
+    currentStep: j.currentStep,
+    cancelRequestedAt: j.cancelRequestedAt,
+    error: j.error ? { code: j.error.code, message: j.error.message } : null,
+  };
+}
+
+export function toApiLog(l: LogEntry) {
+  return {
+    id: l.id,
+    timestamp: l.timestamp,
+    level: l.level,
+    message: l.message,
+    step: l.step,
+    attempt: l.attempt,
+  };
+}
+
+/** A step's stored result is the handler's resume state, not public output: it is left out. */
+function toApiStep(s: StepRecord) {
+  return {
+    name: s.name,
+    status: s.status,
+    attempt: s.attempt,
+    startedAt: s.startedAt,
+    completedAt: s.completedAt,
+  };
+}
+
+export function toApiDetail(d: JobDetail, opts: { maxLogId?: number } = {}) {
+  const logs = opts.maxLogId === undefined ? d.logs : d.logs.filter((l) => l.id <= opts.maxLogId!);
+  return {
+    ...toApiJob(d),
+    input: d.input,
+    result: d.result,
+    logs: logs.map(toApiLog),
+    logsTotal: d.logsTotal,
+    steps: d.steps.map(toApiStep),
+    attempts: d.attempts.map((a) => ({
+      attempt: a.attempt,
+      workerId: a.workerId,
+      startedAt: a.startedAt,
+      endedAt: a.endedAt,
+      outcome: a.outcome,
+      error: a.error,
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+/** What every route handler can reach: the engine facade and the app's shared services. */
+import type { Logger } from 'pino';
+import type { Longrun } from '../engine/longrun.ts';
+import type { AuthInfo } from './auth.ts';
+import type { ApiMetrics } from './metrics.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { SseOptions } from './sse.ts';
+
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+    auth: AuthInfo;
+    /** The route pattern that matched, for metrics labels (bounded cardinality). */
+    route: string;
+  };
+}
+
+export interface ApiDeps {
+  longrun: Longrun;
+  logger: Logger;
+  limiter: RateLimiter | null;
+  metrics: ApiMetrics;
+  sse: SseOptions;
+  /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */
+  shutdown: AbortSignal;
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: number;
+}
