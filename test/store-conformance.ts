@@ -1,0 +1,34 @@
+/**
+ * The storage conformance suite: one set of tests that every `Store` backend must pass unchanged.
+ * A backend's test file calls `storeConformance(name, factory)`; the factory returns a fresh, empty
+ * store (its own file or schema) and a cleanup that removes it. Tests that depend on time inject a
+ * fake clock through the factory, so leases expire and retries come due without sleeping.
+ *
+ * ```ts
+ * storeConformance('sqlite', async ({ clock, maxLogsPerJob }) => {
+ *   const store = await createSqliteStore({ path: tmpFile(), clock, maxLogsPerJob });
+ *   return { store, cleanup: async () => rmSync(path) };
+ * });
+ * ```
+ */
+import { describe } from 'node:test';
+import { harness, type StoreFactory } from './store-conformance-helpers.ts';
+import { cancelTests, finishTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
+import { detailReadTests, jobReadTests, miscTests } from './store-conformance-read.ts';
+import { insertAndClaimTests, jobWriteTests } from './store-conformance-write.ts';
+
+export type { StoreFactory, StoreFactoryOptions } from './store-conformance-helpers.ts';
+
+export function storeConformance(name: string, factory: StoreFactory, opts: { skip?: string } = {}): void {
+  describe(`store conformance: ${name}`, opts.skip ? { skip: opts.skip } : {}, () => {
+    const withStore = harness(factory);
+    insertAndClaimTests(withStore);
+    jobWriteTests(withStore);
+    finishTests(withStore);
+    cancelTests(withStore);
+    reapAndPurgeTests(withStore);
+    jobReadTests(withStore);
+    detailReadTests(withStore);
+    miscTests(withStore);
+  });
+}
