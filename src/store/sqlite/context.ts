@@ -7,8 +7,11 @@ export interface SqliteContext {
   sql: StatementCache;
   clock: Clock;
   maxLogsPerJob: number;
-  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction and counts it. */
+  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction, inserts the events it queued, and counts it. */
   write<T>(fn: () => T): T;
+  pendingEvents: EventRow[];
+  /** Attempt rows queued like events: (job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error). */
+  pendingAttempts: unknown[][];
   /** Called after a committed write that may make work claimable or adds events. */
   afterCommit: { jobsAvailable(): void; jobCancelled(id: string): void; eventsAdded(): void };
 }
@@ -21,26 +24,50 @@ export function applyCountDeltas(ctx: SqliteContext, deltas: CountDeltas): void 
   for (const d of deltas.entries()) stmt.run(d.workspaceId, d.category, d.status, d.delta);
 }
 
-export function insertEvent(
-  ctx: SqliteContext,
-  e: {
-    workspaceId: string;
-    jobId: string;
-    kind: 'status' | 'progress' | 'step' | 'log';
-    attempt: number;
-    now: number;
-    data?: Record<string, unknown> | null;
-    level?: string | null;
-    step?: string | null;
-    message?: string | null;
-  },
-): void {
-  ctx.sql
-    .get(
-      `INSERT INTO job_events (workspace_id, job_id, kind, level, step, attempt, message, data, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+export interface EventRow {
+  workspaceId: string;
+  jobId: string;
+  kind: 'status' | 'progress' | 'step' | 'log';
+  attempt: number;
+  now: number;
+  data?: Record<string, unknown> | null;
+  level?: string | null;
+  step?: string | null;
+  message?: string | null;
+}
+
+/** Queues an event row; `write()` inserts the queue before it commits, in order, many rows per statement. */
+export function insertEvent(ctx: SqliteContext, e: EventRow): void {
+  ctx.pendingEvents.push(e);
+}
+
+const EVENT_COLUMNS = 'workspace_id, job_id, kind, level, step, attempt, message, data, created_at';
+const ATTEMPT_COLUMNS = 'job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error';
+
+/** Inserts queued rows in multi-row statements of 100, 10 and 1 rows: three cached statements serve any count. */
+export function insertRows(ctx: SqliteContext, table: string, columns: string, rows: unknown[][]): void {
+  if (rows.length === 0) return;
+  const width = columns.split(',').length;
+  const one = `(${Array(width).fill('?').join(', ')})`;
+  let i = 0;
+  for (const chunk of [100, 10, 1]) {
+    if (rows.length - i < chunk) continue;
+    const stmt = ctx.sql.get(`INSERT INTO ${table} (${columns}) VALUES ${Array(chunk).fill(one).join(', ')}`);
+    for (; rows.length - i >= chunk; i += chunk) stmt.run(...rows.slice(i, i + chunk).flat());
+  }
+}
+
+/** Writes the rows a transaction queued; `write()` calls it just before commit. */
+export function flushQueuedRows(ctx: SqliteContext): void {
+  const events = ctx.pendingEvents;
+  const attempts = ctx.pendingAttempts;
+  ctx.pendingEvents = [];
+  ctx.pendingAttempts = [];
+  insertRows(
+    ctx,
+    'job_events',
+    EVENT_COLUMNS,
+    events.map((e) => [
       e.workspaceId,
       e.jobId,
       e.kind,
@@ -50,7 +77,9 @@ export function insertEvent(
       e.message ?? null,
       e.data ? JSON.stringify(e.data) : null,
       e.now,
-    );
+    ]),
+  );
+  insertRows(ctx, 'job_attempts', ATTEMPT_COLUMNS, attempts);
 }
 
 export { CountDeltas };

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Clock, systemClock } from '../../core/clock.ts';
 import type { Store, StoreNotifications } from '../types.ts';
-import type { SqliteContext } from './context.ts';
+import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as read from './jobs-read.ts';
@@ -55,8 +55,18 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     sql: new StatementCache(db),
     clock,
     maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
+    pendingEvents: [],
+    pendingAttempts: [],
     write<T>(fn: () => T): T {
-      const result = db.transaction(fn).immediate();
+      ctx.pendingEvents = [];
+      ctx.pendingAttempts = [];
+      const result = db
+        .transaction(() => {
+          const out = fn();
+          flushQueuedRows(ctx);
+          return out;
+        })
+        .immediate();
       writeTransactions++;
       return result;
     },

@@ -18,56 +18,89 @@ import type {
 } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 
+const JOB_INSERT_COLUMNS =
+  '(id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at, created_at, updated_at, idempotency_key, request_hash)';
+const JOB_INSERT_VALUES = "(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)";
+
+function jobInsertArgs(j: NewJob, now: number): unknown[] {
+  return [
+    j.id,
+    j.workspaceId,
+    j.type,
+    j.category,
+    j.name,
+    j.priority,
+    JSON.stringify(j.input ?? null),
+    j.maxAttempts,
+    j.runAt ?? now,
+    now,
+    now,
+    j.idempotencyKey,
+    j.requestHash,
+  ];
+}
+
+/**
+ * Inserts in multi-row statements of 50 (fewer native calls per job). A bulk insert records one
+ * `pending` event per workspace carrying the count, not one per job: an event per job would
+ * double the cost of a bulk enqueue, and a dashboard only needs to know that its list changed.
+ */
 export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
   const now = ctx.clock.now();
   const results = ctx.write(() => {
     const deltas = new CountDeltas();
-    const insert = ctx.sql.get(
-      `INSERT INTO jobs (id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at,
-         created_at, updated_at, idempotency_key, request_hash)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const findByKey = ctx.sql.get(
       'SELECT id, request_hash FROM jobs WHERE workspace_id = ? AND idempotency_key = ?',
     );
     const out: InsertResult[] = [];
+    const fresh: NewJob[] = [];
     for (const j of jobs) {
-      if (j.idempotencyKey !== null) {
-        const existing = findByKey.get(j.workspaceId, j.idempotencyKey) as Row | undefined;
-        if (existing) {
-          out.push({
-            id: String(existing.id),
-            created: false,
-            sameRequest: existing.request_hash === j.requestHash,
-          });
-          continue;
-        }
+      const existing =
+        j.idempotencyKey === null
+          ? undefined
+          : (findByKey.get(j.workspaceId, j.idempotencyKey) as Row | undefined);
+      if (existing) {
+        out.push({
+          id: String(existing.id),
+          created: false,
+          sameRequest: existing.request_hash === j.requestHash,
+        });
+        continue;
       }
-      insert.run(
-        j.id,
-        j.workspaceId,
-        j.type,
-        j.category,
-        j.name,
-        j.priority,
-        JSON.stringify(j.input ?? null),
-        j.maxAttempts,
-        j.runAt ?? now,
-        now,
-        now,
-        j.idempotencyKey,
-        j.requestHash,
+      // Two requests with one new key in the same batch: the second is a repeat of the first.
+      const twin =
+        j.idempotencyKey === null
+          ? undefined
+          : fresh.find((f) => f.workspaceId === j.workspaceId && f.idempotencyKey === j.idempotencyKey);
+      if (twin) {
+        out.push({ id: twin.id, created: false, sameRequest: twin.requestHash === j.requestHash });
+        continue;
+      }
+      fresh.push(j);
+      deltas.add(j.workspaceId, j.category, 'pending', 1);
+      out.push({ id: j.id, created: true, sameRequest: true });
+    }
+    let i = 0;
+    for (const chunk of [50, 1]) {
+      const stmt = ctx.sql.get(
+        `INSERT INTO jobs ${JOB_INSERT_COLUMNS} VALUES ${Array(chunk).fill(JOB_INSERT_VALUES).join(', ')}`,
       );
+      for (; fresh.length - i >= chunk; i += chunk) {
+        stmt.run(...fresh.slice(i, i + chunk).flatMap((j) => jobInsertArgs(j, now)));
+      }
+    }
+    const perWorkspace = new Map<string, { last: string; n: number }>();
+    for (const j of fresh)
+      perWorkspace.set(j.workspaceId, { last: j.id, n: (perWorkspace.get(j.workspaceId)?.n ?? 0) + 1 });
+    for (const [workspaceId, { last, n }] of perWorkspace) {
       insertEvent(ctx, {
-        workspaceId: j.workspaceId,
-        jobId: j.id,
+        workspaceId,
+        jobId: last,
         kind: 'status',
         attempt: 0,
         now,
-        data: { status: 'pending' },
+        data: { status: 'pending', created: n },
       });
-      deltas.add(j.workspaceId, j.category, 'pending', 1);
-      out.push({ id: j.id, created: true, sameRequest: true });
     }
     applyCountDeltas(ctx, deltas);
     return out;
@@ -283,12 +316,17 @@ export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResu
   const out = ctx.write(() => {
     const deltas = new CountDeltas();
     const results = finishes.map((f): FinishResult => {
-      const row = fence(ctx, f.lease);
-      if (!row) return { jobId: f.lease.jobId, applied: false, status: null };
-      if (f.writes) applyWrites(ctx, f.lease, row, f.writes, now);
-      const status = finishOne(ctx, f, row, now);
-      deltas.move(row.workspace_id, row.category, row.status, status);
-      return { jobId: f.lease.jobId, applied: true, status };
+      // Without buffered writes the UPDATE below is its own fence; with them, fence first.
+      if (f.writes) {
+        const row = fence(ctx, f.lease);
+        if (!row) return { jobId: f.lease.jobId, applied: false, status: null };
+        applyWrites(ctx, f.lease, row, f.writes, now);
+      }
+      const done = finishOne(ctx, f, now);
+      if (!done) return { jobId: f.lease.jobId, applied: false, status: null };
+      // Only a job cancelled while running finishes as `cancelled`; every other finish leaves `running`.
+      deltas.move(done.workspaceId, done.category, done.status === 'cancelled' ? 'cancelled' : 'running', done.status);
+      return { jobId: f.lease.jobId, applied: true, status: done.status };
     });
     applyCountDeltas(ctx, deltas);
     return results;
@@ -298,74 +336,72 @@ export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResu
   return out;
 }
 
-function finishOne(ctx: SqliteContext, f: JobFinish, row: FencedRow, now: number): JobStatus {
-  const cancelled = row.status === 'cancelled';
-  const retry =
-    !cancelled &&
-    (f.outcome === 'failed' || f.outcome === 'timed_out') &&
-    f.retryDelayMs != null &&
-    row.attempt - row.released_attempts < row.max_attempts;
-  let status: JobStatus;
-  if (cancelled) status = 'cancelled';
-  else if (f.outcome === 'completed') status = 'completed';
-  else if (f.outcome === 'released' || retry) status = 'pending';
-  else status = 'failed';
-  const attemptOutcome = cancelled ? 'cancelled' : f.outcome;
-  const errorText = f.error ? `${f.error.code}: ${f.error.message}` : null;
-  const runAt = f.outcome === 'released' ? now : retry ? now + (f.retryDelayMs ?? 0) : null;
-  ctx.sql
-    .get(
-      `UPDATE jobs SET status = ?, updated_at = ?, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL,
-         current_step = NULL,
-         completed_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END,
-         run_at = coalesce(?, run_at),
-         released_attempts = released_attempts + ?,
-         result = CASE WHEN ? THEN ? ELSE result END,
-         error_code = CASE WHEN ? THEN ? ELSE error_code END,
-         error_message = CASE WHEN ? THEN ? ELSE error_message END
-       WHERE id = ?`,
-    )
-    .run(
-      status,
-      now,
-      status,
-      now,
-      runAt,
-      f.outcome === 'released' ? 1 : 0,
-      f.result !== undefined ? 1 : 0,
-      f.result === undefined ? null : JSON.stringify(f.result),
-      f.error ? 1 : 0,
-      f.error?.code ?? null,
-      f.error ? 1 : 0,
-      f.error?.message ?? null,
-      f.lease.jobId,
-    );
-  ctx.sql
-    .get(
-      `INSERT INTO job_attempts (job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      f.lease.jobId,
-      f.lease.attempt,
-      row.workspace_id,
-      row.lease_owner,
-      row.attempt_started_at,
-      now,
-      attemptOutcome,
-      errorText,
-    );
+/**
+ * The status decision lives in the statement: a job cancelled meanwhile stays cancelled, a retry
+ * needs attempts left (released attempts are not charged), and the WHERE clause fences the lease.
+ * `lease_owner` and `attempt_started_at` stay on the row as "last attempt" facts for the attempt row.
+ */
+const FINISH_SQL = `UPDATE jobs SET
+    status = CASE
+      WHEN status = 'cancelled' THEN 'cancelled'
+      WHEN :outcome = 'completed' THEN 'completed'
+      WHEN :outcome = 'released' THEN 'pending'
+      WHEN :retry AND attempt - released_attempts < max_attempts THEN 'pending'
+      ELSE 'failed' END,
+    completed_at = CASE
+      WHEN status = 'cancelled' OR :outcome = 'completed' THEN :now
+      WHEN :outcome = 'released' THEN NULL
+      WHEN :retry AND attempt - released_attempts < max_attempts THEN NULL
+      ELSE :now END,
+    updated_at = :now, lease_token = NULL, lease_expires_at = NULL, current_step = NULL,
+    run_at = CASE WHEN :outcome = 'released' THEN :now WHEN :retry THEN :now + :delay ELSE run_at END,
+    released_attempts = released_attempts + (:outcome = 'released'),
+    result = CASE WHEN :hasResult THEN :result ELSE result END,
+    error_code = CASE WHEN :hasError THEN :errorCode ELSE error_code END,
+    error_message = CASE WHEN :hasError THEN :errorMessage ELSE error_message END
+  WHERE id = :id AND attempt = :attempt AND lease_token = :token
+  RETURNING status, workspace_id, category, lease_owner, attempt_started_at, run_at`;
+
+function finishOne(
+  ctx: SqliteContext,
+  f: JobFinish,
+  now: number,
+): { status: JobStatus; workspaceId: string; category: string } | null {
+  const retry = (f.outcome === 'failed' || f.outcome === 'timed_out') && f.retryDelayMs != null;
+  const row = ctx.sql.get(FINISH_SQL).get({
+    outcome: f.outcome,
+    retry: retry ? 1 : 0,
+    delay: f.retryDelayMs ?? 0,
+    now,
+    hasResult: f.result !== undefined ? 1 : 0,
+    result: f.result === undefined ? null : JSON.stringify(f.result),
+    hasError: f.error ? 1 : 0,
+    errorCode: f.error?.code ?? null,
+    errorMessage: f.error?.message ?? null,
+    id: f.lease.jobId,
+    attempt: f.lease.attempt,
+    token: f.lease.token,
+  }) as Row | undefined;
+  if (!row) return null;
+  const status = row.status as JobStatus;
+  const workspaceId = String(row.workspace_id);
+  ctx.pendingAttempts.push([
+    f.lease.jobId,
+    f.lease.attempt,
+    workspaceId,
+    row.lease_owner ?? null,
+    Number(row.attempt_started_at),
+    now,
+    status === 'cancelled' ? 'cancelled' : f.outcome,
+    f.error ? `${f.error.code}: ${f.error.message}` : null,
+  ]);
   insertEvent(ctx, {
-    workspaceId: row.workspace_id,
+    workspaceId,
     jobId: f.lease.jobId,
     kind: 'status',
     attempt: f.lease.attempt,
     now,
-    data: {
-      status,
-      completedAt: status === 'pending' ? null : now,
-      ...(status === 'pending' ? { runAt } : {}),
-    },
+    data: status === 'pending' ? { status, completedAt: null, runAt: Number(row.run_at) } : { status, completedAt: now },
   });
-  return status;
+  return { status, workspaceId, category: String(row.category) };
 }
