@@ -3,7 +3,8 @@
  * (`/api/v1/events`). Every event carries `id:`; reconnecting with `Last-Event-ID` resumes right
  * after it. A fresh job stream starts with a `snapshot` (the job as `GET /jobs/:id` returns it, logs
  * up to the snapshot's id) whose `id:` is the position the events continue from; a resumed stream
- * skips the snapshot, since the client already holds the state.
+ * skips the snapshot, since the client already holds the state. When the job is over the server
+ * sends `end` and closes.
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -99,6 +100,8 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
             },
             idleDone: () => overAtConnect,
           });
+          // An explicit end tells clients not to reconnect (EventSource would, forever).
+          if (!sse.closed) sse.send({ event: 'end', data: { jobId: params.id } });
         });
       },
     }),

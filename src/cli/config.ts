@@ -1,0 +1,150 @@
+/**
+ * Configuration for `longrun serve` (and the store-opening commands): flags > environment >
+ * config file > defaults, resolved by one pure function so the precedence is testable.
+ *
+ * | setting | flag | env | file key | default |
+ * |---|---|---|---|---|
+ * | database | `--db` | `LONGRUN_DB`, then `DATABASE_URL` | `db` | `./data/longrun.db` |
+ * | port | `--port` | `LONGRUN_PORT` | `port` | 3000 |
+ * | host | `--host` | `LONGRUN_HOST` | `host` | `0.0.0.0` |
+ * | worker concurrency | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
+ * | example jobs | `--no-examples` | `LONGRUN_EXAMPLES=false` | `examples` | true |
+ * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |
+ * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
+ * | shutdown grace | `--grace-ms` | `LONGRUN_GRACE_MS` | `graceMs` | 10000 |
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface ServeConfig {
+  db: string;
+  port: number;
+  host: string;
+  workers: number;
+  examples: boolean;
+  jobs: string[];
+  rateLimit: { perMinute: number; burst: number } | false;
+  graceMs: number;
+}
+
+export const DEFAULT_CONFIG: ServeConfig = {
+  db: './data/longrun.db',
+  port: 3000,
+  host: '0.0.0.0',
+  workers: 10,
+  examples: true,
+  jobs: [],
+  rateLimit: { perMinute: 1_200, burst: 200 },
+  graceMs: 10_000,
+};
+
+export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const count = z.coerce.number().int().min(1).max(10_000);
+const rateLimit = z.union([
+  z.literal(false),
+  z.strictObject({ perMinute: z.number().positive(), burst: z.number().int().min(1) }),
+]);
+
+const FileSchema = z.strictObject({
+  db: z.string().min(1).optional(),
+  port: port.optional(),
+  host: z.string().min(1).optional(),
+  workers: count.optional(),
+  examples: z.boolean().optional(),
+  jobs: z.array(z.string().min(1)).optional(),
+  rateLimit: rateLimit.optional(),
+  graceMs: z.number().int().min(0).optional(),
+});
+
+export type PartialConfig = Partial<ServeConfig>;
+
+export class ConfigError extends Error {}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const res = schema.safeParse(value);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new ConfigError(`${where}: ${path}${issue?.message ?? 'invalid'}`);
+  }
+  return res.data;
+}
+
+/** `1200/200` → `{ perMinute: 1200, burst: 200 }`; `off` → false. */
+export function parseRateLimit(raw: string, where: string): ServeConfig['rateLimit'] {
+  if (/^(off|false|0)$/i.test(raw)) return false;
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(raw.trim());
+  if (!m) throw new ConfigError(`${where}: expected PER_MINUTE[/BURST] or "off", got "${raw}"`);
+  const perMinute = Number(m[1]);
+  return { perMinute, burst: m[2] ? Number(m[2]) : Math.max(1, Math.round(perMinute / 6)) };
+}
+
+export function readConfigFile(path: string | undefined, cwd = process.cwd()): PartialConfig {
+  const file = resolve(cwd, path ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (path) throw new ConfigError(`config file ${file} does not exist`);
+    return {};
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+  }
+  return check(FileSchema, json, `config file ${file}`) as PartialConfig;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv): PartialConfig {
+  const out: PartialConfig = {};
+  const db = env.LONGRUN_DB || env.DATABASE_URL;
+  if (db) out.db = db;
+  if (env.LONGRUN_PORT) out.port = check(port, env.LONGRUN_PORT, 'LONGRUN_PORT');
+  if (env.LONGRUN_HOST) out.host = env.LONGRUN_HOST;
+  if (env.LONGRUN_WORKERS) out.workers = check(count, env.LONGRUN_WORKERS, 'LONGRUN_WORKERS');
+  if (env.LONGRUN_EXAMPLES) out.examples = !/^(0|false|no|off)$/i.test(env.LONGRUN_EXAMPLES);
+  if (env.LONGRUN_JOBS) out.jobs = env.LONGRUN_JOBS.split(',').filter(Boolean);
+  if (env.LONGRUN_RATE_LIMIT) out.rateLimit = parseRateLimit(env.LONGRUN_RATE_LIMIT, 'LONGRUN_RATE_LIMIT');
+  if (env.LONGRUN_GRACE_MS)
+    out.graceMs = check(z.coerce.number().int().min(0), env.LONGRUN_GRACE_MS, 'LONGRUN_GRACE_MS');
+  return out;
+}
+
+/** Flags as commander hands them over (strings), only those given on the command line. */
+export function configFromFlags(flags: Record<string, unknown>): PartialConfig {
+  const out: PartialConfig = {};
+  if (flags.db !== undefined) out.db = String(flags.db);
+  if (flags.port !== undefined) out.port = check(port, flags.port, '--port');
+  if (flags.host !== undefined) out.host = String(flags.host);
+  if (flags.workers !== undefined) out.workers = check(count, flags.workers, '--workers');
+  if (flags.examples !== undefined) out.examples = Boolean(flags.examples);
+  if (flags.jobs !== undefined) out.jobs = String(flags.jobs).split(',').filter(Boolean);
+  if (flags.rateLimit !== undefined) out.rateLimit = parseRateLimit(String(flags.rateLimit), '--rate-limit');
+  if (flags.graceMs !== undefined)
+    out.graceMs = check(z.coerce.number().int().min(0), flags.graceMs, '--grace-ms');
+  return out;
+}
+
+/** Later sources win: defaults < file < env < flags. */
+export function resolveConfig(layers: {
+  file?: PartialConfig;
+  env?: PartialConfig;
+  flags?: PartialConfig;
+}): ServeConfig {
+  const defined = (p: PartialConfig | undefined) =>
+    Object.fromEntries(Object.entries(p ?? {}).filter(([, v]) => v !== undefined)) as PartialConfig;
+  return { ...DEFAULT_CONFIG, ...defined(layers.file), ...defined(layers.env), ...defined(layers.flags) };
+}
+
+export function loadConfig(
+  flags: Record<string, unknown>,
+  opts: { env?: NodeJS.ProcessEnv; configPath?: string; cwd?: string } = {},
+): ServeConfig {
+  return resolveConfig({
+    file: readConfigFile(opts.configPath, opts.cwd),
+    env: configFromEnv(opts.env ?? process.env),
+    flags: configFromFlags(flags),
+  });
+}

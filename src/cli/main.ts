@@ -1,0 +1,26 @@
+/**
+ * The `longrun` command. One file per command group; this one only assembles them.
+ *
+ * ```sh
+ * longrun serve --port 3000 --db ./data/longrun.db
+ * longrun keys create --workspace default --scope read
+ * longrun jobs list --status running --category seo
+ * ```
+ */
+import { Command } from 'commander';
+import { registerJobs } from './jobs.ts';
+import { registerKeys } from './keys.ts';
+import { registerServe } from './serve.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('longrun')
+    .description('Background jobs you can watch and stop')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerServe(program);
+  registerKeys(program);
+  registerJobs(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

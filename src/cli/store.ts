@@ -1,0 +1,35 @@
+/**
+ * Opens the store a `--db` value names: a `postgres://` / `postgresql://` URL selects PostgreSQL,
+ * anything else is a SQLite file path. PostgreSQL is imported lazily so a SQLite-only install never
+ * loads `pg`, and the import goes through a computed specifier because the backend may be absent
+ * from a checkout (the error then says so instead of crashing at startup).
+ */
+import type { Store } from '../store/types.ts';
+
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(db);
+}
+
+interface PostgresModule {
+  createPostgresStore(opts: { connectionString: string }): Promise<Store>;
+}
+
+export async function openStore(db: string): Promise<Store> {
+  if (isPostgresUrl(db)) {
+    const specifier = new URL('../store/postgres/index.ts', import.meta.url).href;
+    let mod: PostgresModule;
+    try {
+      mod = (await import(specifier)) as PostgresModule;
+    } catch (err) {
+      throw new Error(`the PostgreSQL store is not available in this build: ${(err as Error).message}`);
+    }
+    return mod.createPostgresStore({ connectionString: db });
+  }
+  const { createSqliteStore } = await import('../store/sqlite/index.ts');
+  return createSqliteStore({ path: db });
+}
+
+/** Hides the password of a connection URL for log lines. */
+export function describeDb(db: string): string {
+  return isPostgresUrl(db) ? db.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') : db;
+}
