@@ -25,7 +25,12 @@ const manyItems = defineJob({
   category: 'export',
   input: z.object({ n: z.number() }),
   run: async (ctx, input) =>
-    ctx.each('items', Array.from({ length: input.n }, (_, i) => i), { key: (i) => String(i) }, async () => {}),
+    ctx.each(
+      'items',
+      Array.from({ length: input.n }, (_, i) => i),
+      { key: (i) => String(i) },
+      async () => {},
+    ),
 });
 
 export function percentile(sorted: number[], p: number): number {
@@ -43,14 +48,21 @@ async function drain(store: Store, total: number, workspaceId: string): Promise<
   }
 }
 
-export async function benchEngine(makeStore: () => Promise<Store>, opts: { jobs?: number; concurrency?: number } = {}): Promise<Figures> {
+export async function benchEngine(
+  makeStore: () => Promise<Store>,
+  opts: { jobs?: number; concurrency?: number } = {},
+): Promise<Figures> {
   const figures: Figures = {};
   const jobs = opts.jobs ?? 20_000;
 
   {
     const store = await makeStore();
     const longrun = createLongrun({ store, jobs: [noop, manyItems] });
-    const batch = Array.from({ length: 10_000 }, (_, i) => ({ type: 'bench.noop', input: { i }, opts: { workspaceId: 'bulk' } }));
+    const batch = Array.from({ length: 10_000 }, (_, i) => ({
+      type: 'bench.noop',
+      input: { i },
+      opts: { workspaceId: 'bulk' },
+    }));
     await longrun.enqueueMany(batch.slice(0, 1_000)); // warm-up: statement preparation, JIT
     const t0 = performance.now();
     for (let r = 0; r < 10; r++) await longrun.enqueueMany(batch);
@@ -67,7 +79,13 @@ export async function benchEngine(makeStore: () => Promise<Store>, opts: { jobs?
     const longrun = createLongrun({ store, jobs: [noop, manyItems] });
     for (let done = 0; done < jobs; done += 10_000) {
       const n = Math.min(10_000, jobs - done);
-      await longrun.enqueueMany(Array.from({ length: n }, (_, i) => ({ type: 'bench.noop', input: { i }, opts: { workspaceId: 'drain' } })));
+      await longrun.enqueueMany(
+        Array.from({ length: n }, (_, i) => ({
+          type: 'bench.noop',
+          input: { i },
+          opts: { workspaceId: 'drain' },
+        })),
+      );
     }
     const t0 = performance.now();
     longrun.start({ concurrency: opts.concurrency ?? 500, claimBatch: 250, pollIntervalMs: 1_000 });

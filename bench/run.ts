@@ -15,7 +15,8 @@ const want = (part: string) => wanted.size === 0 || wanted.has(part);
 function print(title: string, figures: Figures): void {
   console.log(`\n## ${title}\n`);
   console.log('| figure | value |\n|---|---|');
-  for (const [k, v] of Object.entries(figures)) console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`);
+  for (const [k, v] of Object.entries(figures))
+    console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'longrun-bench-'));
@@ -30,7 +31,10 @@ try {
     ['postgres', './postgres.ts', 'benchPostgres'],
   ] as const) {
     if (!want(part)) continue;
-    const mod = (await import(file).catch(() => null)) as Record<string, () => Promise<Figures | Record<string, Figures>>> | null;
+    const mod = (await import(file).catch(() => null)) as Record<
+      string,
+      () => Promise<Figures | Record<string, Figures>>
+    > | null;
     if (!mod?.[fn]) {
       console.log(`\n## ${part}: not available (${file} missing)`);
       continue;

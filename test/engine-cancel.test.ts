@@ -97,7 +97,10 @@ describe('cancel', () => {
     assert.deepEqual(gated.started, [0, 1, 2, 3], 'no item started after the cancel');
     assert.deepEqual(done.progress, { total: 10, completed: 4, failed: 0 });
     const items = await longrun.listItems(job.id, { limit: 100 });
-    assert.deepEqual(items.map((i) => i.key), ['e0', 'e1', 'e2', 'e3']);
+    assert.deepEqual(
+      items.map((i) => i.key),
+      ['e0', 'e1', 'e2', 'e3'],
+    );
     assert.ok(done.logs.some((l) => /4 items completed and kept, 0 failed, 6 not started/.test(l.message)));
     assert.equal(done.attempts[0]?.outcome, 'cancelled');
     await assert.rejects(longrun.cancel('no-such-job'), (e) => isLongrunError(e, 'not_found'));
@@ -113,19 +116,28 @@ describe('cancel', () => {
       assert.equal(e.details?.[0]?.status, 'completed');
       return true;
     });
-    await assert.rejects(longrun.cancel(job.id, { workspaceId: 'other' }), (e) => isLongrunError(e, 'not_found'));
+    await assert.rejects(longrun.cancel(job.id, { workspaceId: 'other' }), (e) =>
+      isLongrunError(e, 'not_found'),
+    );
   });
 
   it('1,000 cancel-vs-complete races each end in exactly one terminal state', async () => {
     longrun.start({ concurrency: 20, claimBatch: 20 });
-    const ids = await longrun.enqueueMany(Array.from({ length: 1_000 }, (_, n) => ({ type: 'test.quick', input: { n } })));
+    const ids = await longrun.enqueueMany(
+      Array.from({ length: 1_000 }, (_, n) => ({ type: 'test.quick', input: { n } })),
+    );
     const answers = new Map<string, 'cancelled' | 'conflict'>();
     await Promise.all(
       ids.map(async (id, i) => {
         // Spread the cancels over the run so some hit pending, some running, some finished jobs.
         await new Promise((r) => setTimeout(r, (i * 7) % 400));
         // Every tenth waits for its job to finish first, so both answers occur on any machine.
-        if (i % 10 === 5) await waitFor('a job to complete', async () => (await longrun.getJob(id)).completedAt !== null, 30_000);
+        if (i % 10 === 5)
+          await waitFor(
+            'a job to complete',
+            async () => (await longrun.getJob(id)).completedAt !== null,
+            30_000,
+          );
         try {
           await longrun.cancel(id);
           answers.set(id, 'cancelled');
@@ -135,15 +147,25 @@ describe('cancel', () => {
         }
       }),
     );
-    const all = await waitFor('every job stopped', async () => {
-      const jobs = await Promise.all(ids.map((id) => longrun.getJob(id)));
-      return jobs.every((j) => j.completedAt !== null) ? jobs : null;
-    }, 30_000, 50);
+    const all = await waitFor(
+      'every job stopped',
+      async () => {
+        const jobs = await Promise.all(ids.map((id) => longrun.getJob(id)));
+        return jobs.every((j) => j.completedAt !== null) ? jobs : null;
+      },
+      30_000,
+      50,
+    );
     for (const j of all) {
       const answer = answers.get(j.id);
-      assert.equal(j.status, answer === 'cancelled' ? 'cancelled' : 'completed', `job ${j.id} answered ${answer}`);
+      assert.equal(
+        j.status,
+        answer === 'cancelled' ? 'cancelled' : 'completed',
+        `job ${j.id} answered ${answer}`,
+      );
       assert.ok(j.attempts.length <= 1);
-      if (j.attempts[0]) assert.equal(j.attempts[0].outcome, j.status === 'cancelled' ? 'cancelled' : 'completed');
+      if (j.attempts[0])
+        assert.equal(j.attempts[0].outcome, j.status === 'cancelled' ? 'cancelled' : 'completed');
     }
     const counts = await longrun.counts();
     const byStatus = Object.fromEntries(counts.map((c) => [c.status, c.count]));

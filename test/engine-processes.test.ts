@@ -41,7 +41,10 @@ describe('worker processes on one SQLite file', () => {
     const a = spawnWorker({ LONGRUN_DB: db, LEASE_MS: '1500', LONGRUN_TRACE: trace });
     await a.line(/^ready$/);
     // Kill once some items are durably recorded, so there is progress to keep.
-    await waitFor('items recorded before the kill', async () => (await store.itemList({ jobId: job.id, limit: 100 })).length >= 5);
+    await waitFor(
+      'items recorded before the kill',
+      async () => (await store.itemList({ jobId: job.id, limit: 100 })).length >= 5,
+    );
     a.proc.kill('SIGKILL');
     await a.exited;
     const doneBefore = new Set((await store.itemList({ jobId: job.id, limit: 100 })).map((i) => i.key));
@@ -66,7 +69,8 @@ describe('worker processes on one SQLite file', () => {
     const lines = traceLines(trace);
     assert.equal(lines.filter((l) => l.startsWith('prepare ')).length, 1, 'the completed step ran once');
     const rerun = lines.filter((l) => / 2 \d+$/.test(l) && l.startsWith('item ')).map((l) => l.split(' ')[1]);
-    for (const key of rerun) assert.ok(!doneBefore.has(key!), `item ${key} was completed before the crash and ran again`);
+    for (const key of rerun)
+      assert.ok(!doneBefore.has(key!), `item ${key} was completed before the crash and ran again`);
     assert.ok(finished.logs.some((l) => /attempt 1 crashed/.test(l.message)));
     await store.close();
   });
@@ -76,11 +80,17 @@ describe('worker processes on one SQLite file', () => {
     const { job } = await longrun.enqueue('test.slow', { items: 40, itemMs: 25 });
     const a = spawnWorker({ LONGRUN_DB: db, LEASE_MS: '800', LONGRUN_TRACE: trace });
     await a.line(/^ready$/);
-    await waitFor('a few items recorded', async () => (await store.itemList({ jobId: job.id, limit: 100 })).length >= 3);
+    await waitFor(
+      'a few items recorded',
+      async () => (await store.itemList({ jobId: job.id, limit: 100 })).length >= 3,
+    );
     a.proc.kill('SIGSTOP');
 
     longrun.start({ concurrency: 2, leaseMs: 800, reapIntervalMs: 100, pollIntervalMs: 50 });
-    await waitFor('the job to complete on the second worker', async () => (await longrun.getJob(job.id)).status === 'completed');
+    await waitFor(
+      'the job to complete on the second worker',
+      async () => (await longrun.getJob(job.id)).status === 'completed',
+    );
     await longrun.stop();
     const snapshot = async () => ({
       job: await store.jobGet({ workspaceId: 'default', id: job.id }),
@@ -105,11 +115,17 @@ describe('worker processes on one SQLite file', () => {
 
   it('two processes draining 5,000 jobs never run the same attempt twice', async () => {
     const { db, trace, store, longrun } = await open('two');
-    const ids = await longrun.enqueueMany(Array.from({ length: 5_000 }, (_, n) => ({ type: 'test.noop', input: { n } })));
-    const workers = [1, 2].map(() => spawnWorker({ LONGRUN_DB: db, CONCURRENCY: '50', LONGRUN_TRACE: trace }));
+    const ids = await longrun.enqueueMany(
+      Array.from({ length: 5_000 }, (_, n) => ({ type: 'test.noop', input: { n } })),
+    );
+    const workers = [1, 2].map(() =>
+      spawnWorker({ LONGRUN_DB: db, CONCURRENCY: '50', LONGRUN_TRACE: trace }),
+    );
     await waitFor(
       'all 5,000 jobs completed',
-      async () => (await store.jobCounts({ workspaceId: 'default' })).find((c) => c.status === 'completed')?.count === 5_000,
+      async () =>
+        (await store.jobCounts({ workspaceId: 'default' })).find((c) => c.status === 'completed')?.count ===
+        5_000,
       60_000,
       100,
     );

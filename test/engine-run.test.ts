@@ -46,12 +46,21 @@ const slow = defineJob({
 const items = defineJob({
   type: 'test.items',
   category: 'seo',
-  input: z.object({ n: z.number().int(), badEvery: z.number().int(), maxFailures: z.number().int().optional() }),
+  input: z.object({
+    n: z.number().int(),
+    badEvery: z.number().int(),
+    maxFailures: z.number().int().optional(),
+  }),
   async run(ctx, input) {
     const list = Array.from({ length: input.n }, (_, i) => i);
-    return ctx.each('work', list, { key: (i) => `k${i}`, concurrency: 4, maxFailures: input.maxFailures }, async (i) => {
-      if (input.badEvery > 0 && i % input.badEvery === 0) throw new Error(`item ${i} is bad`);
-    });
+    return ctx.each(
+      'work',
+      list,
+      { key: (i) => `k${i}`, concurrency: 4, maxFailures: input.maxFailures },
+      async (i) => {
+        if (input.badEvery > 0 && i % input.badEvery === 0) throw new Error(`item ${i} is bad`);
+      },
+    );
   },
 });
 
@@ -98,11 +107,20 @@ describe('engine', () => {
     });
 
   it('the registry rejects duplicate types and unknown categories; categories are configurable', () => {
-    assert.throws(() => new JobRegistry({ jobs: [flaky, flaky] }), (e) => isLongrunError(e, 'duplicate_job_type'));
+    assert.throws(
+      () => new JobRegistry({ jobs: [flaky, flaky] }),
+      (e) => isLongrunError(e, 'duplicate_job_type'),
+    );
     const odd = defineJob({ type: 'x.y', category: 'billing', input: z.object({}), run: async () => null });
-    assert.throws(() => new JobRegistry({ jobs: [odd] }), (e) => isLongrunError(e, 'unknown_category'));
+    assert.throws(
+      () => new JobRegistry({ jobs: [odd] }),
+      (e) => isLongrunError(e, 'unknown_category'),
+    );
     assert.equal(new JobRegistry({ categories: ['billing'], jobs: [odd] }).types()[0], 'x.y');
-    assert.throws(() => defineJob({ ...odd, type: 'bad type!' }), (e) => isLongrunError(e, 'invalid_input'));
+    assert.throws(
+      () => defineJob({ ...odd, type: 'bad type!' }),
+      (e) => isLongrunError(e, 'invalid_input'),
+    );
   });
 
   it('enqueue validates input with field paths and honours idempotency keys', async () => {
@@ -121,7 +139,11 @@ describe('engine', () => {
       longrun.enqueue('test.items', { n: 2, badEvery: 0 }, { idempotencyKey: 'k1' }),
       (e) => isLongrunError(e, 'idempotency_conflict'),
     );
-    const other = await longrun.enqueue('test.items', { n: 1, badEvery: 0 }, { idempotencyKey: 'k1', workspaceId: 'ws2' });
+    const other = await longrun.enqueue(
+      'test.items',
+      { n: 1, badEvery: 0 },
+      { idempotencyKey: 'k1', workspaceId: 'ws2' },
+    );
     assert.notEqual(other.job.id, a.job.id, 'keys are per workspace');
   });
 
@@ -132,10 +154,16 @@ describe('engine', () => {
     assert.equal(done.status, 'completed');
     assert.equal(calls.get('resume:load'), 1, 'the completed step was not re-run');
     assert.equal(calls.get('resume:apply'), 3);
-    assert.deepEqual(done.attempts.map((a) => a.outcome), ['failed', 'failed', 'completed']);
+    assert.deepEqual(
+      done.attempts.map((a) => a.outcome),
+      ['failed', 'failed', 'completed'],
+    );
     assert.deepEqual(done.result, { rows: 3 });
     for (let i = 1; i < done.attempts.length; i++) {
-      assert.ok(done.attempts[i]!.startedAt >= done.attempts[i - 1]!.endedAt! + 10, 'backoff between attempts');
+      assert.ok(
+        done.attempts[i]!.startedAt >= done.attempts[i - 1]!.endedAt! + 10,
+        'backoff between attempts',
+      );
     }
   });
 
@@ -146,7 +174,9 @@ describe('engine', () => {
     assert.equal(done.status, 'failed');
     assert.equal(done.attempt, 3);
     assert.deepEqual(done.error, { code: 'handler_error', message: 'boom on attempt 3' });
-    assert.ok(done.logs.some((l) => l.level === 'error' && l.message === 'attempt 3 failed: boom on attempt 3'));
+    assert.ok(
+      done.logs.some((l) => l.level === 'error' && l.message === 'attempt 3 failed: boom on attempt 3'),
+    );
   });
 
   it('backoff grows exponentially with jitter and a cap', () => {
@@ -162,7 +192,10 @@ describe('engine', () => {
     const { job } = await longrun.enqueue('test.timeout', { ms: 5_000 });
     const done = await finished(job.id);
     assert.equal(done.status, 'failed');
-    assert.deepEqual(done.attempts.map((a) => a.outcome), ['timed_out', 'timed_out']);
+    assert.deepEqual(
+      done.attempts.map((a) => a.outcome),
+      ['timed_out', 'timed_out'],
+    );
     assert.equal(done.error?.code, 'timed_out');
   });
 
@@ -208,7 +241,11 @@ describe('engine', () => {
     assert.equal(counts.find((c) => c.status === 'running')?.count ?? 0, 0);
     // A released attempt is not charged: the job still gets its full maxAttempts afterwards.
     const row = await store.jobClaim({ workerId: 't', limit: 1, types: ['test.forever'], leaseMs: 1000 });
-    await store.jobFinish({ finishes: [{ lease: row[0]!.lease, outcome: 'failed', retryDelayMs: 0, error: { code: 'x', message: 'x' } }] });
+    await store.jobFinish({
+      finishes: [
+        { lease: row[0]!.lease, outcome: 'failed', retryDelayMs: 0, error: { code: 'x', message: 'x' } },
+      ],
+    });
     assert.equal((await longrun.getJob(job.id)).status, 'pending', 'attempt 2 of 3 charged ones left');
   });
 

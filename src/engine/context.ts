@@ -79,10 +79,30 @@ export function sanitizeLogMessage(message: string): string {
     : clean;
 }
 
+/** An AbortController made only when a handler reads `ctx.signal`: most attempts never do. */
+export class LazyAbort {
+  private controller: AbortController | null = null;
+  private reason: string | null = null;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason !== null) this.controller.abort(new Error(this.reason));
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: string): void {
+    if (this.reason !== null) return;
+    this.reason = reason;
+    this.controller?.abort(new Error(reason));
+  }
+}
+
 export interface RunState {
   buffer: JobWriteBuffer;
-  controller: AbortController;
-  cancelRequested: boolean;
+  abort: LazyAbort;
+  readonly cancelRequested: boolean;
   /** Steps stored by earlier attempts, by name. */
   priorSteps: Map<string, StepRecord>;
   loadItems(step: string): Promise<Map<string, ItemStatus>>;
@@ -91,151 +111,185 @@ export interface RunState {
   now(): number;
 }
 
+class Logger implements JobLogger {
+  constructor(private readonly ctx: Context) {}
+  info(message: string): void {
+    this.ctx.write('info', message);
+  }
+  warn(message: string): void {
+    this.ctx.write('warn', message);
+  }
+  error(message: string): void {
+    this.ctx.write('error', message);
+  }
+}
+
+class ProgressReporter {
+  constructor(private readonly state: RunState) {}
+  setTotal(total: number): void {
+    this.state.buffer.setTotal(total);
+  }
+  increment(d: { completed?: number; failed?: number } = { completed: 1 }): void {
+    this.state.buffer.addProgress(d.completed ?? 0, d.failed ?? 0);
+  }
+}
+
+/** A class rather than closures: a pool running thousands of short jobs allocates one object each. */
+class Context implements JobContext {
+  readonly jobId: string;
+  readonly workspaceId: string;
+  readonly attempt: number;
+  readonly log: JobLogger;
+  readonly progress: ProgressReporter;
+  private currentStep: string | null = null;
+
+  constructor(
+    job: { id: string; workspaceId: string; attempt: number },
+    private readonly state: RunState,
+  ) {
+    this.jobId = job.id;
+    this.workspaceId = job.workspaceId;
+    this.attempt = job.attempt;
+    this.log = new Logger(this);
+    this.progress = new ProgressReporter(state);
+  }
+
+  get signal(): AbortSignal {
+    return this.state.abort.signal;
+  }
+
+  get cancelRequested(): boolean {
+    return this.state.cancelRequested;
+  }
+
+  write(level: LogLevel, message: string, step = this.currentStep): void {
+    this.state.buffer.log({
+      level,
+      message: sanitizeLogMessage(String(message)),
+      step,
+      timestamp: this.state.now(),
+    });
+  }
+
+  private throwIfCancelled(): void {
+    if (this.state.cancelRequested) throw new JobCancelledError();
+  }
+
+  private remember(name: string, result?: unknown): void {
+    const now = this.state.now();
+    this.state.priorSteps.set(name, {
+      name,
+      status: 'completed',
+      attempt: this.attempt,
+      startedAt: now,
+      completedAt: now,
+      result,
+    });
+  }
+
+  async step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    const prior = this.state.priorSteps.get(name);
+    if (prior?.status === 'completed') return prior.result as T;
+    this.throwIfCancelled();
+    const buffer = this.state.buffer;
+    this.currentStep = name;
+    buffer.step({ name, status: 'running' }, name);
+    try {
+      const result = await fn();
+      buffer.step({ name, status: 'completed', result: result ?? null }, null);
+      this.remember(name, result);
+      await this.state.flush();
+      return result;
+    } catch (err) {
+      buffer.step({ name, status: 'failed' }, null);
+      throw err;
+    } finally {
+      this.currentStep = null;
+    }
+  }
+
+  async each<T>(
+    stepName: string,
+    items: readonly T[],
+    opts: EachOptions<T>,
+    fn: (item: T, index: number) => Promise<unknown>,
+  ): Promise<EachResult> {
+    const state = this.state;
+    const buffer = state.buffer;
+    const prior = state.priorSteps.get(stepName);
+    const result: EachResult = { completed: 0, failed: 0, skipped: 0 };
+    if (prior?.status === 'completed') return { ...result, skipped: items.length };
+    this.throwIfCancelled();
+    // A step started by an earlier attempt already counted its items into the total.
+    const done = prior ? await state.loadItems(stepName) : new Map<string, ItemStatus>();
+    if (!prior) buffer.addTotal(items.length);
+    this.currentStep = stepName;
+    buffer.step({ name: stepName, status: 'running' }, stepName);
+    let next = 0;
+    let stopped = false;
+    let tooManyFailures = false;
+    const lane = async () => {
+      while (!stopped) {
+        if (state.cancelRequested) {
+          stopped = true;
+          return;
+        }
+        const index = next++;
+        if (index >= items.length) return;
+        const item = items[index] as T;
+        const key = opts.key(item, index);
+        const before = done.get(key);
+        if (before === 'completed') {
+          result.skipped++;
+          continue;
+        }
+        try {
+          await fn(item, index);
+          result.completed++;
+          buffer.item({ step: stepName, key, status: 'completed', error: null });
+          buffer.addProgress(1, before === 'failed' ? -1 : 0);
+        } catch (err) {
+          result.failed++;
+          const message = err instanceof Error ? err.message : String(err);
+          buffer.item({ step: stepName, key, status: 'failed', error: sanitizeLogMessage(message) });
+          if (before !== 'failed') buffer.addProgress(0, 1);
+          this.write('error', `item ${key} failed: ${message}`, stepName);
+          if (opts.maxFailures !== undefined && result.failed > opts.maxFailures) {
+            tooManyFailures = true;
+            stopped = true;
+          }
+        }
+      }
+    };
+    const lanes = Math.max(1, Math.min(opts.concurrency ?? 1, items.length || 1));
+    await Promise.all(Array.from({ length: lanes }, lane));
+    this.currentStep = null;
+    if (tooManyFailures) {
+      buffer.step({ name: stepName, status: 'failed' }, null);
+      throw new NonRetryableError(
+        `${result.failed} items failed in step ${stepName} (maxFailures ${opts.maxFailures})`,
+        'too_many_failures',
+      );
+    }
+    const handled = result.completed + result.failed + result.skipped;
+    if (state.cancelRequested && handled < items.length) {
+      this.write(
+        'warn',
+        `cancelled in step ${stepName}: ${result.completed} items completed and kept, ${result.failed} failed, ${items.length - handled} not started`,
+        stepName,
+      );
+      throw new JobCancelledError();
+    }
+    buffer.step({ name: stepName, status: 'completed', result: { ...result } }, null);
+    this.remember(stepName);
+    await state.flush();
+    return result;
+  }
+}
+
 export function createJobContext(
   job: { id: string; workspaceId: string; attempt: number },
   state: RunState,
 ): JobContext {
-  let currentStep: string | null = null;
-  const log = (level: LogLevel) => (message: string) => {
-    state.buffer.log({
-      level,
-      message: sanitizeLogMessage(String(message)),
-      step: currentStep,
-      timestamp: state.now(),
-    });
-  };
-  const throwIfCancelled = () => {
-    if (state.cancelRequested) throw new JobCancelledError();
-  };
-
-  const ctx: JobContext = {
-    jobId: job.id,
-    workspaceId: job.workspaceId,
-    attempt: job.attempt,
-    signal: state.controller.signal,
-    log: { info: log('info'), warn: log('warn'), error: log('error') },
-    progress: {
-      setTotal: (total) => state.buffer.setTotal(total),
-      increment: (d = { completed: 1 }) => state.buffer.addProgress(d.completed ?? 0, d.failed ?? 0),
-    },
-    get cancelRequested() {
-      return state.cancelRequested;
-    },
-
-    async step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
-      const prior = state.priorSteps.get(name);
-      if (prior?.status === 'completed') return prior.result as T;
-      throwIfCancelled();
-      currentStep = name;
-      state.buffer.step({ name, status: 'running' }, name);
-      try {
-        const result = await fn();
-        state.buffer.step({ name, status: 'completed', result: result ?? null }, null);
-        state.priorSteps.set(name, {
-          name,
-          status: 'completed',
-          attempt: job.attempt,
-          startedAt: 0,
-          completedAt: 0,
-          result,
-        });
-        await state.flush();
-        return result;
-      } catch (err) {
-        state.buffer.step({ name, status: 'failed' }, null);
-        throw err;
-      } finally {
-        currentStep = null;
-      }
-    },
-
-    async each<T>(
-      stepName: string,
-      items: readonly T[],
-      opts: EachOptions<T>,
-      fn: (item: T, index: number) => Promise<unknown>,
-    ) {
-      const prior = state.priorSteps.get(stepName);
-      const result: EachResult = { completed: 0, failed: 0, skipped: 0 };
-      if (prior?.status === 'completed') return { ...result, skipped: items.length };
-      throwIfCancelled();
-      // A step started by an earlier attempt already counted its items into the total.
-      const done = prior ? await state.loadItems(stepName) : new Map<string, ItemStatus>();
-      if (!prior) state.buffer.addTotal(items.length);
-      currentStep = stepName;
-      state.buffer.step({ name: stepName, status: 'running' }, stepName);
-      let next = 0;
-      let stopped = false;
-      let tooManyFailures = false;
-      const worker = async () => {
-        while (!stopped) {
-          if (state.cancelRequested) {
-            stopped = true;
-            return;
-          }
-          const index = next++;
-          if (index >= items.length) return;
-          const item = items[index] as T;
-          const key = opts.key(item, index);
-          const before = done.get(key);
-          if (before === 'completed') {
-            result.skipped++;
-            continue;
-          }
-          try {
-            await fn(item, index);
-            result.completed++;
-            state.buffer.item({ step: stepName, key, status: 'completed', error: null });
-            state.buffer.addProgress(1, before === 'failed' ? -1 : 0);
-          } catch (err) {
-            result.failed++;
-            const message = err instanceof Error ? err.message : String(err);
-            state.buffer.item({ step: stepName, key, status: 'failed', error: sanitizeLogMessage(message) });
-            if (before !== 'failed') state.buffer.addProgress(0, 1);
-            state.buffer.log({
-              level: 'error',
-              message: sanitizeLogMessage(`item ${key} failed: ${message}`),
-              step: stepName,
-              timestamp: state.now(),
-            });
-            if (opts.maxFailures !== undefined && result.failed > opts.maxFailures) {
-              tooManyFailures = true;
-              stopped = true;
-            }
-          }
-        }
-      };
-      const lanes = Math.max(1, Math.min(opts.concurrency ?? 1, items.length || 1));
-      await Promise.all(Array.from({ length: lanes }, worker));
-      currentStep = null;
-      if (tooManyFailures) {
-        state.buffer.step({ name: stepName, status: 'failed' }, null);
-        throw new NonRetryableError(
-          `${result.failed} items failed in step ${stepName} (maxFailures ${opts.maxFailures})`,
-          'too_many_failures',
-        );
-      }
-      if (state.cancelRequested && result.completed + result.failed + result.skipped < items.length) {
-        const notStarted = items.length - result.completed - result.failed - result.skipped;
-        state.buffer.log({
-          level: 'warn',
-          message: `cancelled in step ${stepName}: ${result.completed} items completed and kept, ${result.failed} failed, ${notStarted} not started`,
-          step: stepName,
-          timestamp: state.now(),
-        });
-        throw new JobCancelledError();
-      }
-      state.buffer.step({ name: stepName, status: 'completed', result: { ...result } }, null);
-      state.priorSteps.set(stepName, {
-        name: stepName,
-        status: 'completed',
-        attempt: job.attempt,
-        startedAt: 0,
-        completedAt: 0,
-      });
-      await state.flush();
-      return result;
-    },
-  };
-  return ctx;
+  return new Context(job, state);
 }

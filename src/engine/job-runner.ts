@@ -5,7 +5,13 @@
  */
 import type { ItemStatus, JobError } from '../core/job.ts';
 import type { ClaimedJob, FinishOutcome, Store } from '../store/types.ts';
-import { createJobContext, JobCancelledError, NonRetryableError, type RunState } from './context.ts';
+import {
+  createJobContext,
+  JobCancelledError,
+  type LazyAbort,
+  NonRetryableError,
+  type RunState,
+} from './context.ts';
 import { type AnyJobDefinition, retryDelay } from './define.ts';
 import type { JobWriteBuffer } from './write-buffer.ts';
 
@@ -13,7 +19,7 @@ export interface RunningJob {
   claimed: ClaimedJob;
   def: AnyJobDefinition;
   buffer: JobWriteBuffer;
-  controller: AbortController;
+  abort: LazyAbort;
   cancelRequested: boolean;
   leaseLost: boolean;
   /** Set when the pool ends the attempt without the handler (shutdown release). */
@@ -55,7 +61,7 @@ export async function runAttempt(
   );
   const state: RunState = {
     buffer: run.buffer,
-    controller: run.controller,
+    abort: run.abort,
     get cancelRequested() {
       return run.cancelRequested;
     },
@@ -65,39 +71,44 @@ export async function runAttempt(
     now: deps.now,
   };
   const ctx = createJobContext(job, state);
-  if (job.attempt > 1)
-    ctx.log.info(
-      `attempt ${job.attempt} starting; ${[...priorSteps.values()].filter((s) => s.status === 'completed').length} completed steps kept`,
-    );
-
-  let timer: NodeJS.Timeout | undefined;
-  const ended = new Promise<AttemptEnd>((resolve) => {
-    run.forceEnd = (reason) => resolve({ outcome: 'released', error: { code: reason, message: reason } });
+  if (job.attempt > 1) {
+    const kept = [...priorSteps.values()].filter((s) => s.status === 'completed').length;
+    ctx.log.info(`attempt ${job.attempt} starting; ${kept} completed steps kept`);
+  }
+  // One promise settled by whichever comes first: the handler, its timeout, or the pool ending the
+  // attempt (shutdown release, lost lease). A handler that ignores its signal runs on, unheard.
+  return new Promise<AttemptEnd>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (end: AttemptEnd) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(end);
+    };
+    run.forceEnd = (reason) => settle({ outcome: 'released', error: { code: reason, message: reason } });
     if (def.timeoutMs) {
       timer = setTimeout(() => {
-        run.controller.abort(new Error(`timed out after ${def.timeoutMs} ms`));
+        run.abort.abort(`timed out after ${def.timeoutMs} ms`);
         ctx.log.error(`attempt ${job.attempt} timed out after ${def.timeoutMs} ms`);
-        resolve({
+        settle({
           outcome: 'timed_out',
           error: { code: 'timed_out', message: `attempt timed out after ${def.timeoutMs} ms` },
           retryDelayMs: retryDelay(def.retry, job.attempt),
         });
       }, def.timeoutMs);
     }
-  });
-  const handled = (async (): Promise<AttemptEnd> => {
+    let handled: Promise<unknown>;
     try {
-      const result = await def.run(ctx, claimed.input);
-      return { outcome: 'completed', result: result ?? null };
+      handled = def.run(ctx, claimed.input);
     } catch (err) {
-      return classify(err, run, job.attempt, def, ctx.log.error);
+      handled = Promise.reject(err);
     }
-  })();
-  try {
-    return await Promise.race([handled, ended]);
-  } finally {
-    clearTimeout(timer);
-  }
+    handled.then(
+      (result) => settle({ outcome: 'completed', result: result ?? null }),
+      (err) => settle(classify(err, run, job.attempt, def, (m) => ctx.log.error(m))),
+    );
+  });
 }
 
 function classify(

@@ -13,6 +13,7 @@
 import { newWorkerId } from '../core/ids.ts';
 import type { ClaimedJob, JobFinish, Lease, Store } from '../store/types.ts';
 import type { JobRegistry } from './define.ts';
+import { LazyAbort } from './context.ts';
 import { type AttemptEnd, type RunningJob, runAttempt } from './job-runner.ts';
 import { JobWriteBuffer } from './write-buffer.ts';
 
@@ -140,7 +141,7 @@ export class WorkerPool {
         () => void this.flush(),
         this.opts.maxBufferedWrites,
       ),
-      controller: new AbortController(),
+      abort: new LazyAbort(),
       cancelRequested: claimed.job.status === 'cancelled',
       leaseLost: false,
       released: false,
@@ -176,7 +177,7 @@ export class WorkerPool {
     }
     const writes = run.buffer.drain();
     run.buffer.closed = true;
-    run.controller.abort(new Error('attempt ended'));
+    run.abort.abort('attempt ended');
     await this.finish({ lease: run.claimed.lease, ...end, writes });
     this.processed++;
   }
@@ -185,7 +186,7 @@ export class WorkerPool {
     const run = this.running.get(jobId);
     if (!run || run.cancelRequested) return;
     run.cancelRequested = true;
-    run.controller.abort(new Error('job cancelled'));
+    run.abort.abort('job cancelled');
   }
 
   private loseLease(run: RunningJob): void {
@@ -193,7 +194,7 @@ export class WorkerPool {
     run.leaseLost = true;
     run.cancelRequested = true;
     run.buffer.closed = true;
-    run.controller.abort(new Error('lease lost'));
+    run.abort.abort('lease lost');
     run.forceEnd('lease_lost');
     this.opts.onLeaseLost?.(run.claimed.lease.jobId);
   }
@@ -287,7 +288,7 @@ export class WorkerPool {
     if ((await Promise.race([all.then(() => 'done' as const), graceOver])) === 'grace') {
       for (const run of this.running.values()) {
         run.released = true;
-        run.controller.abort(new Error('worker shutting down'));
+        run.abort.abort('worker shutting down');
         run.forceEnd('released');
       }
     }

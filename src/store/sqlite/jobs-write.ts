@@ -325,7 +325,12 @@ export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResu
       const done = finishOne(ctx, f, now);
       if (!done) return { jobId: f.lease.jobId, applied: false, status: null };
       // Only a job cancelled while running finishes as `cancelled`; every other finish leaves `running`.
-      deltas.move(done.workspaceId, done.category, done.status === 'cancelled' ? 'cancelled' : 'running', done.status);
+      deltas.move(
+        done.workspaceId,
+        done.category,
+        done.status === 'cancelled' ? 'cancelled' : 'running',
+        done.status,
+      );
       return { jobId: f.lease.jobId, applied: true, status: done.status };
     });
     applyCountDeltas(ctx, deltas);
@@ -401,7 +406,10 @@ function finishOne(
     kind: 'status',
     attempt: f.lease.attempt,
     now,
-    data: status === 'pending' ? { status, completedAt: null, runAt: Number(row.run_at) } : { status, completedAt: now },
+    data:
+      status === 'pending'
+        ? { status, completedAt: null, runAt: Number(row.run_at) }
+        : { status, completedAt: now },
   });
   return { status, workspaceId, category: String(row.category) };
 }
