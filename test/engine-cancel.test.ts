@@ -106,6 +106,41 @@ describe('cancel', () => {
     await assert.rejects(longrun.cancel('no-such-job'), (e) => isLongrunError(e, 'not_found'));
   });
 
+  it('an item interrupted through ctx.signal is neither completed nor failed', async () => {
+    const started: number[] = [];
+    const listening = defineJob({
+      type: 'test.listening',
+      category: 'ai',
+      input: z.object({}),
+      async run(ctx) {
+        await ctx.each('gen', [0, 1, 2, 3, 4], { key: (i) => `g${i}` }, async (i) => {
+          started.push(i);
+          if (i < 2) return;
+          await new Promise((_, reject) =>
+            ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+          );
+        });
+      },
+    });
+    longrun.registry.register(listening);
+    longrun.start({ concurrency: 1 });
+    const { job } = await longrun.enqueue('test.listening', {});
+    await waitFor('item 2 to start', () => started.includes(2));
+    await longrun.cancel(job.id);
+    const done = await waitFor('the worker to stop', async () => {
+      const j = await longrun.getJob(job.id);
+      return j.completedAt !== null ? j : null;
+    });
+    assert.equal(done.status, 'cancelled');
+    assert.deepEqual(done.progress, { total: 5, completed: 2, failed: 0 });
+    assert.deepEqual(
+      (await longrun.listItems(job.id, { limit: 10 })).map((i) => i.key),
+      ['g0', 'g1'],
+    );
+    assert.ok(done.logs.some((l) => /2 items completed and kept, 0 failed, 3 not started/.test(l.message)));
+    assert.ok(!done.logs.some((l) => l.level === 'error'));
+  });
+
   it('cancel of a completed job is a conflict that names its status', async () => {
     longrun.start({ concurrency: 1 });
     const { job } = await longrun.enqueue('test.quick', { n: 2 });

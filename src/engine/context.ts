@@ -249,6 +249,12 @@ class Context implements JobContext {
           buffer.item({ step: stepName, key, status: 'completed', error: null });
           buffer.addProgress(1, before === 'failed' ? -1 : 0);
         } catch (err) {
+          // An item interrupted by a cancel (its handler honoured ctx.signal) was not done, nor
+          // did it fail: it is left unrecorded and counted as not started.
+          if (state.cancelRequested) {
+            stopped = true;
+            return;
+          }
           result.failed++;
           const message = err instanceof Error ? err.message : String(err);
           buffer.item({ step: stepName, key, status: 'failed', error: sanitizeLogMessage(message) });

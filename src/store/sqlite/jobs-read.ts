@@ -165,20 +165,26 @@ export function eventList(
   const kinds = p.kinds?.length ? ` AND kind IN (${p.kinds.map(() => '?').join(', ')})` : '';
   const sql = p.jobId
     ? `SELECT * FROM job_events WHERE job_id = ? AND workspace_id = ? AND id > ?${kinds} ORDER BY id LIMIT ?`
-    : `SELECT * FROM job_events WHERE workspace_id = ? AND kind <> 'log' AND id > ?${kinds} ORDER BY id LIMIT ?`;
-  const args = p.jobId ? [p.jobId, p.workspaceId, p.after] : [p.workspaceId, p.after];
+    : `SELECT * FROM job_events WHERE id > ? AND workspace_id = ? AND kind <> 'log'${kinds} ORDER BY id LIMIT ?`;
+  const args = p.jobId ? [p.jobId, p.workspaceId, p.after] : [p.after, p.workspaceId];
   return (ctx.sql.get(sql).all(...args, ...(p.kinds ?? []), p.limit) as Row[]).map(rowToEvent);
 }
 
+/**
+ * The newest event id of a job, or of a workspace's status/progress/step events. Without a
+ * workspace index the workspace case walks the primary key backwards; a workspace with no jobs is
+ * answered from the jobs index first so that walk never scans the table for nothing.
+ */
 export function eventLatestId(ctx: SqliteContext, p: { workspaceId: string; jobId?: string }): number {
-  const row = (
-    p.jobId
-      ? ctx.sql
-          .get('SELECT max(id) AS id FROM job_events WHERE job_id = ? AND workspace_id = ?')
-          .get(p.jobId, p.workspaceId)
-      : ctx.sql
-          .get("SELECT max(id) AS id FROM job_events WHERE workspace_id = ? AND kind <> 'log'")
-          .get(p.workspaceId)
-  ) as Row | undefined;
+  let row: Row | undefined;
+  if (p.jobId) {
+    row = ctx.sql
+      .get('SELECT max(id) AS id FROM job_events WHERE job_id = ? AND workspace_id = ?')
+      .get(p.jobId, p.workspaceId) as Row | undefined;
+  } else if (ctx.sql.get('SELECT 1 FROM jobs WHERE workspace_id = ? LIMIT 1').get(p.workspaceId)) {
+    row = ctx.sql
+      .get("SELECT id FROM job_events WHERE workspace_id = ? AND kind <> 'log' ORDER BY id DESC LIMIT 1")
+      .get(p.workspaceId) as Row | undefined;
+  }
   return row?.id == null ? 0 : num(row.id);
 }
