@@ -22,22 +22,21 @@ const JOB_INSERT_COLUMNS =
   '(id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at, created_at, updated_at, idempotency_key, request_hash)';
 const JOB_INSERT_VALUES = "(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)";
 
-function jobInsertArgs(j: NewJob, now: number): unknown[] {
-  return [
-    j.id,
-    j.workspaceId,
-    j.type,
-    j.category,
-    j.name,
-    j.priority,
-    JSON.stringify(j.input ?? null),
-    j.maxAttempts,
-    j.runAt ?? now,
-    now,
-    now,
-    j.idempotencyKey,
-    j.requestHash,
-  ];
+/** Writes one job's 13 parameters into `args` at `at`; a flat array avoids an array per job. */
+function fillInsertArgs(args: unknown[], at: number, j: NewJob, now: number): void {
+  args[at] = j.id;
+  args[at + 1] = j.workspaceId;
+  args[at + 2] = j.type;
+  args[at + 3] = j.category;
+  args[at + 4] = j.name;
+  args[at + 5] = j.priority;
+  args[at + 6] = JSON.stringify(j.input ?? null);
+  args[at + 7] = j.maxAttempts;
+  args[at + 8] = j.runAt ?? now;
+  args[at + 9] = now;
+  args[at + 10] = now;
+  args[at + 11] = j.idempotencyKey;
+  args[at + 12] = j.requestHash;
 }
 
 /**
@@ -85,8 +84,10 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
       const stmt = ctx.sql.get(
         `INSERT INTO jobs ${JOB_INSERT_COLUMNS} VALUES ${Array(chunk).fill(JOB_INSERT_VALUES).join(', ')}`,
       );
+      const args: unknown[] = new Array(chunk * 13);
       for (; fresh.length - i >= chunk; i += chunk) {
-        stmt.run(...fresh.slice(i, i + chunk).flatMap((j) => jobInsertArgs(j, now)));
+        for (let k = 0; k < chunk; k++) fillInsertArgs(args, k * 13, fresh[i + k]!, now);
+        stmt.run(args);
       }
     }
     const perWorkspace = new Map<string, { last: string; n: number }>();
