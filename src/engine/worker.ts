@@ -175,7 +175,7 @@ export class WorkerPool {
         timestamp: Date.now(),
       });
     }
-    const writes = run.buffer.drain();
+    const writes = run.buffer.isEmpty() ? undefined : run.buffer.drain();
     run.buffer.closed = true;
     run.abort.abort('attempt ended');
     await this.finish({ lease: run.claimed.lease, ...end, writes });
