@@ -5,7 +5,7 @@
  */
 
 import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
-import { JOB_STATUSES } from '../../core/status.ts';
+import { listCombos, splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
   num,
@@ -32,17 +32,6 @@ export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string 
     result: parseJson(row.result),
     logsTotal: num(row.logs_total),
   };
-}
-
-/** The equality combinations that drive a list query; each is served by one ordered index range. */
-export function listCombos(p: JobListParams): { status?: string; category?: string; type?: string }[] {
-  if (p.categories?.length) {
-    const statuses = p.statuses?.length ? p.statuses : JOB_STATUSES;
-    return p.categories.flatMap((category) => statuses.map((status) => ({ category, status })));
-  }
-  if (p.statuses?.length) return p.statuses.map((status) => ({ status }));
-  if (p.types?.length) return p.types.map((type) => ({ type }));
-  return [{}];
 }
 
 export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
@@ -150,12 +139,6 @@ export function itemList(
       .get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key LIMIT ?`)
       .all(...args) as Row[]
   ).map(rowToItem);
-}
-
-/** An item cursor is `step` NUL `key` of the last item seen. */
-export function splitItemCursor(cursor: string): [string, string] {
-  const i = cursor.indexOf('\u0000');
-  return i < 0 ? [cursor, ''] : [cursor.slice(0, i), cursor.slice(i + 1)];
 }
 
 export function eventList(

@@ -1,0 +1,182 @@
+/**
+ * Connecting to PostgreSQL the way Longrun needs it: a pool whose clients live in the store's
+ * schema (`search_path` set at connection start, so every statement is unqualified), BIGINT parsed
+ * to numbers on this pool only, connection failures reported as `store_unavailable`, and numbered
+ * migrations applied under an advisory lock so several processes starting together migrate once.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { LongrunError } from '../../core/errors.ts';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Namespaces (first key) of the two-key advisory locks the store takes; the second key is the schema's hash. */
+export const LOCK_NS = { migrate: 0x4c524d, events: 0x4c5245 } as const;
+
+const INT8_OID = 20;
+
+/**
+ * Millisecond timestamps and ids fit in a double; parsing int8 here keeps `pg.types` global state
+ * untouched for anything else in the process that uses `pg`.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export function validateSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new LongrunError(
+      'invalid_input',
+      `schema name ${JSON.stringify(schema)} must match [a-z_][a-z0-9_]*`,
+    );
+  }
+  return schema;
+}
+
+/** A stable 32-bit hash of the schema name: the second key of the store's advisory locks. */
+export function schemaKey(schema: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < schema.length; i++) {
+    h ^= schema.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+export function clientConfig(connectionString: string, schema: string): pg.ClientConfig {
+  return {
+    connectionString,
+    options: `-c search_path=${schema}`,
+    types,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    connectionTimeoutMillis: 5_000,
+    application_name: 'longrun',
+  };
+}
+
+export function createPool(connectionString: string, schema: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ ...clientConfig(connectionString, schema), max, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its server emits here; without a listener the process would crash.
+  // The next checkout gets a fresh connection, and a query on a dead one fails as store_unavailable.
+  pool.on('error', () => {});
+  return pool;
+}
+
+const CONNECTION_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+/** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
+const CONNECTION_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
+const CONNECTION_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Client was closed|Cannot use a pool after calling end/i;
+
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (CONNECTION_ERRNO.has(code) || CONNECTION_SQLSTATE.has(code) || code.startsWith('08')) return true;
+  }
+  if (err instanceof AggregateError) return err.errors.some(isConnectionError);
+  return CONNECTION_MESSAGE.test(err.message);
+}
+
+/** Connection failures become `store_unavailable` (HTTP 503); everything else passes through. */
+export function mapError(err: unknown): unknown {
+  if (err instanceof LongrunError) return err;
+  if (isConnectionError(err)) {
+    const detail = err instanceof Error ? err.message || (err as { code?: string }).code : String(err);
+    return new LongrunError('store_unavailable', `PostgreSQL is unreachable: ${detail}`, { cause: err });
+  }
+  return err;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+}
+
+/**
+ * Applies pending migrations in one transaction under `pg_advisory_xact_lock`: a second process
+ * starting at the same moment waits, then finds nothing left to do. DDL is transactional in
+ * PostgreSQL, so a failed migration leaves the schema as it was.
+ */
+export async function migrateSchema(
+  pool: pg.Pool,
+  schema: string,
+  opts: { dryRun?: boolean; now: number | null },
+): Promise<{ applied: string[]; pending: string[] }> {
+  const client = await pool.connect().catch((err) => {
+    throw mapError(err);
+  });
+  let broken = false;
+  try {
+    if (opts.dryRun) {
+      const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [
+        `"${schema}".schema_migrations`,
+      ]);
+      const done = exists.rows[0]?.t
+        ? new Set(
+            (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+              (r) => r.version,
+            ),
+          )
+        : new Set<number>();
+      return {
+        applied: [],
+        pending: listMigrations()
+          .filter((m) => !done.has(m.version))
+          .map((m) => m.name),
+      };
+    }
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NS.migrate, schemaKey(schema)]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+    const done = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+        (r) => r.version,
+      ),
+    );
+    const pending = listMigrations().filter((m) => !done.has(m.version));
+    for (const m of pending) {
+      await client.query(m.sql);
+      await client.query(
+        `INSERT INTO schema_migrations (version, name, applied_at)
+         VALUES ($1, $2, coalesce($3::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint))`,
+        [m.version, m.name, opts.now],
+      );
+    }
+    await client.query('COMMIT');
+    return { applied: pending.map((m) => m.name), pending: [] };
+  } catch (err) {
+    broken = isConnectionError(err);
+    if (!broken) await client.query('ROLLBACK').catch(() => {});
+    throw mapError(err);
+  } finally {
+    client.release(broken);
+  }
+}

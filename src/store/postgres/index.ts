@@ -1,0 +1,141 @@
+/**
+ * The PostgreSQL store: any number of API and worker processes on any number of machines share one
+ * database (one schema). Claims use FOR UPDATE SKIP LOCKED, every batch is one transaction, the
+ * database clock decides every lease and schedule (unless a clock is injected, for tests), and
+ * LISTEN/NOTIFY tells other processes about new work, cancels and events.
+ *
+ * ```ts
+ * const store = await createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1/longrun' });
+ * ```
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../../core/clock.ts';
+import type { Store, StoreNotifications } from '../types.ts';
+import { CLOCK_SQL, type LocalEmit, type PgContext, read } from './context.ts';
+import {
+  clientConfig,
+  createPool,
+  LOCK_NS,
+  mapError,
+  migrateSchema,
+  schemaKey,
+  validateSchema,
+} from './db.ts';
+import * as apply from './jobs-apply.ts';
+import * as lifecycle from './jobs-lifecycle.ts';
+import * as readOps from './jobs-read.ts';
+import * as write from './jobs-write.ts';
+import * as keys from './keys.ts';
+import { PgListener } from './notify.ts';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables (default `public`); created by the first migration. */
+  schema?: string;
+  /** Tests only: replaces the database clock with this one. */
+  clock?: Clock;
+  /** Log lines kept per job; later lines are counted and dropped after one marker line. */
+  maxLogsPerJob?: number;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Pooled connections for queries (default 10); LISTEN uses one more, opened on first subscription. */
+  poolSize?: number;
+}
+
+export async function createPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const schema = validateSchema(opts.schema ?? 'public');
+  const pool = createPool(opts.connectionString, schema, opts.poolSize ?? 10);
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  const local: LocalEmit = {
+    jobsAvailable: () => emitter.emit('jobsAvailable'),
+    jobCancelled: (id) => emitter.emit('jobCancelled', id),
+    eventsAdded: () => emitter.emit('eventsAdded'),
+  };
+  const prefix = `lr_${schema.slice(0, 48)}`;
+  const ctx: PgContext = {
+    pool,
+    schema,
+    clock: opts.clock ?? null,
+    maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
+    instanceId: randomBytes(6).toString('hex'),
+    channels: { jobs: `${prefix}_jobs`, cancel: `${prefix}_cancel`, events: `${prefix}_events` },
+    eventLock: [LOCK_NS.events, schemaKey(schema)],
+    stats: { writeTransactions: 0 },
+    local,
+  };
+  const listener = new PgListener({
+    config: clientConfig(opts.connectionString, schema),
+    channels: ctx.channels,
+    instanceId: ctx.instanceId,
+    emit: local,
+  });
+  const now = () => ctx.clock?.now() ?? null;
+  try {
+    if (opts.migrate !== false) await migrateSchema(pool, schema, { now: now() });
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+
+  const on = <A extends unknown[]>(name: string, fn: (...args: A) => void) => {
+    listener.start();
+    emitter.on(name, fn as (...args: unknown[]) => void);
+    return () => {
+      emitter.off(name, fn as (...args: unknown[]) => void);
+    };
+  };
+  const notifications: StoreNotifications = {
+    jobsAvailable: (l) => on('jobsAvailable', l),
+    jobCancelled: (l) => on('jobCancelled', l),
+    eventsAdded: (l) => on('eventsAdded', l),
+  };
+  let closed = false;
+
+  return {
+    kind: 'postgres',
+    notifications,
+    migrate: (p) => migrateSchema(pool, schema, { dryRun: p?.dryRun ?? false, now: now() }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      emitter.removeAllListeners();
+      await listener.stop();
+      await pool.end();
+    },
+    clockNow: async () => {
+      if (ctx.clock) return ctx.clock.now();
+      const [row] = await read(ctx, { text: `SELECT ${CLOCK_SQL} AS now`, values: [] });
+      return Number(row?.now);
+    },
+    ping: async () => {
+      await read(ctx, { text: 'SELECT 1', values: [] });
+    },
+    statsRead: () => ({ writeTransactions: ctx.stats.writeTransactions }),
+    workspaceEnsure: (p) => keys.workspaceEnsure(ctx, p),
+    jobInsert: (p) => write.jobInsert(ctx, p.jobs),
+    jobClaim: (p) => write.jobClaim(ctx, p),
+    jobHeartbeat: (p) => write.jobHeartbeat(ctx, p),
+    jobWrite: (p) => apply.jobWrite(ctx, p.writes),
+    jobFinish: (p) => apply.jobFinish(ctx, p.finishes),
+    jobCancel: (p) => lifecycle.jobCancel(ctx, p),
+    leaseReap: (p) => lifecycle.leaseReap(ctx, p),
+    jobPurge: (p) => lifecycle.jobPurge(ctx, p),
+    jobGet: (p) => readOps.jobGet(ctx, p),
+    jobList: (p) => readOps.jobList(ctx, p),
+    jobCounts: (p) => readOps.jobCounts(ctx, p),
+    stepList: (p) => readOps.stepList(ctx, p),
+    attemptList: (p) => readOps.attemptList(ctx, p),
+    logList: (p) => readOps.logList(ctx, p),
+    itemList: (p) => readOps.itemList(ctx, p),
+    eventList: (p) => readOps.eventList(ctx, p),
+    eventLatestId: (p) => readOps.eventLatestId(ctx, p),
+    apiKeyCreate: (p) => keys.apiKeyCreate(ctx, p),
+    apiKeyFindByHash: (p) => keys.apiKeyFindByHash(ctx, p),
+    apiKeyList: (p) => keys.apiKeyList(ctx, p),
+    apiKeyRevoke: (p) => keys.apiKeyRevoke(ctx, p),
+  };
+}
+
+export { mapError };

@@ -1,0 +1,176 @@
+/**
+ * The API's reads on PostgreSQL. A list with several status/category/type values becomes a UNION ALL
+ * of one ordered index range per combination under one ORDER BY seq DESC LIMIT, which PostgreSQL
+ * runs as a Merge Append: a page reads about `limit` index entries per combination however many
+ * finished jobs there are.
+ */
+import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
+import { listCombos, splitItemCursor } from '../list.ts';
+import {
+  JOB_COLUMNS,
+  num,
+  parseJson,
+  rowToAttempt,
+  rowToEvent,
+  rowToItem,
+  rowToJob,
+  rowToLog,
+  rowToStep,
+} from '../rows.ts';
+import type { JobListPage, JobListParams } from '../types.ts';
+import { type PgContext, read } from './context.ts';
+
+export async function jobGet(ctx: PgContext, p: { workspaceId: string; id: string }) {
+  const [row] = await read(ctx, {
+    name: 'longrun_job_get',
+    text: `SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = $1 AND workspace_id = $2`,
+    values: [p.id, p.workspaceId],
+  });
+  if (!row) return null;
+  return {
+    job: rowToJob(row),
+    input: parseJson(row.input),
+    result: parseJson(row.result),
+    logsTotal: num(row.logs_total),
+  };
+}
+
+export async function jobList(ctx: PgContext, p: JobListParams): Promise<JobListPage> {
+  const values: unknown[] = [p.workspaceId, p.before ?? Number.MAX_SAFE_INTEGER, p.limit + 1];
+  const param = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const typeFilter =
+    p.types?.length && (p.categories?.length || p.statuses?.length)
+      ? ` AND type = ANY(${param(p.types)}::text[])`
+      : '';
+  const parts = listCombos(p).map((combo) => {
+    let where = 'workspace_id = $1 AND seq < $2';
+    for (const col of ['category', 'status', 'type'] as const) {
+      const v = combo[col];
+      if (v !== undefined) where += ` AND ${col} = ${param(v)}`;
+    }
+    return `(SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where}${typeFilter} ORDER BY seq DESC LIMIT $3)`;
+  });
+  const text =
+    parts.length === 1
+      ? (parts[0] as string)
+      : `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY seq DESC LIMIT $3`;
+  const rows = await read(ctx, { text, values });
+  const page = rows.slice(0, p.limit);
+  const last = page[page.length - 1];
+  return { jobs: page.map(rowToJob), next: rows.length > p.limit && last ? num(last.seq) : null };
+}
+
+export async function jobCounts(ctx: PgContext, p: { workspaceId: string }): Promise<CountsRow[]> {
+  const rows = await read(ctx, {
+    name: 'longrun_job_counts',
+    text: `SELECT status, category, sum(n) AS n FROM job_counts WHERE workspace_id = $1
+           GROUP BY category, status HAVING sum(n) <> 0 ORDER BY category, status`,
+    values: [p.workspaceId],
+  });
+  return rows.map((r) => ({
+    status: r.status as CountsRow['status'],
+    category: String(r.category),
+    count: num(r.n),
+  }));
+}
+
+export async function stepList(ctx: PgContext, p: { jobId: string }) {
+  const rows = await read(ctx, {
+    name: 'longrun_step_list',
+    text: 'SELECT * FROM job_steps WHERE job_id = $1 ORDER BY position, name',
+    values: [p.jobId],
+  });
+  return rows.map(rowToStep);
+}
+
+/** Finished attempts from their table, plus the one in flight read off the job's lease. */
+export async function attemptList(ctx: PgContext, p: { jobId: string }) {
+  const rows = await read(ctx, {
+    name: 'longrun_attempt_list',
+    text: `SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = $1
+           UNION ALL
+           SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
+             WHERE id = $1 AND lease_token IS NOT NULL
+           ORDER BY attempt`,
+    values: [p.jobId],
+  });
+  return rows.map(rowToAttempt);
+}
+
+export async function logList(
+  ctx: PgContext,
+  p: { jobId: string; after?: number; limit: number; level?: LogLevel[]; newest?: boolean },
+) {
+  const levels = p.level?.length ? ' AND level = ANY($4::text[])' : '';
+  const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
+    WHERE job_id = $1 AND kind = 'log' AND id > $2${levels}`;
+  const text = p.newest
+    ? `SELECT * FROM (${base} ORDER BY id DESC LIMIT $3) l ORDER BY id`
+    : `${base} ORDER BY id LIMIT $3`;
+  const values: unknown[] = [p.jobId, p.after ?? 0, p.limit];
+  if (p.level?.length) values.push(p.level);
+  return (await read(ctx, { text, values })).map(rowToLog);
+}
+
+export async function itemList(
+  ctx: PgContext,
+  p: { jobId: string; step?: string; status?: ItemStatus; after?: string; limit: number },
+) {
+  const values: unknown[] = [p.jobId, p.limit];
+  let where = 'job_id = $1';
+  if (p.step !== undefined) {
+    values.push(p.step);
+    where += ` AND step = $${values.length}`;
+  }
+  if (p.status !== undefined) {
+    values.push(p.status);
+    where += ` AND status = $${values.length}`;
+  }
+  if (p.after !== undefined) {
+    const [step, key] = splitItemCursor(p.after);
+    values.push(step, key);
+    where += ` AND (step, key) > ($${values.length - 1}::text COLLATE "C", $${values.length}::text COLLATE "C")`;
+  }
+  const text = `SELECT * FROM job_items WHERE ${where} ORDER BY step, key LIMIT $2`;
+  return (await read(ctx, { text, values })).map(rowToItem);
+}
+
+export async function eventList(
+  ctx: PgContext,
+  p: { workspaceId: string; jobId?: string; after: number; limit: number; kinds?: EventKind[] },
+) {
+  const values: unknown[] = [p.workspaceId, p.after, p.limit];
+  let where = "workspace_id = $1 AND id > $2 AND kind <> 'log'";
+  if (p.jobId) {
+    values.push(p.jobId);
+    where = `job_id = $4 AND workspace_id = $1 AND id > $2`;
+  }
+  if (p.kinds?.length) {
+    values.push(p.kinds);
+    where += ` AND kind = ANY($${values.length}::text[])`;
+  }
+  const text = `SELECT * FROM job_events WHERE ${where} ORDER BY id LIMIT $3`;
+  return (await read(ctx, { text, values })).map(rowToEvent);
+}
+
+export async function eventLatestId(
+  ctx: PgContext,
+  p: { workspaceId: string; jobId?: string },
+): Promise<number> {
+  const [row] = await read(
+    ctx,
+    p.jobId
+      ? {
+          text: 'SELECT max(id) AS id FROM job_events WHERE job_id = $1 AND workspace_id = $2',
+          values: [p.jobId, p.workspaceId],
+        }
+      : {
+          text: "SELECT max(id) AS id FROM job_events WHERE workspace_id = $1 AND kind <> 'log'",
+          values: [p.workspaceId],
+        },
+  );
+  return row?.id == null ? 0 : num(row.id);
+}
