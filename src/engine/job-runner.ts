@@ -22,6 +22,12 @@ export interface RunningJob {
   abort: LazyAbort;
   cancelRequested: boolean;
   leaseLost: boolean;
+  /**
+   * Local time by which the lease must have been renewed: the request time of the claim or last
+   * successful heartbeat plus the lease length. The store's clock sets the real expiry, which can
+   * only be later than this, since the request left before the store stamped it.
+   */
+  leaseDeadline: number;
   /** Set when the pool ends the attempt without the handler (shutdown release). */
   released: boolean;
   /** Resolves when the attempt is over from the pool's point of view. */

@@ -114,13 +114,14 @@ export class WorkerPool {
         const free = this.opts.concurrency - this.running.size;
         if (free <= 0 || this.stopping) break;
         const limit = Math.min(free, this.opts.claimBatch);
+        const asked = Date.now();
         const claimed = await this.store.jobClaim({
           workerId: this.opts.workerId,
           limit,
           types: this.opts.types ?? this.registry.types(),
           leaseMs: this.opts.leaseMs,
         });
-        for (const c of claimed) this.launch(c);
+        for (const c of claimed) this.launch(c, asked + this.opts.leaseMs);
         if (claimed.length === limit) this.claimAgain = true;
       } while (this.claimAgain && !this.stopping);
     } catch (err) {
@@ -130,7 +131,7 @@ export class WorkerPool {
     }
   }
 
-  private launch(claimed: ClaimedJob): void {
+  private launch(claimed: ClaimedJob, leaseDeadline: number): void {
     const def = this.registry.require(claimed.job.type);
     const run: RunningJob = {
       claimed,
@@ -144,6 +145,7 @@ export class WorkerPool {
       abort: new LazyAbort(),
       cancelRequested: claimed.job.status === 'cancelled',
       leaseLost: false,
+      leaseDeadline,
       released: false,
       forceEnd: () => {},
     };
@@ -211,6 +213,7 @@ export class WorkerPool {
     if (this.flushQueued) return this.flushQueued;
     const queued = this.onLane(async () => {
       this.flushQueued = null;
+      this.dropUnrenewed();
       const runs = [...this.running.values()].filter((r) => !r.buffer.closed && !r.buffer.isEmpty());
       if (runs.length === 0) return;
       const writes = runs.map((r) => ({ lease: r.claimed.lease, ...r.buffer.drain() }));
@@ -262,15 +265,38 @@ export class WorkerPool {
     const runs = [...this.running.values()].filter((r) => !r.leaseLost && !r.buffer.closed);
     if (runs.length === 0) return;
     const leases: Lease[] = runs.map((r) => r.claimed.lease);
+    const sent = Date.now();
     try {
       const states = await this.store.jobHeartbeat({ leases, leaseMs: this.opts.leaseMs });
       for (const run of runs) {
         const state = states.get(run.claimed.lease.jobId);
         if (state === 'lost') this.loseLease(run);
-        else if (state === 'cancelled') this.cancelLocal(run.claimed.lease.jobId);
+        else {
+          run.leaseDeadline = sent + this.opts.leaseMs;
+          if (state === 'cancelled') this.cancelLocal(run.claimed.lease.jobId);
+        }
       }
     } catch (err) {
       this.opts.onError(err, 'heartbeat');
+    }
+    this.dropUnrenewed();
+  }
+
+  /**
+   * A worker that could not renew a lease (the database is unreachable) stops committing for that
+   * job a sixth of the lease before it could expire, so its late writes can never race the attempt
+   * that the reaper starts after expiry.
+   */
+  private dropUnrenewed(): void {
+    const cutoff = Date.now() + Math.floor(this.opts.leaseMs / 6);
+    for (const run of this.running.values()) {
+      if (!run.leaseLost && !run.buffer.closed && run.leaseDeadline <= cutoff) {
+        this.opts.onError(
+          new Error(`lease on job ${run.claimed.lease.jobId} could not be renewed; stopping it`),
+          'heartbeat',
+        );
+        this.loseLease(run);
+      }
     }
   }
 
