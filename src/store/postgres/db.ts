@@ -48,10 +48,15 @@ export function schemaKey(schema: string): number {
   return h | 0;
 }
 
+/**
+ * `plan_cache_mode`: the hot statements are named (parsed once per connection) and have one sensible
+ * plan each; without this PostgreSQL re-plans the large CTE statements on many executions, about a
+ * millisecond each. Unnamed statements (dynamic list queries) are planned per call either way.
+ */
 export function clientConfig(connectionString: string, schema: string): pg.ClientConfig {
   return {
     connectionString,
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema} -c plan_cache_mode=force_generic_plan`,
     types,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,

@@ -8,6 +8,7 @@
 import type { JobStatus } from '../../core/status.ts';
 import type { FinishResult, JobFinish, JobWriteBatch, Lease } from '../types.ts';
 import { emitLocal, nowParam, nowSql, type PgContext, type Tx, transaction } from './context.ts';
+import { buffersNothing, jobFinishFast } from './jobs-finish.ts';
 import { WriteSet } from './write-set.ts';
 
 /** A fenced job row as this transaction holds it; mutated as the batch applies, so repeats see their predecessors. */
@@ -222,8 +223,23 @@ export async function jobWrite(ctx: PgContext, writes: JobWriteBatch[]): Promise
   return out;
 }
 
+/**
+ * Finishes with nothing buffered take the one-statement path; the others are fenced and locked
+ * first, since their log cap and step positions depend on the row. Each job's finish is atomic;
+ * the two groups commit separately.
+ */
 export async function jobFinish(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
   if (finishes.length === 0) return [];
+  const plain = finishes.filter((f) => buffersNothing(f.writes));
+  if (plain.length === finishes.length) return jobFinishFast(ctx, finishes);
+  const buffered = finishes.filter((f) => !buffersNothing(f.writes));
+  // One after the other: a job listed twice must not have its two finishes wait on each other.
+  const fenced = await jobFinishFenced(ctx, buffered);
+  const fast = plain.length > 0 ? await jobFinishFast(ctx, plain) : [];
+  return finishes.map((f) => (buffersNothing(f.writes) ? fast.shift() : fenced.shift()) as FinishResult);
+}
+
+async function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
   const ws = new WriteSet();
   const out = await transaction(ctx, async (tx) => {
     const { states, now } = await fence(

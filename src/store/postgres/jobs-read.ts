@@ -5,6 +5,7 @@
  * finished jobs there are.
  */
 import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
+import { JOB_STATUSES } from '../../core/status.ts';
 import { listCombos, splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
@@ -45,7 +46,11 @@ export async function jobList(ctx: PgContext, p: JobListParams): Promise<JobList
     p.types?.length && (p.categories?.length || p.statuses?.length)
       ? ` AND type = ANY(${param(p.types)}::text[])`
       : '';
-  const parts = listCombos(p).map((combo) => {
+  let combos = listCombos(p);
+  // Without a filter, the per-status ranges stand in for a (workspace_id, seq) index (see 001_init.sql).
+  if (!p.statuses?.length && !p.categories?.length && !p.types?.length)
+    combos = JOB_STATUSES.map((status) => ({ status }));
+  const parts = combos.map((combo) => {
     let where = 'workspace_id = $1 AND seq < $2';
     for (const col of ['category', 'status', 'type'] as const) {
       const v = combo[col];

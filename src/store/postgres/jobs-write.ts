@@ -129,22 +129,16 @@ async function resolveExisting(
 
 /**
  * Picks claimable rows with FOR UPDATE SKIP LOCKED (concurrent claimers skip each other's rows
- * instead of queueing), starts their attempt, records the `running` events and count moves, all in
+ * instead of queueing; `claim_candidates` in 001_init.sql) and reaches them again by ctid (locked
+ * rows cannot move), starts their attempt, records the `running` events and count moves, all in
  * one statement. The lease token is random per claim plus the row's seq, so every job has its own.
  */
 const CLAIM_SQL = `WITH t AS MATERIALIZED (SELECT ${nowSql(1)} AS now),
-cand AS (
-  SELECT j.seq FROM jobs j
-  WHERE j.status = 'pending' AND j.run_at <= (SELECT now FROM t) AND j.type = ANY($2::text[])
-  ORDER BY j.priority DESC, j.run_at, j.seq
-  LIMIT $3::int
-  FOR UPDATE SKIP LOCKED
-),
 upd AS (
   UPDATE jobs j SET status = 'running', attempt = j.attempt + 1, lease_token = $4::text || '.' || j.seq,
     lease_owner = $5::text, lease_expires_at = t.now + $6::bigint, attempt_started_at = t.now,
     started_at = coalesce(j.started_at, t.now), updated_at = t.now, current_step = NULL
-  FROM cand, t WHERE j.seq = cand.seq
+  FROM t WHERE j.ctid = ANY(ARRAY(SELECT claim_candidates($2::text[], t.now, $3::int) FROM t))
   RETURNING j.seq, ${JOB_COLUMNS}, j.input, j.lease_token, j.lease_expires_at
 ),
 ev AS (

@@ -36,7 +36,6 @@ ju AS (
     logs_dropped = coalesce(v.ld, j.logs_dropped),
     updated_at = v.updated_at,
     lease_token = CASE WHEN v.end_lease THEN NULL ELSE j.lease_token END,
-    lease_owner = CASE WHEN v.end_lease THEN NULL ELSE j.lease_owner END,
     lease_expires_at = CASE WHEN v.end_lease THEN NULL ELSE j.lease_expires_at END,
     completed_at = CASE WHEN v.completed_set THEN v.completed_at ELSE j.completed_at END,
     run_at = coalesce(v.run_at, j.run_at),

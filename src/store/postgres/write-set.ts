@@ -18,7 +18,7 @@ export interface JobUpdate {
   /** `dropped: null` leaves logs_dropped alone. */
   logs: { total: number; dropped: number | null } | null;
   updatedAt: number;
-  /** Clears the lease (the attempt is over). */
+  /** Clears the lease (the attempt is over); lease_owner stays as a fact about the last attempt. */
   endLease: boolean;
   /** `undefined` leaves completed_at alone. */
   completedAt?: number | null;

@@ -9,9 +9,13 @@ CREATE TABLE workspaces (
   created_at BIGINT NOT NULL
 );
 
+-- Indexes differ from SQLite's on purpose. Claim and finish change `status`, so they are never HOT
+-- updates and every index on jobs costs one insert per claimed and per finished job; PostgreSQL
+-- keeps the minimum. `id` is the primary key and `seq` has no index of its own: claims reach
+-- their rows by ctid, and lists use the (workspace_id, …, seq) indexes below.
 CREATE TABLE jobs (
-  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- insertion order: the keyset for "newest first"
-  id TEXT NOT NULL UNIQUE,
+  id TEXT PRIMARY KEY,
+  seq BIGINT GENERATED ALWAYS AS IDENTITY NOT NULL, -- insertion order: the keyset for "newest first"
   workspace_id TEXT NOT NULL,
   type TEXT NOT NULL,
   category TEXT NOT NULL,
@@ -71,10 +75,27 @@ EXECUTE FUNCTION jobs_status_transition();
 
 -- Claim: only pending rows are in this index, so finished jobs piling up do not slow it.
 CREATE INDEX jobs_claim ON jobs (priority DESC, run_at, seq) WHERE status = 'pending';
+-- The claim's candidates: the head of jobs_claim, walked in index order and stopped at the limit.
+-- A queue's statistics are stale right after a bulk enqueue (tens of thousands of pending rows
+-- that ANALYZE has not seen yet); a plan chosen on them bitmap-scans and sorts every pending row on
+-- each claim. Planner settings scoped to this function rule that out whatever the statistics say.
+CREATE FUNCTION claim_candidates(p_types TEXT[], p_now BIGINT, p_limit INTEGER) RETURNS SETOF tid
+LANGUAGE sql VOLATILE
+SET enable_sort = off
+SET enable_bitmapscan = off
+SET search_path FROM CURRENT
+AS $$
+  SELECT ctid FROM jobs
+  WHERE status = 'pending' AND run_at <= p_now AND type = ANY(p_types)
+  ORDER BY priority DESC, run_at, seq
+  LIMIT p_limit
+  FOR UPDATE SKIP LOCKED
+$$;
+
 -- Reaper: only leased rows.
 CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE lease_token IS NOT NULL;
 -- The API's list filters, each ending in seq so a page is a range scan (merged per combination).
-CREATE INDEX jobs_ws_seq ON jobs (workspace_id, seq);
+-- No (workspace_id, seq) index: an unfiltered list merges the five per-status ranges instead.
 CREATE INDEX jobs_ws_status ON jobs (workspace_id, status, seq);
 CREATE INDEX jobs_ws_category ON jobs (workspace_id, category, status, seq);
 CREATE INDEX jobs_ws_type ON jobs (workspace_id, type, seq);
