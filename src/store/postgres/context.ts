@@ -74,7 +74,6 @@ export function emitLocal(ctx: PgContext, n: Notify | null): void {
  * `$a, $b` are `ctx.eventLock`.
  */
 export function eventLockFilter(a: number, b: number): string {
-  if (process.env.LR_NO_LOCK) return `($${a}::int IS NOT NULL AND $${b}::int IS NOT NULL)`;
   return `(SELECT true FROM (SELECT pg_advisory_xact_lock($${a}::int, $${b}::int)) l)`;
 }
 
