@@ -15,6 +15,28 @@ function tooLarge(maxBytes: number): LongrunError {
   });
 }
 
+async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number, keep: boolean) {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    if (keep) chunks.push(value);
+  }
+  return { total, chunks };
+}
+
+/** Reads and drops a body a route does not use, enforcing the size limit all the same. */
+export async function discardBody(c: Context, maxBytes: number): Promise<void> {
+  if (c.req.raw.body && !c.req.raw.bodyUsed) await readCapped(c.req.raw.body, maxBytes, false);
+}
+
 /** Returns `undefined` when the request carries no body at all. */
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const length = c.req.header('content-length');
@@ -31,19 +53,7 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
       },
     );
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
+  const { total, chunks } = await readCapped(stream, maxBytes, true);
   if (total === 0) return undefined;
   const text = Buffer.concat(chunks).toString('utf8');
   try {

@@ -126,20 +126,18 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
         const statuses = query.status ? new Set<string>(query.status) : null;
         const categories = query.category ? new Set(query.category) : null;
 
-        const lookup = async (jobId: string): Promise<JobFacts | null> => {
-          const known = facts.get(jobId);
+        const lookup = async (e: JobEvent): Promise<JobFacts | null> => {
+          const known = facts.get(e.jobId);
           if (known) return known;
-          const found = await longrun.store.jobGet({ workspaceId, id: jobId });
+          const found = await longrun.store.jobGet({ workspaceId, id: e.jobId });
           if (!found) return null;
-          const f = {
-            category: found.job.category,
-            type: found.job.type,
-            name: found.job.name,
-            status: found.job.status,
-          };
+          // The job's status now may be later than this event; for a status event the status
+          // before it is unknown, so it counts as entering, never as leaving, a filtered status.
+          const { category, type, name, status } = found.job;
+          const f = { category, type, name, status: e.kind === 'status' ? null : status };
           // Bounded memory on a stream that stays open for days.
           if (facts.size >= 10_000) facts.delete(facts.keys().next().value!);
-          facts.set(jobId, f);
+          facts.set(e.jobId, f);
           return f;
         };
 
@@ -162,7 +160,7 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
             read: (after, limit) => longrun.events({ workspaceId, after, limit }),
             deliver: async (events) => {
               for (const e of events) {
-                const f = await lookup(e.jobId);
+                const f = await lookup(e);
                 if (!f) continue; // purged since
                 const before = f.status;
                 if (e.kind === 'status') f.status = e.data.status as JobStatus;

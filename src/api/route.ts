@@ -16,7 +16,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
-import { readJsonBody } from './body.ts';
+import { discardBody, readJsonBody } from './body.ts';
 import { validationError } from './errors.ts';
 import type { Scope } from './schemas.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
@@ -108,6 +108,9 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
       if (spec.body) {
         const raw = await readJsonBody(c, deps.maxBodyBytes);
         body = parse(spec.body, raw === undefined ? {} : raw, 'body');
+      } else if (c.req.raw.body) {
+        // Routes without a body ignore one, but still only up to the size limit.
+        await discardBody(c, deps.maxBodyBytes);
       }
       return spec.handler(c, { params, query, body, auth } as RouteRequest<
         Schema,

@@ -1,0 +1,231 @@
+/**
+ * Plumbing for the API tests: a temp SQLite store, job types the test steers item by item (no
+ * sleeps: a job waits for permits the test hands out), keys of every scope in two workspaces, a
+ * request helper and an SSE reader.
+ */
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createParser } from 'eventsource-parser';
+import { z } from 'zod';
+import { type AppOptions, createApp, type LongrunApp } from '../src/api/app.ts';
+import { createApiKey } from '../src/api/auth.ts';
+import { NonRetryableError } from '../src/engine/context.ts';
+import { defineJob } from '../src/engine/define.ts';
+import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
+import { createSqliteStore } from '../src/store/sqlite/index.ts';
+import type { Store } from '../src/store/types.ts';
+import { tempDir } from './helpers.ts';
+
+/** Permits handed out by the test; a stepped job takes one per item. */
+export class Gate {
+  private permits = 0;
+  private waiters: (() => void)[] = [];
+  allow(n = 1): void {
+    this.permits += n;
+    while (this.permits > 0 && this.waiters.length) {
+      this.permits--;
+      this.waiters.shift()!();
+    }
+  }
+  take(): Promise<void> {
+    if (this.permits > 0) {
+      this.permits--;
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.waiters.push(r));
+  }
+}
+
+export const gates = new Map<string, Gate>();
+export function gate(name: string): Gate {
+  const known = gates.get(name);
+  if (known) return known;
+  const g = new Gate();
+  gates.set(name, g);
+  return g;
+}
+
+/** `items` items, each waiting for a permit of `gate`, logging a line; keys listed in `fail` throw. */
+export const steppedJob = defineJob({
+  type: 'test.stepped',
+  category: 'seo',
+  description: 'test job steered by the test',
+  input: z.object({ gate: z.string(), items: z.number().int().min(0), fail: z.array(z.number()).optional() }),
+  name: (i) => `Stepped ${i.gate}`,
+  async run(ctx, input) {
+    const ids = await ctx.step('plan', () => Array.from({ length: input.items }, (_, i) => i));
+    await ctx.each('work', ids, { key: (i) => `item-${String(i).padStart(4, '0')}` }, async (i) => {
+      await gate(input.gate).take();
+      ctx.log.info(`item ${i}`);
+      if (input.fail?.includes(i)) throw new Error(`item ${i} is broken`);
+    });
+    return { done: ids.length };
+  },
+});
+
+export const quickJob = defineJob({
+  type: 'test.quick',
+  category: 'ai',
+  input: z.object({ n: z.number().int().optional() }).strict(),
+  async run(ctx) {
+    ctx.log.info('quick');
+    return { ok: true };
+  },
+});
+
+export const failingJob = defineJob({
+  type: 'test.failing',
+  category: 'sync',
+  input: z.object({}),
+  async run() {
+    throw new NonRetryableError('this job always fails');
+  },
+});
+
+export const idleJob = defineJob({
+  type: 'test.idle',
+  category: 'export',
+  input: z.object({ n: z.number().optional() }),
+  async run() {
+    return null;
+  },
+});
+
+/** Reports progress one unit at a time for `ms`, far faster than any client should be sent it. */
+export const chattyJob = defineJob({
+  type: 'test.chatty',
+  category: 'ai',
+  input: z.object({ ms: z.number().int().min(1) }),
+  async run(ctx, input) {
+    const until = Date.now() + input.ms;
+    ctx.progress.setTotal(0);
+    let n = 0;
+    while (Date.now() < until) {
+      ctx.progress.increment({ completed: 1 });
+      n++;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    return { n };
+  },
+});
+
+export const apiTestJobs = [steppedJob, quickJob, failingJob, idleJob, chattyJob];
+
+/** Serves an app on a real socket (port 0) for tests that need the Node adapter's behaviour. */
+export async function listen(app: LongrunApp): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export interface ApiFixture {
+  app: LongrunApp;
+  longrun: Longrun;
+  store: Store;
+  dbPath: string;
+  keys: { read: string; write: string; admin: string; other: string };
+  req(
+    path: string,
+    init?: { method?: string; key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function apiFixture(
+  opts: Partial<AppOptions> & { workers?: boolean } = {},
+): Promise<ApiFixture> {
+  const tmp = tempDir('longrun-api-');
+  const dbPath = join(tmp.dir, 'api.db');
+  const store = await createSqliteStore({ path: dbPath });
+  const longrun = createLongrun({ store, jobs: apiTestJobs });
+  const app = createApp({ longrun, rateLimit: false, ...opts });
+  const keys = {
+    read: (await createApiKey(store, { workspace: 'default', scope: 'read' })).key,
+    write: (await createApiKey(store, { workspace: 'default', scope: 'write' })).key,
+    admin: (await createApiKey(store, { workspace: 'default', scope: 'admin' })).key,
+    other: (await createApiKey(store, { workspace: 'other', scope: 'admin' })).key,
+  };
+  if (opts.workers) longrun.start({ concurrency: 8, pollIntervalMs: 20, flushIntervalMs: 20 });
+  return {
+    app,
+    longrun,
+    store,
+    dbPath,
+    keys,
+    req(path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      const key = init.key === undefined ? keys.admin : init.key;
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      let body: string | undefined;
+      if (init.body !== undefined) {
+        body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      return Promise.resolve(app.request(path, { method: init.method ?? 'GET', headers, body }));
+    },
+    async close() {
+      for (const g of gates.values()) g.allow(1_000_000);
+      await longrun.stop({ graceMs: 0 });
+      await store.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+export interface SseEvent {
+  event: string;
+  id: number | null;
+  data: Record<string, unknown>;
+}
+
+/** Reads an SSE response event by event; `comments` collects `:` lines (heartbeats). */
+export function sseReader(res: Response) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const queue: SseEvent[] = [];
+  const comments: string[] = [];
+  let ended = false;
+  const parser = createParser({
+    onEvent: (m) =>
+      queue.push({ event: m.event ?? 'message', id: m.id ? Number(m.id) : null, data: JSON.parse(m.data) }),
+    onComment: (c) => comments.push(c),
+  });
+  return {
+    comments,
+    /** The next event, or null once the server closed the stream. */
+    async next(): Promise<SseEvent | null> {
+      while (queue.length === 0) {
+        if (ended) return null;
+        const { done, value } = await reader.read();
+        if (done) ended = true;
+        else parser.feed(decoder.decode(value, { stream: true }));
+      }
+      return queue.shift()!;
+    },
+    /** Reads until a comment arrives (heartbeat tests). */
+    async nextComment(): Promise<string> {
+      const seen = comments.length;
+      while (comments.length === seen) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error('stream ended before a comment');
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      return comments[comments.length - 1]!;
+    },
+    async all(): Promise<SseEvent[]> {
+      const out: SseEvent[] = [];
+      for (let e = await this.next(); e; e = await this.next()) out.push(e);
+      return out;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
