@@ -109,7 +109,7 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
       summary: 'Prometheus metrics (expose on an internal network only)',
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
       async handler(c) {
-        const text = await deps.metrics.registry.metrics();
+        const text = await deps.metrics.render();
         return c.body(text, 200, { 'Content-Type': deps.metrics.registry.contentType });
       },
     }),

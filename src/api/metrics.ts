@@ -20,6 +20,8 @@ const DEFAULT_WORKSPACE = 'default';
 export interface ApiMetrics {
   registry: Registry;
   observeHttp(method: string, route: string, status: number, seconds: number): void;
+  /** Catches up the event-derived series, then renders every metric. */
+  render(): Promise<string>;
 }
 
 export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: number } = {}): ApiMetrics {
@@ -113,7 +115,6 @@ export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: num
         for (const row of await longrun.counts({ workspaceId: ws })) {
           this.set({ workspace: ws, status: row.status, category: row.category }, row.count);
         }
-        await catchUp(ws);
       }
     },
   });
@@ -152,6 +153,12 @@ export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: num
     registry,
     observeHttp(method, route, status, seconds) {
       http.observe({ method, route, status: String(status) }, seconds);
+    },
+    async render() {
+      // Before rendering: prom-client collects metrics concurrently, so a catch-up inside one
+      // metric's collect() could land after the counters it feeds were already serialised.
+      for (const ws of await knownWorkspaces()) await catchUp(ws);
+      return registry.metrics();
     },
   };
 }
