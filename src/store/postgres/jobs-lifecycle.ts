@@ -144,7 +144,11 @@ export async function leaseReap(
   return out;
 }
 
-/** One statement: pick a batch of old finished jobs, delete their rows everywhere, adjust counts. */
+/**
+ * One statement: pick a batch of old finished jobs, delete their rows everywhere, adjust counts.
+ * The ids go through an array so every DELETE is an index probe per job (`= ANY`); as a semi-join
+ * the cached generic plan may hash the batch and scan the whole events table.
+ */
 export async function jobPurge(ctx: PgContext, p: { before: number; limit: number }): Promise<number> {
   const rows = await writeOne(ctx, {
     name: 'longrun_purge',
@@ -154,11 +158,12 @@ export async function jobPurge(ctx: PgContext, p: { before: number; limit: numbe
              ORDER BY completed_at LIMIT $2
              FOR UPDATE SKIP LOCKED
            ),
-           de AS (DELETE FROM job_events WHERE job_id IN (SELECT id FROM victims)),
-           di AS (DELETE FROM job_items WHERE job_id IN (SELECT id FROM victims)),
-           ds AS (DELETE FROM job_steps WHERE job_id IN (SELECT id FROM victims)),
-           da AS (DELETE FROM job_attempts WHERE job_id IN (SELECT id FROM victims)),
-           dj AS (DELETE FROM jobs WHERE id IN (SELECT id FROM victims) RETURNING workspace_id, category, status),
+           ids AS MATERIALIZED (SELECT array_agg(id) AS a FROM victims),
+           de AS (DELETE FROM job_events WHERE job_id = ANY((SELECT a FROM ids)::text[])),
+           di AS (DELETE FROM job_items WHERE job_id = ANY((SELECT a FROM ids)::text[])),
+           ds AS (DELETE FROM job_steps WHERE job_id = ANY((SELECT a FROM ids)::text[])),
+           da AS (DELETE FROM job_attempts WHERE job_id = ANY((SELECT a FROM ids)::text[])),
+           dj AS (DELETE FROM jobs WHERE id = ANY((SELECT a FROM ids)::text[]) RETURNING workspace_id, category, status),
            cn AS (
              INSERT INTO job_counts (workspace_id, category, status, shard, n)
              SELECT workspace_id, category, status, $3::smallint, -count(*) FROM dj
