@@ -12,10 +12,14 @@
  * ```
  */
 import { describe } from 'node:test';
+import { insertAndClaimTests } from './store-conformance-claim.ts';
+import { detailReadTests } from './store-conformance-detail.ts';
+import { finishTests } from './store-conformance-finish.ts';
 import { harness, type StoreFactory } from './store-conformance-helpers.ts';
-import { cancelTests, finishTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
-import { detailReadTests, jobReadTests, miscTests } from './store-conformance-read.ts';
-import { insertAndClaimTests, jobWriteTests } from './store-conformance-write.ts';
+import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
+import { miscTests } from './store-conformance-misc.ts';
+import { jobReadTests } from './store-conformance-read.ts';
+import { jobWriteTests } from './store-conformance-write.ts';
 
 export type { StoreFactory, StoreFactoryOptions } from './store-conformance-helpers.ts';
 
