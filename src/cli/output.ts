@@ -92,6 +92,10 @@ export async function watchJob(client: LongrunClient, id: string, opts: { json: 
       say(`${time(Number(d.timestamp))} ${String(d.level).padEnd(5)} ${d.message}`);
     } else if (!opts.json && e.event === 'step') {
       say(`step ${d.name}: ${d.status}`);
+    } else if (!opts.json && e.event === 'end') {
+      bar?.stop();
+      barStarted = false;
+      say(`finished: ${status}`);
     } else if (!opts.json && e.event === 'status') {
       bar?.update({ status });
       say(`status ${status}`);

@@ -1,0 +1,132 @@
+/**
+ * The server behind `longrun serve`: store, job types (examples and user modules), the first-start
+ * admin key, the HTTP API and the worker pool, and a graceful `shutdown()`: stop accepting
+ * connections, end SSE streams, let running jobs finish within the grace period (the rest are
+ * released for another worker), close the store. Kept apart from the command so other commands
+ * do not load the server's dependencies.
+ */
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app.ts';
+import { createApiKey } from '../api/auth.ts';
+import type { AnyJobDefinition } from '../engine/define.ts';
+import { createLongrun, type Longrun } from '../engine/longrun.ts';
+import type { Store } from '../store/types.ts';
+import type { ServeConfig } from './config.ts';
+import { describeDb, openStore } from './store.ts';
+
+export const DEFAULT_WORKSPACE = 'default';
+
+interface ExamplesModule {
+  exampleJobs: AnyJobDefinition[];
+  startExampleJobs(longrun: Longrun, opts?: { workspaceId?: string }): Promise<void>;
+}
+
+function isJobDefinition(v: unknown): v is AnyJobDefinition {
+  return typeof v === 'object' && v !== null && 'type' in v && 'run' in v && typeof v.run === 'function';
+}
+
+/** Loads job definitions from user modules: any exported array of definitions (or a single one). */
+export async function loadJobModules(paths: string[]): Promise<AnyJobDefinition[]> {
+  const out: AnyJobDefinition[] = [];
+  for (const p of paths) {
+    const mod = (await import(pathToFileURL(resolve(p)).href)) as Record<string, unknown>;
+    for (const value of Object.values(mod)) {
+      if (Array.isArray(value) && value.every(isJobDefinition)) out.push(...value);
+      else if (isJobDefinition(value)) out.push(value);
+    }
+  }
+  // A module may export both an array and its members: register each type once.
+  return [...new Map(out.map((d) => [d.type, d])).values()];
+}
+
+async function loadExamples(logger: Logger): Promise<ExamplesModule | null> {
+  // Computed specifier: the examples ship with the repository, not with every build.
+  const specifier = new URL('../../examples/index.ts', import.meta.url).href;
+  try {
+    return (await import(specifier)) as ExamplesModule;
+  } catch (err) {
+    logger.warn({ err }, 'example job types not available; continuing without them');
+    return null;
+  }
+}
+
+/** First start: a `default` workspace with one admin key, returned (and so printed) once. */
+export async function bootstrapAdminKey(store: Store): Promise<string | null> {
+  const ws = await store.workspaceEnsure({ name: DEFAULT_WORKSPACE });
+  // Also covers a crash between creating the workspace and its key on an earlier start.
+  const keys = ws.created ? [] : await store.apiKeyList({ workspaceId: DEFAULT_WORKSPACE });
+  if (keys.length > 0) return null;
+  const { key } = await createApiKey(store, {
+    workspace: DEFAULT_WORKSPACE,
+    scope: 'admin',
+    name: 'bootstrap admin',
+  });
+  return key;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  longrun: Longrun;
+  adminKey: string | null;
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(config: ServeConfig, opts: { logger: Logger }): Promise<RunningServer> {
+  const { logger } = opts;
+  const store = await openStore(config.db);
+  const examples = config.examples ? await loadExamples(logger) : null;
+  const jobs = [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))];
+  const longrun = createLongrun({ store, jobs });
+  const adminKey = await bootstrapAdminKey(store);
+
+  const shutdownController = new AbortController();
+  const app = createApp({
+    longrun,
+    logger,
+    shutdown: shutdownController.signal,
+    rateLimit: config.rateLimit,
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((res, rej) => {
+    server.once('listening', () => res());
+    server.once('error', rej);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}`;
+
+  longrun.start({
+    concurrency: config.workers,
+    onError: (err, where) => logger.error({ err, where }, 'worker error'),
+  });
+  if (examples) {
+    await examples.startExampleJobs(longrun, { workspaceId: DEFAULT_WORKSPACE });
+  }
+  logger.info(
+    { url, db: describeDb(config.db), workers: config.workers, types: longrun.registry.types() },
+    'serving',
+  );
+
+  let closing: Promise<void> | null = null;
+  const shutdown = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: no new connections, closing event streams, draining workers');
+      shutdownController.abort();
+      const closed = new Promise<void>((res) => server.close(() => res()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await longrun.stop({ graceMs: config.graceMs });
+      // In-flight requests had the grace period too; whatever still hangs is cut.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await closed;
+      await store.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  return { url, port, longrun, adminKey, shutdown };
+}
