@@ -40,41 +40,77 @@ export interface PgContext {
   /** Tags this store's NOTIFY payloads so its own listener skips what was already announced locally. */
   instanceId: string;
   channels: Channels;
-  /** Advisory lock keys serialising event inserts with their commit (see `EVENT_LOCK_FILTER`). */
-  eventLock: [number, number];
+  /** The schema's 15-bit lock namespace and the event id sequence (see `eventLockFilter`). */
+  eventLock: [number, string];
+  /** The latest safe event id, shared by concurrent readers (see `readHorizon`). */
+  horizon: { running: Promise<number> | null; next: Promise<number> | null };
   stats: { writeTransactions: number };
   local: LocalEmit;
+  notifyState: Record<'jobs' | 'events', { busy: boolean; again: boolean }>;
+  closed: boolean;
 }
 
 export function nowParam(ctx: PgContext): number | null {
   return ctx.clock ? ctx.clock.now() : null;
 }
 
-/** pg_notify arguments for a transaction's single NOTIFY. */
-export function notifyArgs(ctx: PgContext, n: Notify | null): [string | null, string | null] {
-  if (!n) return [null, null];
-  if (n.channel === 'cancel') return [ctx.channels.cancel, `${ctx.instanceId}:${n.jobId}`];
-  return [ctx.channels[n.channel], ctx.instanceId];
-}
-
-/** Announces a committed change to listeners in this process (others hear the NOTIFY). */
-export function emitLocal(ctx: PgContext, n: Notify | null): void {
+/**
+ * Tells listeners about a committed change: this process at once, other processes by NOTIFY. The
+ * NOTIFY is its own tiny statement after the commit rather than part of the writing transaction:
+ * PostgreSQL serialises the commits of notifying transactions on one lock, held through the WAL
+ * flush, and claims and finishes would queue on it. One NOTIFY per statement; bursts coalesce per
+ * channel (`events` at most every 10 ms, trailing), cancels go one by one.
+ */
+export function announce(ctx: PgContext, n: Notify | null): void {
   if (!n) return;
   if (n.channel === 'jobs') ctx.local.jobsAvailable();
   if (n.channel === 'cancel') ctx.local.jobCancelled(n.jobId);
   ctx.local.eventsAdded();
+  if (n.channel === 'cancel') sendNotify(ctx, ctx.channels.cancel, `${ctx.instanceId}:${n.jobId}`);
+  else coalesced(ctx, n.channel);
+}
+
+const EVENTS_NOTIFY_GAP_MS = 10;
+
+function coalesced(ctx: PgContext, channel: 'jobs' | 'events'): void {
+  const state = ctx.notifyState[channel];
+  if (state.busy) {
+    state.again = true;
+    return;
+  }
+  state.busy = true;
+  state.again = false;
+  const done = () => {
+    const release = () => {
+      state.busy = false;
+      if (state.again) coalesced(ctx, channel);
+    };
+    if (channel === 'events') setTimeout(release, EVENTS_NOTIFY_GAP_MS).unref();
+    else release();
+  };
+  sendNotify(ctx, ctx.channels[channel], ctx.instanceId).then(done, done);
+}
+
+/** Best effort: a lost NOTIFY costs other processes one polling interval, never correctness. */
+function sendNotify(ctx: PgContext, channel: string, payload: string): Promise<unknown> {
+  if (ctx.closed) return Promise.resolve();
+  return ctx.pool.query('SELECT pg_notify($1, $2)', [channel, payload]).catch(() => {});
 }
 
 /**
- * Event ids come from a sequence, and sequences hand out numbers in call order, not commit order:
- * without care a reader tailing `id > after` could see id 11 committed, move its cursor, and never
- * see id 10 committing a moment later. Every statement that inserts events therefore takes this
- * transaction-scoped lock right before its first row gets an id and holds it to COMMIT (sent in
- * the same round trip), so event-writing transactions become visible in id order. Parameters
- * `$a, $b` are `ctx.eventLock`.
+ * Event ids come from a sequence, which hands them out in call order, not commit order. So that a
+ * reader tailing `id > after` never skips an id that commits late, every statement that inserts
+ * events first takes a SHARED advisory lock (held to commit) whose key encodes L = the last
+ * allocated id + 1, a lower bound of the ids it is about to get; readers stay below
+ * `event_horizon()` (001_init.sql). Shared locks never wait for each other, so writers on many
+ * connections commit in parallel. Evaluated as a one-time filter of the event INSERT, so the lock
+ * is held before the first id is drawn. Parameters `$a, $b` are `ctx.eventLock`.
  */
 export function eventLockFilter(a: number, b: number): string {
-  return `(SELECT true FROM (SELECT pg_advisory_xact_lock($${a}::int, $${b}::int)) l)`;
+  return `(SELECT true FROM (SELECT pg_advisory_xact_lock_shared(
+      (($${a}::int::bigint << 16) | ((l.v >> 32) & 65535))::int,
+      ((l.v & 4294967295) - CASE WHEN (l.v & 2147483648) <> 0 THEN 4294967296 ELSE 0 END)::int)
+    FROM (SELECT coalesce(pg_sequence_last_value($${b}::text::regclass), 0) + 1 AS v) l) x)`;
 }
 
 export type Query = { text: string; values: unknown[]; name?: string };
@@ -143,4 +179,38 @@ export async function transaction<T>(ctx: PgContext, fn: (tx: Tx) => Promise<T>)
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * The highest event id a reader may return (see `event_horizon()` in 001_init.sql), from its own
+ * statement, before the read's. Concurrent callers share one query, but only one that STARTED after
+ * they called: a query already running may have looked at the locks before their events committed.
+ */
+export function readHorizon(ctx: PgContext): Promise<number> {
+  const h = ctx.horizon;
+  const start = (): Promise<number> => {
+    const p = read(ctx, {
+      name: 'longrun_event_horizon',
+      text: 'SELECT event_horizon($1) AS h',
+      values: [ctx.eventLock[0]],
+    }).then((rows) => Number(rows[0]?.h ?? 0));
+    h.running = p;
+    const clear = () => {
+      if (h.running === p) h.running = null;
+    };
+    p.then(clear, clear);
+    return p;
+  };
+  if (!h.running) return start();
+  if (!h.next) {
+    const after = h.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    h.next = after.then(() => {
+      h.next = null;
+      return start();
+    });
+  }
+  return h.next;
 }

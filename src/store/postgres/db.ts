@@ -12,8 +12,13 @@ import { LongrunError } from '../../core/errors.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** Namespaces (first key) of the two-key advisory locks the store takes; the second key is the schema's hash. */
-export const LOCK_NS = { migrate: 0x4c524d, events: 0x4c5245 } as const;
+/** First key of the migration lock (the second is the schema's hash). */
+export const MIGRATE_LOCK = 0x4c524d;
+
+/** The schema's namespace in event lock keys: 15 bits, so `ns << 16 | …` stays a positive int4. */
+export function eventLockNamespace(schema: string): number {
+  return schemaKey(schema) & 0x7fff;
+}
 
 const INT8_OID = 20;
 
@@ -156,7 +161,7 @@ export async function migrateSchema(
       };
     }
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NS.migrate, schemaKey(schema)]);
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATE_LOCK, schemaKey(schema)]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',

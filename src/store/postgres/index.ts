@@ -16,10 +16,9 @@ import { CLOCK_SQL, type LocalEmit, type PgContext, read } from './context.ts';
 import {
   clientConfig,
   createPool,
-  LOCK_NS,
+  eventLockNamespace,
   mapError,
   migrateSchema,
-  schemaKey,
   validateSchema,
 } from './db.ts';
 import * as apply from './jobs-apply.ts';
@@ -61,7 +60,10 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
     instanceId: randomBytes(6).toString('hex'),
     channels: { jobs: `${prefix}_jobs`, cancel: `${prefix}_cancel`, events: `${prefix}_events` },
-    eventLock: [LOCK_NS.events, schemaKey(schema)],
+    eventLock: [eventLockNamespace(schema), 'job_events_id_seq'],
+    horizon: { running: null, next: null },
+    notifyState: { jobs: { busy: false, again: false }, events: { busy: false, again: false } },
+    closed: false,
     stats: { writeTransactions: 0 },
     local,
   };
@@ -100,6 +102,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     close: async () => {
       if (closed) return;
       closed = true;
+      ctx.closed = true;
       emitter.removeAllListeners();
       await listener.stop();
       await pool.end();

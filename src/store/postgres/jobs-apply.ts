@@ -7,7 +7,7 @@
  */
 import type { JobStatus } from '../../core/status.ts';
 import type { FinishResult, JobFinish, JobWriteBatch, Lease } from '../types.ts';
-import { emitLocal, nowParam, nowSql, type PgContext, type Tx, transaction } from './context.ts';
+import { announce, nowParam, nowSql, type PgContext, type Tx, transaction } from './context.ts';
 import { buffersNothing, jobFinishFast } from './jobs-finish.ts';
 import { WriteSet } from './write-set.ts';
 
@@ -219,7 +219,7 @@ export async function jobWrite(ctx: PgContext, writes: JobWriteBatch[]): Promise
     }
     return applied;
   });
-  emitLocal(ctx, ws.announced);
+  announce(ctx, ws.announced);
   return out;
 }
 
@@ -264,6 +264,6 @@ async function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<F
     }
     return results;
   });
-  emitLocal(ctx, ws.announced);
+  announce(ctx, ws.announced);
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import type { JobStatus } from '../../core/status.ts';
 import type { FinishResult, JobFinish, JobWriteBatch } from '../types.ts';
-import { CLOCK_SQL, emitLocal, eventLockFilter, nowParam, type PgContext, writeOne } from './context.ts';
+import { announce, CLOCK_SQL, eventLockFilter, nowParam, type PgContext, writeOne } from './context.ts';
 import { clean } from './write-set.ts';
 
 export function buffersNothing(w: Omit<JobWriteBatch, 'lease'> | undefined): boolean {
@@ -78,11 +78,8 @@ cn AS (
                                (u.status, 1)) s(status, d)
   GROUP BY 1, 2, 3 HAVING sum(s.d) <> 0 ORDER BY 1, 2, 3
   ON CONFLICT (workspace_id, category, status, shard) DO UPDATE SET n = job_counts.n + excluded.n
-),
-nt AS MATERIALIZED (
-  SELECT pg_notify(CASE WHEN bool_or(status = 'pending') THEN $14::text ELSE $15::text END, $16::text) AS x FROM upd
 )
-SELECT u.id, u.attempt, u.token, u.status, (SELECT count(*) FROM nt) AS notified FROM upd u`;
+SELECT u.id, u.attempt, u.token, u.status FROM upd u`;
 
 const leaseKey = (id: unknown, attempt: unknown, token: unknown) => `${id}\u0000${attempt}\u0000${token}`;
 
@@ -113,14 +110,11 @@ export async function jobFinishFast(ctx: PgContext, finishes: JobFinish[]): Prom
       ctx.eventLock[0],
       ctx.eventLock[1],
       Math.floor(Math.random() * 16),
-      ctx.channels.jobs,
-      ctx.channels.events,
-      ctx.instanceId,
     ],
   });
   const status = new Map(rows.map((r) => [leaseKey(r.id, r.attempt, r.token), r.status as JobStatus]));
   if (rows.length > 0) {
-    emitLocal(ctx, { channel: rows.some((r) => r.status === 'pending') ? 'jobs' : 'events' });
+    announce(ctx, { channel: rows.some((r) => r.status === 'pending') ? 'jobs' : 'events' });
   }
   return finishes.map((f) => {
     const k = leaseKey(f.lease.jobId, f.lease.attempt, f.lease.token);

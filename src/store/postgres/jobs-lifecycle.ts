@@ -7,7 +7,7 @@ import { LongrunError } from '../../core/errors.ts';
 import type { AttemptOutcome, JobStatus } from '../../core/status.ts';
 import { JOB_COLUMNS, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
-import { emitLocal, nowParam, nowSql, type PgContext, transaction, writeOne } from './context.ts';
+import { announce, nowParam, nowSql, type PgContext, transaction, writeOne } from './context.ts';
 import { WriteSet } from './write-set.ts';
 
 export async function jobCancel(
@@ -53,7 +53,7 @@ export async function jobCancel(
       previousStatus: job.status,
     };
   });
-  emitLocal(ctx, ws.announced);
+  announce(ctx, ws.announced);
   return result;
 }
 
@@ -140,7 +140,7 @@ export async function leaseReap(
       await tx.queryAndCommit(ws.toQuery(ctx));
     }
   });
-  emitLocal(ctx, ws.announced);
+  announce(ctx, ws.announced);
   return out;
 }
 

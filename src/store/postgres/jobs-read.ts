@@ -2,7 +2,8 @@
  * The API's reads on PostgreSQL. A list with several status/category/type values becomes a UNION ALL
  * of one ordered index range per combination under one ORDER BY seq DESC LIMIT, which PostgreSQL
  * runs as a Merge Append: a page reads about `limit` index entries per combination however many
- * finished jobs there are.
+ * finished jobs there are. Event and log reads stay at or below the event horizon (context.ts), so
+ * a cursor never moves past an id whose transaction has not committed yet.
  */
 import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
 import { JOB_STATUSES } from '../../core/status.ts';
@@ -19,7 +20,7 @@ import {
   rowToStep,
 } from '../rows.ts';
 import type { JobListPage, JobListParams } from '../types.ts';
-import { type PgContext, read } from './context.ts';
+import { type PgContext, read, readHorizon } from './context.ts';
 
 export async function jobGet(ctx: PgContext, p: { workspaceId: string; id: string }) {
   const [row] = await read(ctx, {
@@ -109,13 +110,13 @@ export async function logList(
   ctx: PgContext,
   p: { jobId: string; after?: number; limit: number; level?: LogLevel[]; newest?: boolean },
 ) {
-  const levels = p.level?.length ? ' AND level = ANY($4::text[])' : '';
+  const levels = p.level?.length ? ' AND level = ANY($5::text[])' : '';
   const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
-    WHERE job_id = $1 AND kind = 'log' AND id > $2${levels}`;
+    WHERE job_id = $1 AND kind = 'log' AND id > $2 AND id <= $4${levels}`;
   const text = p.newest
     ? `SELECT * FROM (${base} ORDER BY id DESC LIMIT $3) l ORDER BY id`
     : `${base} ORDER BY id LIMIT $3`;
-  const values: unknown[] = [p.jobId, p.after ?? 0, p.limit];
+  const values: unknown[] = [p.jobId, p.after ?? 0, p.limit, await readHorizon(ctx)];
   if (p.level?.length) values.push(p.level);
   return (await read(ctx, { text, values })).map(rowToLog);
 }
@@ -147,11 +148,11 @@ export async function eventList(
   ctx: PgContext,
   p: { workspaceId: string; jobId?: string; after: number; limit: number; kinds?: EventKind[] },
 ) {
-  const values: unknown[] = [p.workspaceId, p.after, p.limit];
-  let where = "workspace_id = $1 AND id > $2 AND kind <> 'log'";
+  const values: unknown[] = [p.workspaceId, p.after, p.limit, await readHorizon(ctx)];
+  let where = "workspace_id = $1 AND id > $2 AND id <= $4 AND kind <> 'log'";
   if (p.jobId) {
     values.push(p.jobId);
-    where = `job_id = $4 AND workspace_id = $1 AND id > $2`;
+    where = `job_id = $5 AND workspace_id = $1 AND id > $2 AND id <= $4`;
   }
   if (p.kinds?.length) {
     values.push(p.kinds);
@@ -165,16 +166,17 @@ export async function eventLatestId(
   ctx: PgContext,
   p: { workspaceId: string; jobId?: string },
 ): Promise<number> {
+  const horizon = await readHorizon(ctx);
   const [row] = await read(
     ctx,
     p.jobId
       ? {
-          text: 'SELECT max(id) AS id FROM job_events WHERE job_id = $1 AND workspace_id = $2',
-          values: [p.jobId, p.workspaceId],
+          text: 'SELECT max(id) AS id FROM job_events WHERE job_id = $1 AND workspace_id = $2 AND id <= $3',
+          values: [p.jobId, p.workspaceId, horizon],
         }
       : {
-          text: "SELECT max(id) AS id FROM job_events WHERE workspace_id = $1 AND kind <> 'log'",
-          values: [p.workspaceId],
+          text: "SELECT max(id) AS id FROM job_events WHERE workspace_id = $1 AND kind <> 'log' AND id <= $2",
+          values: [p.workspaceId, horizon],
         },
   );
   return row?.id == null ? 0 : num(row.id);

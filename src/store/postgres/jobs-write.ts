@@ -6,9 +6,8 @@ import { newLeaseToken } from '../../core/ids.ts';
 import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type { ClaimedJob, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
 import {
-  emitLocal,
+  announce,
   eventLockFilter,
-  notifyArgs,
   nowParam,
   nowSql,
   type PgContext,
@@ -52,11 +51,10 @@ cn AS (
   SELECT workspace_id, category, 'pending', $15::smallint, count(*) FROM ins
   GROUP BY workspace_id, category ORDER BY workspace_id, category
   ON CONFLICT (workspace_id, category, status, shard) DO UPDATE SET n = job_counts.n + excluded.n
-),
-nt AS MATERIALIZED (SELECT pg_notify($16, $17) AS x WHERE $16::text IS NOT NULL)
-SELECT i.id FROM ins i LEFT JOIN nt ON true`;
+)
+SELECT id FROM ins`;
 
-function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
+function insertQuery(ctx: PgContext, jobs: NewJob[]) {
   const c = <T>(f: (j: NewJob) => T) => jobs.map(f);
   return {
     name: 'longrun_insert',
@@ -77,7 +75,6 @@ function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
       ctx.eventLock[0],
       ctx.eventLock[1],
       Math.floor(Math.random() * 16),
-      ...(notify ? notifyArgs(ctx, { channel: 'jobs' }) : [null, null]),
     ],
   };
 }
@@ -88,7 +85,7 @@ export async function jobInsert(ctx: PgContext, jobs: NewJob[]): Promise<InsertR
   const run = async (tx: Tx | null) => {
     for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
       const chunk = jobs.slice(i, i + INSERT_CHUNK);
-      const q = insertQuery(ctx, chunk, i + INSERT_CHUNK >= jobs.length);
+      const q = insertQuery(ctx, chunk);
       const rows = tx ? await tx.query(q) : await writeOne(ctx, q);
       for (const r of rows) created.add(String(r.id));
     }
@@ -96,7 +93,7 @@ export async function jobInsert(ctx: PgContext, jobs: NewJob[]): Promise<InsertR
   if (jobs.length <= INSERT_CHUNK) await run(null);
   else await transaction(ctx, (tx) => run(tx));
   const out = await resolveExisting(ctx, jobs, created);
-  emitLocal(ctx, { channel: 'jobs' });
+  announce(ctx, { channel: 'jobs' });
   return out;
 }
 
@@ -153,9 +150,8 @@ cn AS (
     (VALUES ('pending', -1), ('running', 1)) s(status, d)
   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (workspace_id, category, status, shard) DO UPDATE SET n = job_counts.n + excluded.n
-),
-nt AS MATERIALIZED (SELECT pg_notify($10::text, $11::text) AS x)
-SELECT u.*, (SELECT count(*) FROM nt) AS notified FROM upd u ORDER BY u.priority DESC, u.run_at, u.seq`;
+)
+SELECT u.* FROM upd u ORDER BY u.priority DESC, u.run_at, u.seq`;
 
 export async function jobClaim(
   ctx: PgContext,
@@ -175,10 +171,9 @@ export async function jobClaim(
       ctx.eventLock[0],
       ctx.eventLock[1],
       Math.floor(Math.random() * 16),
-      ...notifyArgs(ctx, { channel: 'events' }),
     ],
   });
-  if (rows.length > 0) emitLocal(ctx, { channel: 'events' });
+  if (rows.length > 0) announce(ctx, { channel: 'events' });
   return rows.map((r) => {
     const job = rowToJob(r);
     return {

@@ -7,7 +7,7 @@
  */
 import type { JobStatus } from '../../core/status.ts';
 import { CountDeltas } from '../rows.ts';
-import { type Notify, notifyArgs, type PgContext, type Query } from './context.ts';
+import type { Notify, PgContext, Query } from './context.ts';
 import { WRITE_SET_SQL } from './write-set-sql.ts';
 
 export interface JobUpdate {
@@ -68,7 +68,7 @@ export class WriteSet {
     );
   }
 
-  /** At most one NOTIFY per transaction: the most specific wins (a cancel or new work implies events). */
+  /** What listeners are told after the commit: the most specific wins (a cancel or new work implies events). */
   announce(n: Notify): void {
     const rank = (x: Notify | null) =>
       x === null ? 0 : x.channel === 'events' ? 1 : x.channel === 'jobs' ? 2 : 3;
@@ -236,7 +236,7 @@ export class WriteSet {
       // $44-$51 attempts, $52-$60 events
       ...transpose(this.attempts, 8),
       ...transpose(this.events, 9),
-      // $61-$62 event lock, $63-$67 counts, $68-$69 notify
+      // $61-$62 event lock, $63-$67 counts
       ctx.eventLock[0],
       ctx.eventLock[1],
       col(counts, (c) => c.workspaceId),
@@ -244,7 +244,6 @@ export class WriteSet {
       col(counts, (c) => c.status),
       col(counts, () => shard),
       col(counts, (c) => c.delta),
-      ...notifyArgs(ctx, this.notify),
     ];
     return { name: 'longrun_write_set', text: WRITE_SET_SQL, values };
   }

@@ -80,16 +80,20 @@ CREATE INDEX jobs_claim ON jobs (priority DESC, run_at, seq) WHERE status = 'pen
 -- that ANALYZE has not seen yet); a plan chosen on them bitmap-scans and sorts every pending row on
 -- each claim. Planner settings scoped to this function rule that out whatever the statistics say.
 CREATE FUNCTION claim_candidates(p_types TEXT[], p_now BIGINT, p_limit INTEGER) RETURNS SETOF tid
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET enable_sort = off
 SET enable_bitmapscan = off
 SET search_path FROM CURRENT
 AS $$
-  SELECT ctid FROM jobs
-  WHERE status = 'pending' AND run_at <= p_now AND type = ANY(p_types)
-  ORDER BY priority DESC, run_at, seq
-  LIMIT p_limit
-  FOR UPDATE SKIP LOCKED
+BEGIN
+  -- PL/pgSQL keeps this plan for the session; an SQL function would re-plan it on every claim.
+  RETURN QUERY
+    SELECT ctid FROM jobs
+    WHERE status = 'pending' AND run_at <= p_now AND type = ANY(p_types)
+    ORDER BY priority DESC, run_at, seq
+    LIMIT p_limit
+    FOR UPDATE SKIP LOCKED;
+END
 $$;
 
 -- Reaper: only leased rows.
@@ -174,10 +178,10 @@ CREATE TABLE job_items (
 ALTER TABLE job_items SET (autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_insert_scale_factor = 0.05);
 
 -- The event log: status changes, coalesced progress, steps and log lines. Log lines are the rows
--- with kind = 'log'; SSE streams resume from an event id. Writers take a transaction-scoped
--- advisory lock just before inserting events, so ids become visible in id order (see context.ts).
+-- with kind = 'log'; SSE streams resume from an event id. Ids come from a sequence, i.e. in call
+-- order, not commit order: readers only return ids below event_horizon() (see below).
 CREATE TABLE job_events (
-  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id BIGINT GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME job_events_id_seq) PRIMARY KEY,
   workspace_id TEXT NOT NULL,
   job_id TEXT NOT NULL,
   kind TEXT NOT NULL CHECK (kind IN ('status', 'progress', 'step', 'log')),
@@ -197,6 +201,33 @@ ALTER TABLE job_events SET (
   autovacuum_vacuum_insert_scale_factor = 0.05,
   autovacuum_analyze_scale_factor = 0.05
 );
+
+-- A reader tailing `id > after` must never see id 11 committed and move on while id 10 commits a
+-- moment later. Writers do not queue behind each other for this; instead each statement that
+-- inserts events first takes a SHARED transaction advisory lock whose key encodes L = last id
+-- allocated + 1, a lower bound of every id it will get, and holds it to commit (context.ts).
+-- This function, run BEFORE the read's own statement (so the read's snapshot is later), returns
+-- H: every id <= H was allocated before this call by a writer that has since committed or rolled
+-- back, so nothing <= H can still appear. It reads the sequence first and the locks second: an id
+-- allocated before the sequence read belongs to a writer whose lock was already taken.
+-- Lock keys: classid = namespace (15 bits, per schema) << 16 | L >> 32, objid = L & 0xffffffff.
+CREATE FUNCTION event_horizon(p_ns INTEGER) RETURNS BIGINT
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  allocated BIGINT;
+  held BIGINT;
+BEGIN
+  allocated := coalesce(pg_sequence_last_value('job_events_id_seq'::regclass), 0);
+  SELECT min(((classid::bigint & 65535) << 32) | objid::bigint) INTO held
+  FROM pg_locks
+  WHERE locktype = 'advisory' AND objsubid = 2 AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND (classid::bigint >> 16) = p_ns;
+  RETURN CASE WHEN held IS NULL THEN allocated ELSE least(allocated, held - 1) END;
+END
+$$;
 
 CREATE TABLE api_keys (
   id TEXT PRIMARY KEY,
