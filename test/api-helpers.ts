@@ -13,9 +13,11 @@ import { createApiKey } from '../src/api/auth.ts';
 import { NonRetryableError } from '../src/engine/context.ts';
 import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
+import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { tempDir } from './helpers.ts';
+import { dropSchema, newSchemaName, PG_URL } from './store-postgres-helpers.ts';
 
 /** Permits handed out by the test; a stepped job takes one per item. */
 export class Gate {
@@ -131,7 +133,8 @@ export interface ApiFixture {
   app: LongrunApp;
   longrun: Longrun;
   store: Store;
-  dbPath: string;
+  /** A second, independent store on the same database: what another process would see. */
+  openPeerStore(): Promise<Store>;
   keys: { read: string; write: string; admin: string; other: string };
   req(
     path: string,
@@ -145,7 +148,13 @@ export async function apiFixture(
 ): Promise<ApiFixture> {
   const tmp = tempDir('longrun-api-');
   const dbPath = join(tmp.dir, 'api.db');
-  const store = await createSqliteStore({ path: dbPath });
+  // LONGRUN_API_STORE=postgres runs the same API tests on PostgreSQL, in a throwaway schema.
+  const pgSchema = process.env.LONGRUN_API_STORE === 'postgres' ? newSchemaName() : null;
+  const open = () =>
+    pgSchema
+      ? createPostgresStore({ connectionString: PG_URL, schema: pgSchema, poolSize: 4 })
+      : createSqliteStore({ path: dbPath });
+  const store = await open();
   const longrun = createLongrun({ store, jobs: apiTestJobs });
   const app = createApp({ longrun, rateLimit: false, ...opts });
   const keys = {
@@ -159,7 +168,7 @@ export async function apiFixture(
     app,
     longrun,
     store,
-    dbPath,
+    openPeerStore: open,
     keys,
     req(path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
@@ -175,7 +184,8 @@ export async function apiFixture(
     async close() {
       for (const g of gates.values()) g.allow(1_000_000);
       await longrun.stop({ graceMs: 0 });
-      await store.close();
+      await store.close().catch(() => {});
+      if (pgSchema) await dropSchema(pgSchema);
       tmp.cleanup();
     },
   };

@@ -119,7 +119,7 @@ describe('meta endpoints', () => {
     assert.deepEqual(await (await f.req('/healthz', { key: null })).json(), { status: 'ok' });
     assert.deepEqual(await (await f.req('/readyz', { key: null })).json(), {
       status: 'ready',
-      store: 'sqlite',
+      store: f.store.kind,
     });
   });
 

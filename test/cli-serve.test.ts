@@ -4,87 +4,12 @@
  * `keys` commands run as processes too; SIGTERM shuts down cleanly; a restart prints no new key.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { LongrunClient } from '../src/client/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
+import { cli, type Server, startServe } from './cli-helpers.ts';
 import { tempDir, waitFor } from './helpers.ts';
-
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'longrun.js');
-const JOBS = join(ROOT, 'test', 'fixtures', 'test-jobs.ts');
-const run = promisify(execFile);
-
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  key: string | null;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
-async function startServe(db: string, extra: string[] = []): Promise<Server> {
-  const proc = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      db,
-      '--no-examples',
-      '--jobs',
-      JOBS,
-      '--workers',
-      '4',
-      ...extra,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, LONGRUN_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  const lines = createInterface({ input: proc.stdout! });
-  lines.on('line', (l) => stdout.push(l));
-  const url = await waitFor(
-    'the server to print its URL',
-    () => stdout.join('\n').match(/listening on (http:\/\/\S+)/)?.[1],
-    30_000,
-  );
-  // The key line, when there is one, is printed right after the URL line and before "Try:" / the hint.
-  await waitFor(
-    'the startup banner',
-    () => stdout.some((l) => /Try: curl|longrun keys create/.test(l)),
-    10_000,
-  );
-  const key = stdout.join('\n').match(/Admin API key \(shown once, store it now\): (lr_\w+)/)?.[1] ?? null;
-  return { proc, url, key, stdout, stderr, exited };
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('longrun serve (child process)', () => {
   let tmp: ReturnType<typeof tempDir>;

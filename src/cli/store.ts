@@ -11,7 +11,18 @@ export function isPostgresUrl(db: string): boolean {
 }
 
 interface PostgresModule {
-  createPostgresStore(opts: { connectionString: string }): Promise<Store>;
+  createPostgresStore(opts: { connectionString: string; schema?: string }): Promise<Store>;
+}
+
+/**
+ * `postgres://…/db?schema=name` selects a schema (default `public`): several deployments, or test
+ * runs, can share one database. The parameter is ours, so it is taken out before `pg` sees the URL.
+ */
+export function splitSchema(url: string): { connectionString: string; schema?: string } {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  return { connectionString: u.toString(), ...(schema ? { schema } : {}) };
 }
 
 export async function openStore(db: string): Promise<Store> {
@@ -23,7 +34,7 @@ export async function openStore(db: string): Promise<Store> {
     } catch (err) {
       throw new Error(`the PostgreSQL store is not available in this build: ${(err as Error).message}`);
     }
-    return mod.createPostgresStore({ connectionString: db });
+    return mod.createPostgresStore(splitSchema(db));
   }
   const { createSqliteStore } = await import('../store/sqlite/index.ts');
   return createSqliteStore({ path: db });
