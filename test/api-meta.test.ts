@@ -175,7 +175,7 @@ describe('docs/api.md', () => {
     for (const [code, { status }] of Object.entries(ERROR_REGISTRY)) {
       assert.match(
         doc,
-        new RegExp(`\\| \`${code}\` \\| ${status} \\|`),
+        new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`),
         `error ${code} (${status}) documented`,
       );
     }
