@@ -57,11 +57,14 @@ export function schemaKey(schema: string): number {
  * `plan_cache_mode`: the hot statements are named (parsed once per connection) and have one sensible
  * plan each; without this PostgreSQL re-plans the large CTE statements on many executions, about a
  * millisecond each. Unnamed statements (dynamic list queries) are planned per call either way.
+ * `idle_in_transaction_session_timeout`: a process frozen inside a transaction (SIGSTOP, a stuck
+ * event loop) would keep its row locks, which blocks cancels of its jobs and hides them from the
+ * reaper, and keep readers below its event lock; the server ends such a session instead.
  */
 export function clientConfig(connectionString: string, schema: string): pg.ClientConfig {
   return {
     connectionString,
-    options: `-c search_path=${schema} -c plan_cache_mode=force_generic_plan`,
+    options: `-c search_path=${schema} -c plan_cache_mode=force_generic_plan -c idle_in_transaction_session_timeout=10000`,
     types,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
