@@ -3,6 +3,8 @@
  * sleeps: a job waits for permits the test hands out), keys of every scope in two workspaces, a
  * request helper and an SSE reader.
  */
+
+import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -238,4 +240,28 @@ export function sseReader(res: Response) {
     },
     cancel: () => reader.cancel(),
   };
+}
+
+/** The seed page's job fields with their JSON types; internal fields must not leak. */
+export const SEED_FIELDS = [
+  'id',
+  'name',
+  'type',
+  'category',
+  'status',
+  'progress',
+  'createdAt',
+  'completedAt',
+];
+
+export function assertSeedTypes(job: Record<string, unknown>): void {
+  for (const f of SEED_FIELDS) assert.ok(f in job, `field ${f} present`);
+  for (const f of ['id', 'name', 'type', 'category', 'status']) assert.equal(typeof job[f], 'string', f);
+  assert.ok(Number.isInteger(job.createdAt), 'createdAt is an integer (ms)');
+  assert.ok(job.completedAt === null || Number.isInteger(job.completedAt), 'completedAt number|null');
+  const p = job.progress as Record<string, unknown>;
+  assert.deepEqual(Object.keys(p).sort(), ['completed', 'failed', 'total']);
+  for (const k of ['total', 'completed', 'failed']) assert.ok(Number.isInteger(p[k]), `progress.${k}`);
+  for (const hidden of ['workspaceId', 'runAt', 'priority'])
+    assert.ok(!(hidden in job), `${hidden} not exposed`);
 }
