@@ -1,8 +1,8 @@
 /**
  * What every PostgreSQL query module shares: the pool, the clock, the notification channels and
- * two ways to write. `writeOne` runs a single self-committing statement (claim, insert, heartbeat:
- * one round trip). `transaction` runs BEGIN + statements + COMMIT on one client, sending BEGIN with
- * the first statement and COMMIT with the last, so a fenced batch costs two round trips.
+ * two ways to write. `writeOne` runs a single self-committing statement (claim, insert, heartbeat,
+ * a finish with nothing buffered: one round trip). `transaction` runs BEGIN + statements + COMMIT
+ * on one client, queueing BEGIN with the first statement and COMMIT with the last.
  */
 import type pg from 'pg';
 import type { Clock } from '../../core/clock.ts';
@@ -139,9 +139,10 @@ export class Tx {
   }
 
   /**
-   * The transaction's last statement and COMMIT back to back: the server commits as soon as the
-   * statement ends instead of waiting a round trip for this process, which may be busy running
-   * handlers. Locks the statement took (row locks, the event lock) are released that much sooner.
+   * The transaction's last statement with COMMIT queued behind it: pg sends the COMMIT from its
+   * socket handler the moment the statement's result arrives, not after this process gets round
+   * to the awaiting code (it may be busy running handlers), so the locks the statement took are
+   * held for as short a time as the connection allows.
    */
   async queryAndCommit(q: Query): Promise<Row[]> {
     const [result, commit] = await Promise.allSettled([this.client.query(q), this.client.query('COMMIT')]);
@@ -163,7 +164,7 @@ export async function transaction<T>(ctx: PgContext, fn: (tx: Tx) => Promise<T>)
   const tx = new Tx(client);
   let broken = false;
   try {
-    // Queued with the first statement: pg sends it at once and the statement follows without a wait.
+    // Queued, not awaited: pg sends the first statement as soon as BEGIN completes.
     const begin = client.query('BEGIN');
     begin.catch(() => {});
     const out = await fn(tx);
