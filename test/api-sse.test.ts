@@ -14,6 +14,7 @@ import { waitFor } from './helpers.ts';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
+// Every test has a deadline: a stream that never delivers must fail the test, not hang the run.
 describe('job event stream', () => {
   let f: ApiFixture;
   before(async () => {
@@ -21,7 +22,9 @@ describe('job event stream', () => {
   });
   after(() => f.close());
 
-  it('sends a snapshot, then step/progress/log/status events with increasing ids, then ends', async () => {
+  it('sends a snapshot, then step/progress/log/status events with increasing ids, then ends', {
+    timeout: 30_000,
+  }, async () => {
     const { job } = await f.longrun.enqueue('test.stepped', { gate: 'sse-basic', items: 3 });
     await waitFor(
       'the job to start',
@@ -54,7 +57,7 @@ describe('job event stream', () => {
     assert.deepEqual(logs, ['item 0', 'item 1', 'item 2']);
   });
 
-  it('ends a finished job at once: snapshot, end', async () => {
+  it('ends a finished job at once: snapshot, end', { timeout: 30_000 }, async () => {
     const { job } = await f.longrun.enqueue('test.quick', {});
     await waitFor('done', async () => (await f.longrun.getJob(job.id, { logLimit: 0 })).completedAt !== null);
     const events = await sseReader(await f.req(`/api/v1/jobs/${job.id}/events`)).all();
@@ -69,7 +72,9 @@ describe('job event stream', () => {
     );
   });
 
-  it('keeps a job cancelled while running open until its worker has stopped', async () => {
+  it('keeps a job cancelled while running open until its worker has stopped', {
+    timeout: 30_000,
+  }, async () => {
     const { job } = await f.longrun.enqueue('test.stepped', { gate: 'sse-cancel', items: 5 });
     gate('sse-cancel').allow(1);
     await waitFor(
@@ -94,7 +99,9 @@ describe('job event stream', () => {
     assert.equal(stored.completedAt, final?.data.completedAt);
   });
 
-  it('resumes with Last-Event-ID after a disconnect and sees every event exactly once (real socket, client)', async () => {
+  it('resumes with Last-Event-ID after a disconnect and sees every event exactly once (real socket, client)', {
+    timeout: 30_000,
+  }, async () => {
     const server = await listen(f.app);
     const client = new LongrunClient({ url: server.url, key: f.keys.read });
     try {
@@ -143,7 +150,7 @@ describe('job event stream', () => {
     }
   });
 
-  it('coalesces progress to about 10 events per second per job', async () => {
+  it('coalesces progress to about 10 events per second per job', { timeout: 30_000 }, async () => {
     const c = await apiFixture({ sse: { pollMs: 50 } });
     try {
       c.longrun.start({ concurrency: 2, pollIntervalMs: 20, flushIntervalMs: 5 });
@@ -165,7 +172,7 @@ describe('job event stream', () => {
     }
   });
 
-  it('sends comment heartbeats at the configured interval', async () => {
+  it('sends comment heartbeats at the configured interval', { timeout: 30_000 }, async () => {
     const h = await apiFixture({ sse: { heartbeatMs: 30 } });
     try {
       const { job } = await h.longrun.enqueue('test.idle', {});
@@ -186,7 +193,7 @@ describe('workspace event stream', () => {
   });
   after(() => f.close());
 
-  it('streams changes of every job, filtered by category and status', async () => {
+  it('streams changes of every job, filtered by category and status', { timeout: 30_000 }, async () => {
     const all = sseReader(await f.req('/api/v1/events'));
     const seo = sseReader(await f.req('/api/v1/events?category=seo'));
     const finished = sseReader(await f.req('/api/v1/events?status=completed,failed'));
@@ -232,7 +239,9 @@ describe('workspace event stream', () => {
     );
   });
 
-  it('delivers events written by another process sharing the store (polling fallback)', async () => {
+  it('delivers events written by another process sharing the store (polling fallback)', {
+    timeout: 30_000,
+  }, async () => {
     // A second store on the same database: its writes notify only its own process, like another
     // server. (On PostgreSQL, LISTEN/NOTIFY may deliver it too; on SQLite only the poll does.)
     const other = await f.openPeerStore();
@@ -252,7 +261,7 @@ describe('workspace event stream', () => {
     }
   });
 
-  it('closes every stream on shutdown and turns /readyz to 503', async () => {
+  it('closes every stream on shutdown and turns /readyz to 503', { timeout: 30_000 }, async () => {
     const shutdown = new AbortController();
     const app = createApp({ longrun: f.longrun, shutdown: shutdown.signal, rateLimit: false });
     // Due later, so nothing happens to it: its stream stays open until the shutdown.
