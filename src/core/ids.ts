@@ -21,8 +21,9 @@ function take(n: number): number {
  * bulk enqueue creates 100,000 a second and a library id cost a fifth of that budget.
  */
 export function newJobId(now = Date.now()): string {
-  const b = pool;
+  // take() may replace the pool, so read it afterwards.
   const o = take(10);
+  const b = pool;
   const t = now.toString(16).padStart(12, '0');
   return (
     `${t.slice(0, 8)}-${t.slice(8, 12)}-7${HEX[b[o]! & 0x0f]![1]}${HEX[b[o + 1]!]}-` +
