@@ -18,6 +18,9 @@ export async function pgSkipReason(): Promise<string | undefined> {
   } finally {
     await client.end().catch(() => {});
   }
+  // CI sets this: there a missing server is a failure, not a skip.
+  if (reason && process.env.LONGRUN_REQUIRE_POSTGRES === '1')
+    throw new Error(`LONGRUN_REQUIRE_POSTGRES=1 but ${reason}`);
   // Printed on its own as well: a TAP consumer may summarise skips without their reason.
   if (reason) console.log(`# SKIPPING PostgreSQL store tests: ${reason}`);
   return reason;

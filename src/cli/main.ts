@@ -10,7 +10,9 @@
 import { Command } from 'commander';
 import { registerJobs } from './jobs.ts';
 import { registerKeys } from './keys.ts';
+import { registerMigrate } from './migrate.ts';
 import { registerServe } from './serve.ts';
+import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('longrun')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerServe(program);
+  registerWorker(program);
+  registerMigrate(program);
   registerKeys(program);
   registerJobs(program);
   return program;

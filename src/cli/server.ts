@@ -43,7 +43,7 @@ export async function loadJobModules(paths: string[]): Promise<AnyJobDefinition[
   return [...new Map(out.map((d) => [d.type, d])).values()];
 }
 
-async function loadExamples(logger: Logger): Promise<ExamplesModule | null> {
+export async function loadExamples(logger: Logger): Promise<ExamplesModule | null> {
   // Computed specifier: the examples ship with the repository, not with every build.
   const specifier = new URL('../../examples/index.ts', import.meta.url).href;
   try {

@@ -11,7 +11,7 @@ export function isPostgresUrl(db: string): boolean {
 }
 
 interface PostgresModule {
-  createPostgresStore(opts: { connectionString: string; schema?: string }): Promise<Store>;
+  createPostgresStore(opts: { connectionString: string; schema?: string; migrate?: boolean }): Promise<Store>;
 }
 
 /**
@@ -25,7 +25,8 @@ export function splitSchema(url: string): { connectionString: string; schema?: s
   return { connectionString: u.toString(), ...(schema ? { schema } : {}) };
 }
 
-export async function openStore(db: string): Promise<Store> {
+/** `migrate: false` opens without applying migrations (for `longrun migrate --dry-run`). */
+export async function openStore(db: string, opts: { migrate?: boolean } = {}): Promise<Store> {
   if (isPostgresUrl(db)) {
     const specifier = new URL('../store/postgres/index.ts', import.meta.url).href;
     let mod: PostgresModule;
@@ -34,10 +35,10 @@ export async function openStore(db: string): Promise<Store> {
     } catch (err) {
       throw new Error(`the PostgreSQL store is not available in this build: ${(err as Error).message}`);
     }
-    return mod.createPostgresStore(splitSchema(db));
+    return mod.createPostgresStore({ ...splitSchema(db), migrate: opts.migrate });
   }
   const { createSqliteStore } = await import('../store/sqlite/index.ts');
-  return createSqliteStore({ path: db });
+  return createSqliteStore({ path: db, migrate: opts.migrate });
 }
 
 /** Hides the password of a connection URL for log lines. */

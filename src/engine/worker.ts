@@ -12,8 +12,8 @@
  */
 import { newWorkerId } from '../core/ids.ts';
 import type { ClaimedJob, JobFinish, Lease, Store } from '../store/types.ts';
-import type { JobRegistry } from './define.ts';
 import { LazyAbort } from './context.ts';
+import type { JobRegistry } from './define.ts';
 import { type AttemptEnd, type RunningJob, runAttempt } from './job-runner.ts';
 import { JobWriteBuffer } from './write-buffer.ts';
 
@@ -90,6 +90,8 @@ export class WorkerPool {
     this.timers.push(setInterval(() => this.wake(), this.opts.pollIntervalMs));
     this.timers.push(
       setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.opts.leaseMs / 3))),
+      // Its own timer: a heartbeat stuck on an unreachable database must not delay the check.
+      setInterval(() => this.dropUnrenewed(), Math.max(25, Math.floor(this.opts.leaseMs / 12))),
     );
     this.timers.push(setInterval(() => void this.flush(), this.opts.flushIntervalMs));
     for (const t of this.timers) t.unref();

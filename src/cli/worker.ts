@@ -1,0 +1,87 @@
+/**
+ * `longrun worker`: a worker pool (and lease reaper) without the HTTP API, for deployments where
+ * API nodes and worker nodes scale apart on one PostgreSQL database. It registers the example job
+ * types unless `--no-examples`, plus any `--jobs` modules, and claims only those types.
+ *
+ * ```sh
+ * longrun worker --db postgres://app@db/longrun --concurrency 50 --jobs ./jobs/index.ts
+ * ```
+ */
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from './config.ts';
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run a worker pool only (no HTTP API)')
+    .option('--db <path|url>', 'SQLite file or postgres:// URL (default: as for serve)')
+    .option('-n, --concurrency <n>', 'jobs run at once (default: the workers setting, 10)')
+    .option('--no-examples', 'do not register the example job types')
+    .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
+    .option(
+      '--lease-ms <ms>',
+      'lease length; jobs of a crashed worker are recovered this long after (default 30000)',
+    )
+    .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
+    .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
+    .action(async (flags: Record<string, unknown>, cmd: Command) => {
+      const given = Object.fromEntries(
+        Object.entries(flags).filter(
+          ([k]) => cmd.getOptionValueSource(k) === 'cli' && k !== 'concurrency' && k !== 'leaseMs',
+        ),
+      );
+      if (cmd.getOptionValueSource('concurrency') === 'cli') given.workers = flags.concurrency;
+      let config: ReturnType<typeof loadConfig>;
+      try {
+        config = loadConfig(given, { configPath: flags.config as string | undefined });
+      } catch (err) {
+        if (err instanceof ConfigError) cmd.error(`error: ${err.message}`, { exitCode: 2 });
+        throw err;
+      }
+      const { default: pino } = await import('pino');
+      const { createLongrun } = await import('../engine/longrun.ts');
+      const { loadExamples, loadJobModules } = await import('./server.ts');
+      const { describeDb, openStore } = await import('./store.ts');
+      const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const examples = config.examples ? await loadExamples(logger) : null;
+      const jobs = [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))];
+      if (jobs.length === 0)
+        cmd.error('error: no job types to run: pass --jobs or drop --no-examples', { exitCode: 2 });
+      const leaseMs = Number(flags.leaseMs ?? process.env.LONGRUN_LEASE_MS ?? 30_000);
+      if (!Number.isInteger(leaseMs) || leaseMs < 500)
+        cmd.error('error: --lease-ms must be an integer ≥ 500', { exitCode: 2 });
+      const store = await openStore(config.db);
+      const longrun = createLongrun({ store, jobs });
+      longrun.start({
+        concurrency: config.workers,
+        leaseMs,
+        onError: (err, where) => logger.error({ err, where }, 'worker error'),
+      });
+      logger.info(
+        { db: describeDb(config.db), concurrency: config.workers, types: longrun.registry.types() },
+        'worker started',
+      );
+      console.log(`Longrun worker running ${jobs.length} job types with concurrency ${config.workers}`);
+      // The pool's timers are unref'd (a library must not hold its host process open); this
+      // process exists to work, so it stays up while the database is away and no socket is open.
+      const keepAlive = setInterval(() => {}, 60_000);
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (++signals > 1) process.exit(1);
+        logger.info(`${sig}: draining`);
+        clearInterval(keepAlive);
+        longrun
+          .stop({ graceMs: config.graceMs })
+          .then(() => store.close())
+          .then(
+            () => process.exit(0),
+            (err) => {
+              logger.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+}
