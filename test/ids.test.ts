@@ -14,6 +14,9 @@ describe('job ids', () => {
       seen.add(id);
     }
     assert.equal(seen.size, 5_000);
-    assert.equal(Number.parseInt(newJobId(1_700_000_000_123).replace('-', '').slice(0, 12), 16), 1_700_000_000_123);
+    assert.equal(
+      Number.parseInt(newJobId(1_700_000_000_123).replace('-', '').slice(0, 12), 16),
+      1_700_000_000_123,
+    );
   });
 });
