@@ -12,6 +12,7 @@
  * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |
  * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
  * | shutdown grace | `--grace-ms` | `LONGRUN_GRACE_MS` | `graceMs` | 10000 |
+ * | keep finished jobs (days, 0 = forever) | `--retention-days` | `LONGRUN_RETENTION_DAYS` | `retentionDays` | 30 |
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,6 +27,8 @@ export interface ServeConfig {
   jobs: string[];
   rateLimit: { perMinute: number; burst: number } | false;
   graceMs: number;
+  /** Finished jobs older than this are deleted in small batches; 0 keeps them forever. */
+  retentionDays: number;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = {
@@ -37,12 +40,14 @@ export const DEFAULT_CONFIG: ServeConfig = {
   jobs: [],
   rateLimit: { perMinute: 1_200, burst: 200 },
   graceMs: 10_000,
+  retentionDays: 30,
 };
 
 export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const count = z.coerce.number().int().min(1).max(10_000);
+const days = z.coerce.number().min(0).max(36_500);
 const rateLimit = z.union([
   z.literal(false),
   z.strictObject({ perMinute: z.number().positive(), burst: z.number().int().min(1) }),
@@ -57,6 +62,7 @@ const FileSchema = z.strictObject({
   jobs: z.array(z.string().min(1)).optional(),
   rateLimit: rateLimit.optional(),
   graceMs: z.number().int().min(0).optional(),
+  retentionDays: days.optional(),
 });
 
 export type PartialConfig = Partial<ServeConfig>;
@@ -109,6 +115,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): PartialConfig {
   if (env.LONGRUN_RATE_LIMIT) out.rateLimit = parseRateLimit(env.LONGRUN_RATE_LIMIT, 'LONGRUN_RATE_LIMIT');
   if (env.LONGRUN_GRACE_MS)
     out.graceMs = check(z.coerce.number().int().min(0), env.LONGRUN_GRACE_MS, 'LONGRUN_GRACE_MS');
+  if (env.LONGRUN_RETENTION_DAYS)
+    out.retentionDays = check(days, env.LONGRUN_RETENTION_DAYS, 'LONGRUN_RETENTION_DAYS');
   return out;
 }
 
@@ -124,6 +132,8 @@ export function configFromFlags(flags: Record<string, unknown>): PartialConfig {
   if (flags.rateLimit !== undefined) out.rateLimit = parseRateLimit(String(flags.rateLimit), '--rate-limit');
   if (flags.graceMs !== undefined)
     out.graceMs = check(z.coerce.number().int().min(0), flags.graceMs, '--grace-ms');
+  if (flags.retentionDays !== undefined)
+    out.retentionDays = check(days, flags.retentionDays, '--retention-days');
   return out;
 }
 

@@ -18,6 +18,7 @@ export function registerServe(program: Command): void {
     .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
     .option('--rate-limit <perMinute/burst>', 'per-key rate limit, e.g. 1200/200, or "off"')
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
+    .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       // Only values typed on the command line count as flags; commander's defaults must not

@@ -101,6 +101,7 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
   const url = `http://${host}:${port}`;
 
   longrun.start({
+    retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
     concurrency: config.workers,
     onError: (err, where) => logger.error({ err, where }, 'worker error'),
   });

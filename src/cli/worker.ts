@@ -22,6 +22,7 @@ export function registerWorker(program: Command): void {
       '--lease-ms <ms>',
       'lease length; jobs of a crashed worker are recovered this long after (default 30000)',
     )
+    .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
@@ -53,6 +54,7 @@ export function registerWorker(program: Command): void {
       const store = await openStore(config.db);
       const longrun = createLongrun({ store, jobs });
       longrun.start({
+        retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
         concurrency: config.workers,
         leaseMs,
         onError: (err, where) => logger.error({ err, where }, 'worker error'),

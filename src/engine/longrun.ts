@@ -27,6 +27,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
 import { LeaseReaper } from './reaper.ts';
+import { RetentionSweeper } from './retention.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
 
 export interface LongrunOptions {
@@ -53,6 +54,7 @@ export class Longrun {
   readonly registry: JobRegistry;
   private pool: WorkerPool | null = null;
   private reaper: LeaseReaper | null = null;
+  private retention: RetentionSweeper | null = null;
 
   constructor(opts: LongrunOptions) {
     this.store = opts.store;
@@ -185,13 +187,20 @@ export class Longrun {
     return this.registry.describe();
   }
 
-  /** Starts the worker pool (claiming the registered types) and the lease reaper. */
-  start(opts: Partial<WorkerOptions> = {}): void {
+  /**
+   * Starts the worker pool (claiming the registered types), the lease reaper and, when
+   * `retentionMs` is given, the retention sweeper that deletes jobs finished longer ago.
+   */
+  start(opts: Partial<WorkerOptions> & { retentionMs?: number } = {}): void {
     if (this.pool) return;
     this.pool = new WorkerPool(this.store, this.registry, opts);
     this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs });
     this.pool.start();
     this.reaper.start();
+    if (opts.retentionMs !== undefined) {
+      this.retention = new RetentionSweeper(this.store, { maxAgeMs: opts.retentionMs });
+      this.retention.start();
+    }
   }
 
   get worker(): WorkerPool | null {
@@ -202,10 +211,13 @@ export class Longrun {
   async stop(opts: { graceMs?: number } = {}): Promise<void> {
     const pool = this.pool;
     const reaper = this.reaper;
+    const retention = this.retention;
     this.pool = null;
     this.reaper = null;
+    this.retention = null;
     await pool?.stop(opts);
     await reaper?.stop();
+    await retention?.stop();
   }
 }
 

@@ -1,0 +1,55 @@
+/**
+ * Retention: deletes finished jobs (with their logs, events, items, steps and attempts) once they
+ * have been finished for `maxAgeMs`, in batches of `batchSize` so no transaction holds locks for
+ * long, on an interval. Several processes may run it at once; each batch is one atomic delete.
+ *
+ * ```ts
+ * longrun.start({ retentionMs: 30 * 24 * 3600_000 }); // keep finished jobs for 30 days
+ * ```
+ */
+import type { Store } from '../store/types.ts';
+
+export class RetentionSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  /** Jobs deleted since start, for tests and metrics. */
+  purged = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: {
+      maxAgeMs: number;
+      intervalMs?: number;
+      batchSize?: number;
+      onError?: (err: unknown) => void;
+    },
+  ) {}
+
+  start(): void {
+    const onError = this.opts.onError ?? ((err) => console.error('[longrun retention]', err));
+    this.timer = setInterval(() => {
+      this.running = this.sweep().catch(onError);
+    }, this.opts.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Deletes everything past the age limit, a batch at a time; returns how many jobs it deleted. */
+  async sweep(): Promise<number> {
+    const batch = this.opts.batchSize ?? 500;
+    const before = (await this.store.clockNow()) - this.opts.maxAgeMs;
+    let total = 0;
+    for (;;) {
+      const n = await this.store.jobPurge({ before, limit: batch });
+      total += n;
+      if (n < batch) break;
+    }
+    this.purged += total;
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
