@@ -5,7 +5,7 @@
  */
 
 import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
-import { listCombos, splitItemCursor } from '../list.ts';
+import { splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
   num,
@@ -20,6 +20,7 @@ import {
 } from '../rows.ts';
 import type { JobListPage, JobListParams } from '../types.ts';
 import type { SqliteContext } from './context.ts';
+import { planList } from './list-plan.ts';
 
 export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string }) {
   const row = ctx.sql
@@ -37,31 +38,21 @@ export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string 
 export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
   const fetch = p.limit + 1;
   const before = p.before ?? Number.MAX_SAFE_INTEGER;
-  const typeFilter = p.types?.length && (p.categories?.length || p.statuses?.length) ? p.types : null;
-  const merged: Row[] = [];
-  const combos = listCombos(p);
-  for (const combo of combos) {
-    const where = ['workspace_id = ?'];
-    const args: unknown[] = [p.workspaceId];
-    for (const col of ['category', 'status', 'type'] as const) {
-      const v = combo[col];
-      if (v !== undefined) {
-        where.push(`${col} = ?`);
-        args.push(v);
-      }
-    }
-    if (typeFilter) {
-      where.push(`type IN (${typeFilter.map(() => '?').join(', ')})`);
-      args.push(...typeFilter);
-    }
-    where.push('seq < ?');
-    args.push(before, fetch);
-    const rows = ctx.sql
-      .get(`SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
-      .all(...args) as Row[];
-    merged.push(...rows);
+  const plan = planList(p, () => jobCounts(ctx, { workspaceId: p.workspaceId }));
+  // INDEXED BY: SQLite keeps no statistics here (no ANALYZE), so the plan names its index.
+  let sql = `SELECT seq, ${JOB_COLUMNS} FROM jobs INDEXED BY ${plan.index} WHERE workspace_id = ? AND ${plan.column} = ?`;
+  const filterArgs: unknown[] = [];
+  for (const f of plan.filters) {
+    sql += ` AND ${f.column} IN (${f.values.map(() => '?').join(', ')})`;
+    filterArgs.push(...f.values);
   }
-  if (combos.length > 1) merged.sort((a, b) => num(b.seq) - num(a.seq));
+  sql += ' AND seq < ? ORDER BY seq DESC LIMIT ?';
+  const stmt = ctx.sql.get(sql);
+  const merged: Row[] = [];
+  for (const value of plan.values) {
+    merged.push(...(stmt.all(p.workspaceId, value, ...filterArgs, before, fetch) as Row[]));
+  }
+  if (plan.values.length > 1) merged.sort((a, b) => num(b.seq) - num(a.seq));
   const page = merged.slice(0, p.limit);
   const last = page[page.length - 1];
   return { jobs: page.map(rowToJob), next: merged.length > p.limit && last ? num(last.seq) : null };

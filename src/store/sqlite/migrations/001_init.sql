@@ -62,10 +62,11 @@ END;
 CREATE INDEX jobs_claim ON jobs (priority DESC, run_at, seq) WHERE status = 'pending';
 -- Reaper: only leased rows.
 CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE lease_token IS NOT NULL;
--- The API's list filters, each ending in seq so a page is a range scan.
-CREATE INDEX jobs_ws_seq ON jobs (workspace_id, seq);
+-- The API's list filters, each ending in seq so a page is a range scan (list-plan.ts says which
+-- serves what). Only jobs_ws_status contains the status, so a claim or finish rewrites one list
+-- index entry; there is no (workspace_id, seq) index: the five status ranges stand in for it.
 CREATE INDEX jobs_ws_status ON jobs (workspace_id, status, seq);
-CREATE INDEX jobs_ws_category ON jobs (workspace_id, category, status, seq);
+CREATE INDEX jobs_ws_category ON jobs (workspace_id, category, seq);
 CREATE INDEX jobs_ws_type ON jobs (workspace_id, type, seq);
 CREATE UNIQUE INDEX jobs_idempotency ON jobs (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
