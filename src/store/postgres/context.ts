@@ -59,13 +59,15 @@ export function nowParam(ctx: PgContext): number | null {
  * NOTIFY is its own tiny statement after the commit rather than part of the writing transaction:
  * PostgreSQL serialises the commits of notifying transactions on one lock, held through the WAL
  * flush, and claims and finishes would queue on it. One NOTIFY per statement; bursts coalesce per
- * channel (`events` at most every 10 ms, trailing), cancels go one by one.
+ * channel (`events` at most every 10 ms, trailing), cancels go one by one. `remote: false` is for a
+ * statement that sent its own NOTIFY (an insert, where enqueue→start latency waits on it).
  */
-export function announce(ctx: PgContext, n: Notify | null): void {
+export function announce(ctx: PgContext, n: Notify | null, opts: { remote?: boolean } = {}): void {
   if (!n) return;
   if (n.channel === 'jobs') ctx.local.jobsAvailable();
   if (n.channel === 'cancel') ctx.local.jobCancelled(n.jobId);
   ctx.local.eventsAdded();
+  if (opts.remote === false) return;
   if (n.channel === 'cancel') sendNotify(ctx, ctx.channels.cancel, `${ctx.instanceId}:${n.jobId}`);
   else coalesced(ctx, n.channel);
 }

@@ -51,10 +51,15 @@ cn AS (
   SELECT workspace_id, category, 'pending', $15::smallint, count(*) FROM ins
   GROUP BY workspace_id, category ORDER BY workspace_id, category
   ON CONFLICT (workspace_id, category, status, shard) DO UPDATE SET n = job_counts.n + excluded.n
-)
-SELECT id FROM ins`;
+),
+nt AS MATERIALIZED (SELECT pg_notify($16::text, $17::text) AS x WHERE $16::text IS NOT NULL)
+SELECT i.id FROM ins i LEFT JOIN nt ON true`;
 
-function insertQuery(ctx: PgContext, jobs: NewJob[]) {
+/**
+ * Unlike claims and finishes, an insert sends its NOTIFY inside its own statement (the last chunk's):
+ * enqueue→start waits on it, and only other inserts share the commit lock that NOTIFY takes.
+ */
+function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
   const c = <T>(f: (j: NewJob) => T) => jobs.map(f);
   return {
     name: 'longrun_insert',
@@ -75,6 +80,8 @@ function insertQuery(ctx: PgContext, jobs: NewJob[]) {
       ctx.eventLock[0],
       ctx.eventLock[1],
       Math.floor(Math.random() * 16),
+      notify ? ctx.channels.jobs : null,
+      ctx.instanceId,
     ],
   };
 }
@@ -85,7 +92,7 @@ export async function jobInsert(ctx: PgContext, jobs: NewJob[]): Promise<InsertR
   const run = async (tx: Tx | null) => {
     for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
       const chunk = jobs.slice(i, i + INSERT_CHUNK);
-      const q = insertQuery(ctx, chunk);
+      const q = insertQuery(ctx, chunk, i + INSERT_CHUNK >= jobs.length);
       const rows = tx ? await tx.query(q) : await writeOne(ctx, q);
       for (const r of rows) created.add(String(r.id));
     }
@@ -93,7 +100,7 @@ export async function jobInsert(ctx: PgContext, jobs: NewJob[]): Promise<InsertR
   if (jobs.length <= INSERT_CHUNK) await run(null);
   else await transaction(ctx, (tx) => run(tx));
   const out = await resolveExisting(ctx, jobs, created);
-  announce(ctx, { channel: 'jobs' });
+  announce(ctx, { channel: 'jobs' }, { remote: false });
   return out;
 }
 
