@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isLongrunError } from '../src/core/errors.ts';
+import { canTransition, JOB_STATUSES, type JobStatus } from '../src/core/status.ts';
 import { createPostgresStore, type PostgresStoreOptions } from '../src/store/postgres/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { eventually, insert, newJob, running } from './store-conformance-helpers.ts';
@@ -87,6 +88,43 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
       );
     }, schema);
     assert.equal((await store.jobGet({ workspaceId: 'ws1', id: c.lease.jobId }))?.job.status, 'completed');
+  });
+
+  it('has a trigger that allows exactly the transitions core/status.ts allows', async () => {
+    const schema = newSchemaName();
+    await open(schema);
+    await withAdmin(async (admin) => {
+      // Each state gets the columns its CHECKs demand, so only the trigger can refuse.
+      const cols = (s: JobStatus) => [
+        s === 'running' || s === 'cancelled' ? 'tok' : null,
+        s === 'completed' || s === 'failed' ? 1 : null,
+      ];
+      for (const from of JOB_STATUSES) {
+        for (const to of JOB_STATUSES) {
+          if (from === to) continue;
+          const id = `${from}-${to}`;
+          await admin.query(
+            `INSERT INTO jobs (id, workspace_id, type, category, name, status, input, max_attempts, run_at, created_at,
+               updated_at, lease_token, completed_at) VALUES ($1, 'w', 't', 'seo', 'n', $2, '{}', 3, 0, 0, 0, $3, $4)`,
+            [id, from, ...cols(from)],
+          );
+          const allowed = await admin
+            .query('UPDATE jobs SET status = $2, lease_token = $3, completed_at = $4 WHERE id = $1', [
+              id,
+              to,
+              ...cols(to),
+            ])
+            .then(
+              () => true,
+              (err: Error) => {
+                assert.match(err.message, /invalid job status transition/);
+                return false;
+              },
+            );
+          assert.equal(allowed, canTransition(from, to), `${from} -> ${to}`);
+        }
+      }
+    }, schema);
   });
 
   it('inserts a batch larger than one statement atomically, idempotency keys included', async () => {
