@@ -38,7 +38,7 @@ const slow = defineJob({
   input: z.object({ ms: z.number() }),
   timeoutMs: 100,
   retry: { maxAttempts: 2, baseDelayMs: 10 },
-  async run(ctx, input) {
+  async run(_ctx, input) {
     await new Promise((r) => setTimeout(r, input.ms));
   },
 });

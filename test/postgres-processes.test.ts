@@ -123,8 +123,8 @@ describe('PostgreSQL across processes', { skip }, () => {
     );
     const killedPrefix = `w-${workers[0]!.proc.pid}-`;
     const crashed: { endedAt: number; next: number }[] = [];
-    for (let cursor: string | undefined, page; ; cursor = page.nextCursor ?? undefined) {
-      page = await longrun.listJobs({ limit: 100, cursor });
+    for (let cursor: string | undefined; ; ) {
+      const page = await longrun.listJobs({ limit: 100, cursor });
       for (const job of page.jobs) {
         if (job.attempt === 1) continue;
         const attempts = await store.attemptList({ jobId: job.id });
@@ -136,6 +136,7 @@ describe('PostgreSQL across processes', { skip }, () => {
         }
       }
       if (!page.nextCursor) break;
+      cursor = page.nextCursor;
     }
     assert.ok(
       crashed.length > 0 && crashed.length <= 10,
@@ -162,7 +163,7 @@ describe('PostgreSQL across processes', { skip }, () => {
     for await (const e of client.jobEvents(watched.id)) events.push({ event: e.event, data: e.data });
     const progress = events.filter((e) => e.event === 'progress');
     assert.ok(progress.length >= 1, 'progress events from the other process arrived');
-    assert.equal((progress.at(-1)?.data as { completed: number }).completed, 20);
+    assert.equal((progress.at(-1)?.data as { completed: number } | undefined)?.completed, 20);
     assert.ok(
       events.some((e) => e.event === 'status' && (e.data as { status: string }).status === 'completed'),
     );

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase, migrateDatabase } from '../src/store/sqlite/db.ts';
 import { canTransition, isTerminal, JOB_STATUSES, type JobStatus } from '../src/core/status.ts';
+import { migrateDatabase, openDatabase } from '../src/store/sqlite/db.ts';
 import { tempDir } from './helpers.ts';
 
 function insertRow(db: ReturnType<typeof openDatabase>, id: string, status: JobStatus): void {
