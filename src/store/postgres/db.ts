@@ -4,11 +4,11 @@
  * to numbers on this pool only, connection failures reported as `store_unavailable`, and numbered
  * migrations applied under an advisory lock so several processes starting together migrate once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { LongrunError } from '../../core/errors.ts';
+import { listMigrations as listStoredMigrations, type Migration } from '../migrations.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -117,17 +117,8 @@ export function mapError(err: unknown): unknown {
   return err;
 }
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
 export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+  return listStoredMigrations(dir);
 }
 
 /**

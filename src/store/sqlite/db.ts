@@ -4,10 +4,10 @@
  * never corrupts), a busy timeout so several processes can share one file, and numbered migrations
  * applied under `BEGIN IMMEDIATE` so two processes starting together migrate once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { listMigrations as listStoredMigrations, type Migration } from '../migrations.ts';
 
 export type Db = Database.Database;
 export type Stmt = Database.Statement<unknown[], Record<string, unknown>>;
@@ -25,17 +25,8 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
 export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(join(dir, f), 'utf8') }));
+  return listStoredMigrations(dir);
 }
 
 export function migrateDatabase(
