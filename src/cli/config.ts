@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { z } from 'zod';
 
 export interface ServeConfig {
@@ -157,4 +158,27 @@ export function loadConfig(
     env: configFromEnv(opts.env ?? process.env),
     flags: configFromFlags(flags),
   });
+}
+
+/**
+ * The config of a command that takes the serve settings as flags. Only values typed on the command
+ * line count as flags (commander's defaults must not shadow the environment or the file); `rename`
+ * maps a command's own flag names onto config keys (`--concurrency` → `workers`). A bad setting
+ * ends the command with exit code 2 and the offending source in the message.
+ */
+export function configForCommand(
+  cmd: Command,
+  flags: Record<string, unknown>,
+  rename: Record<string, keyof ServeConfig> = {},
+): ServeConfig {
+  const given: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flags)) {
+    if (cmd.getOptionValueSource(k) === 'cli') given[rename[k] ?? k] = v;
+  }
+  try {
+    return loadConfig(given, { configPath: flags.config as string | undefined });
+  } catch (err) {
+    if (err instanceof ConfigError) cmd.error(`error: ${err.message}`, { exitCode: 2 });
+    throw err;
+  }
 }

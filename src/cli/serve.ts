@@ -4,7 +4,7 @@
  * once.
  */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig, type ServeConfig } from './config.ts';
+import { configForCommand } from './config.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -21,18 +21,7 @@ export function registerServe(program: Command): void {
     .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
-      // Only values typed on the command line count as flags; commander's defaults must not
-      // shadow the environment or the config file.
-      const given = Object.fromEntries(
-        Object.entries(flags).filter(([k]) => cmd.getOptionValueSource(k) === 'cli'),
-      );
-      let config: ServeConfig;
-      try {
-        config = loadConfig(given, { configPath: flags.config as string | undefined });
-      } catch (err) {
-        if (err instanceof ConfigError) cmd.error(`error: ${err.message}`, { exitCode: 2 });
-        throw err;
-      }
+      const config = configForCommand(cmd, flags);
       // Loaded here so `longrun jobs …` and `longrun keys …` start without the server's dependencies.
       const { default: pino } = await import('pino');
       const { startServer } = await import('./server.ts');

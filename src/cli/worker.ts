@@ -8,7 +8,7 @@
  * ```
  */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { configForCommand } from './config.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -26,19 +26,7 @@ export function registerWorker(program: Command): void {
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
-      const given = Object.fromEntries(
-        Object.entries(flags).filter(
-          ([k]) => cmd.getOptionValueSource(k) === 'cli' && k !== 'concurrency' && k !== 'leaseMs',
-        ),
-      );
-      if (cmd.getOptionValueSource('concurrency') === 'cli') given.workers = flags.concurrency;
-      let config: ReturnType<typeof loadConfig>;
-      try {
-        config = loadConfig(given, { configPath: flags.config as string | undefined });
-      } catch (err) {
-        if (err instanceof ConfigError) cmd.error(`error: ${err.message}`, { exitCode: 2 });
-        throw err;
-      }
+      const config = configForCommand(cmd, flags, { concurrency: 'workers' });
       const { default: pino } = await import('pino');
       const { createLongrun } = await import('../engine/longrun.ts');
       const { loadExamples, loadJobModules } = await import('./server.ts');
