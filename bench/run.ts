@@ -12,11 +12,31 @@ import { benchEngine, type Figures } from './engine.ts';
 const wanted = new Set(process.argv.slice(2));
 const want = (part: string) => wanted.size === 0 || wanted.has(part);
 
+const fmt = (v: number | string | undefined) =>
+  v === undefined ? '—' : typeof v === 'number' ? v.toLocaleString('en-US') : v;
+
+/**
+ * Plain keys print as a figure/value table under `title`. Keys `table › row › column` (or
+ * `table › row`) print as one table per `table`, rows by columns, so systems measured side by side
+ * read side by side.
+ */
 function print(title: string, figures: Figures): void {
-  console.log(`\n## ${title}\n`);
-  console.log('| figure | value |\n|---|---|');
-  for (const [k, v] of Object.entries(figures))
-    console.log(`| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`);
+  const tables = new Map<string, Map<string, Map<string, number | string>>>();
+  for (const [k, v] of Object.entries(figures)) {
+    const [table, row, col] = k.includes(' › ') ? k.split(' › ') : [title, k];
+    const rows = tables.get(table ?? title) ?? new Map<string, Map<string, number | string>>();
+    tables.set(table ?? title, rows);
+    const cells = rows.get(row ?? k) ?? new Map<string, number | string>();
+    rows.set(row ?? k, cells);
+    cells.set(col ?? 'value', v);
+  }
+  for (const [table, rows] of tables) {
+    const cols = [...new Set([...rows.values()].flatMap((c) => [...c.keys()]))];
+    console.log(`\n## ${table}\n`);
+    console.log(`| figure | ${cols.join(' | ')} |\n|---|${cols.map(() => '---|').join('')}`);
+    for (const [row, cells] of rows)
+      console.log(`| ${row} | ${cols.map((c) => fmt(cells.get(c))).join(' | ')} |`);
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'longrun-bench-'));

@@ -1,0 +1,47 @@
+/**
+ * One worker process of the PostgreSQL benchmark: `node --import tsx bench/pg-worker-proc.ts
+ * <longrun|graphile|pgboss> <schema> <report 0|1>`. It connects, says `ready` over IPC, starts
+ * processing on `go` (so the parent's clock does not include Node start-up or connecting), and
+ * stops cleanly on `stop`. With report=1 every handler start is sent to the parent (latency runs).
+ */
+
+import { graphileAdapter } from './peers/graphile.ts';
+import { pgbossAdapter } from './peers/pgboss.ts';
+import type { Adapter, RunningWorker } from './pg-common.ts';
+import { longrunAdapter } from './pg-longrun.ts';
+
+const adapters: Record<string, Adapter> = {
+  longrun: longrunAdapter,
+  graphile: graphileAdapter,
+  pgboss: pgbossAdapter(),
+};
+
+const [system = '', schema = '', report = '0'] = process.argv.slice(2);
+const adapter = adapters[system];
+if (!adapter || !schema || !process.send) {
+  console.error('usage (as a child with IPC): pg-worker-proc.ts <longrun|graphile|pgboss> <schema> <0|1>');
+  process.exit(2);
+}
+const send = (m: Record<string, unknown>) => process.send?.(m);
+
+const prepared = await adapter.prepareWorker(schema, {
+  onStart: report === '1' ? (t) => send({ type: 'start', t }) : undefined,
+});
+let worker: RunningWorker | null = null;
+process.on('message', (raw) => {
+  const m = raw as { type?: string };
+  if (m.type === 'go' && !worker) {
+    void prepared.go().then((w) => {
+      worker = w;
+      send({ type: 'going' });
+    });
+  } else if (m.type === 'stop') {
+    void (async () => {
+      await worker?.stop();
+      process.exit(0);
+    })();
+  }
+});
+// The parent going away (Ctrl-C, crash) must not leave workers polling the server.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

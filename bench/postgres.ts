@@ -1,0 +1,165 @@
+/**
+ * `npm run bench -- postgres`: Longrun on PostgreSQL next to graphile-worker 0.16.6 and pg-boss
+ * 10.4.2, in the same run, against the same server, on the same workload:
+ *
+ * - bulk enqueue: a warm-up batch, then 5 × 10,000 no-op jobs through each system's batch API;
+ * - drain: 20,000 no-op jobs enqueued first, then 1 (and 4) worker processes started together,
+ *   timed until every job is completed as seen from the database;
+ * - enqueue→start: one single-job enqueue at a time into an idle queue, to the handler's start,
+ *   with the worker in the same process and, separately, in a worker process (a cross-process
+ *   wake-up: NOTIFY or polling, as between an API node and a worker node).
+ *
+ * Each system and phase gets a fresh schema `bench_pg_*`, dropped afterwards. Figures come back as
+ * `table › row › column` keys, which bench/run.ts prints as tables. The bench measures; it asserts
+ * nothing (the targets live in issue 4 and docs/scaling.md).
+ */
+import { cpus } from 'node:os';
+import type { Figures } from './engine.ts';
+import { graphileAdapter } from './peers/graphile.ts';
+import { pgbossAdapter } from './peers/pgboss.ts';
+import {
+  type Adapter,
+  adminQuery,
+  bulkEnqueue,
+  drainInProcesses,
+  enqueueToStart,
+  PG_URL,
+  round,
+} from './pg-common.ts';
+import { longrunAdapter } from './pg-longrun.ts';
+
+const JOBS = 20_000;
+const BATCH = 10_000;
+
+interface Plan {
+  key: string;
+  adapter: Adapter;
+  /** Latency samples in the same process / with a worker process: fewer where each one waits for a poll. */
+  samples: { process: number; child: number };
+  /** Random extra gap between latency samples: a polling system's poll period, else 0. */
+  jitterMs: number;
+  drainTimeoutMs: number;
+}
+
+const plans: Plan[] = [
+  {
+    key: 'longrun',
+    adapter: longrunAdapter,
+    samples: { process: 500, child: 300 },
+    jitterMs: 0,
+    drainTimeoutMs: 60_000,
+  },
+  {
+    key: 'graphile',
+    adapter: graphileAdapter,
+    samples: { process: 500, child: 300 },
+    jitterMs: 0,
+    drainTimeoutMs: 90_000,
+  },
+  // pg-boss polls every 0.5 s: each sample costs ~0.5 s, so fewer of them.
+  {
+    key: 'pgboss',
+    adapter: pgbossAdapter(),
+    samples: { process: 40, child: 30 },
+    jitterMs: 500,
+    drainTimeoutMs: 90_000,
+  },
+];
+
+const T = 'PostgreSQL: same server, same run';
+const R = 'Ratios (Longrun ÷ peer; issue 4 targets throughput ≥ 4× graphile-worker, ≥ 2× pg-boss)';
+const ROWS = {
+  bulk: 'bulk enqueue jobs/s (batches of 10,000)',
+  drain1: 'no-op jobs drained/s, 1 worker process',
+  drain4: 'no-op jobs drained/s, 4 worker processes',
+  p50: 'enqueue→start p50 ms, worker in-process',
+  p99: 'enqueue→start p99 ms, worker in-process',
+  xp50: 'enqueue→start p50 ms, worker in another process',
+  xp99: 'enqueue→start p99 ms, worker in another process',
+  settings: 'settings',
+} as const;
+
+function log(msg: string): void {
+  // On stderr: progress for whoever waits, without mixing into the tables on stdout.
+  process.stderr.write(`[bench postgres] ${msg}\n`);
+}
+
+/** Every figure of one system, each phase in a fresh schema. */
+async function measure(plan: Plan): Promise<Record<string, number>> {
+  const { adapter, key, jitterMs } = plan;
+  const r: Record<string, number> = {};
+  log(`${adapter.label}: bulk enqueue`);
+  r.bulk = await bulkEnqueue(adapter, key, { batch: BATCH, rounds: 5 });
+  for (const procs of [1, 4]) {
+    log(`${adapter.label}: drain ${JOBS.toLocaleString('en-US')} jobs with ${procs} process(es)`);
+    r[`drain${procs}`] = await drainInProcesses(adapter, key, {
+      procs,
+      jobs: JOBS,
+      batch: BATCH,
+      timeoutMs: plan.drainTimeoutMs,
+    });
+  }
+  log(`${adapter.label}: enqueue→start`);
+  const local = await enqueueToStart(adapter, key, {
+    samples: plan.samples.process,
+    where: 'process',
+    jitterMs,
+  });
+  const remote = await enqueueToStart(adapter, key, {
+    samples: plan.samples.child,
+    where: 'child',
+    jitterMs,
+  });
+  return { ...r, p50: local.p50, p99: local.p99, xp50: remote.p50, xp99: remote.p99 };
+}
+
+export async function benchPostgres(): Promise<Figures> {
+  let version: string;
+  try {
+    const { rows } = await adminQuery('SHOW server_version');
+    version = String(rows[0]?.server_version);
+  } catch (err) {
+    return { [`${T} › skipped`]: `PostgreSQL not reachable at ${PG_URL}: ${(err as Error).message}` };
+  }
+  const out: Figures = {};
+  const put = (row: string, col: string, v: number | string) => {
+    out[`${T} › ${row} › ${col}`] = v;
+  };
+  const results = new Map<string, Record<string, number>>();
+  const began = Date.now();
+
+  for (const plan of plans) {
+    const { adapter } = plan;
+    let r: Record<string, number>;
+    try {
+      r = await measure(plan);
+    } catch (err) {
+      // One system failing (a peer's API changed, a timeout) must not cost the others' figures.
+      log(`${adapter.label}: failed: ${(err as Error).stack ?? String(err)}`);
+      put(ROWS.settings, adapter.label, `failed: ${(err as Error).message}`);
+      continue;
+    }
+    results.set(plan.key, r);
+    for (const [k, row] of Object.entries(ROWS)) {
+      if (k === 'settings') put(row, adapter.label, adapter.settings);
+      else put(row, adapter.label, r[k] ?? Number.NaN);
+    }
+  }
+
+  const lr = results.get('longrun') ?? {};
+  for (const { key, adapter } of plans.filter((p) => p.key !== 'longrun')) {
+    const p = results.get(key) ?? {};
+    const label = adapter.label;
+    for (const k of ['drain1', 'drain4', 'bulk'] as const) {
+      const ratio = (lr[k] ?? Number.NaN) / (p[k] ?? Number.NaN);
+      out[`${R} › ${ROWS[k]} › Longrun ÷ ${label}`] = `${round(ratio, 2)}×`;
+    }
+  }
+  const cpu = cpus();
+  out['Run › machine'] =
+    `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.versions.node}`;
+  out['Run › server'] = `PostgreSQL ${version} at ${PG_URL.replace(/\/\/[^@]*@/, '//')}`;
+  out['Run › date'] = new Date().toISOString().slice(0, 10);
+  out['Run › seconds'] = round((Date.now() - began) / 1000, 1);
+  return out;
+}
