@@ -139,8 +139,8 @@ class Context implements JobContext {
   readonly jobId: string;
   readonly workspaceId: string;
   readonly attempt: number;
-  readonly log: JobLogger;
-  readonly progress: ProgressReporter;
+  private logger: JobLogger | null = null;
+  private reporter: ProgressReporter | null = null;
   private currentStep: string | null = null;
 
   constructor(
@@ -150,8 +150,16 @@ class Context implements JobContext {
     this.jobId = job.id;
     this.workspaceId = job.workspaceId;
     this.attempt = job.attempt;
-    this.log = new Logger(this);
-    this.progress = new ProgressReporter(state);
+  }
+
+  get log(): JobLogger {
+    this.logger ??= new Logger(this);
+    return this.logger;
+  }
+
+  get progress(): ProgressReporter {
+    this.reporter ??= new ProgressReporter(this.state);
+    return this.reporter;
   }
 
   get signal(): AbortSignal {

@@ -3,7 +3,7 @@
  * claiming, flushing and finishing; this module owns the handler: context, timeout, cancel, and
  * the classification of what it threw.
  */
-import type { ItemStatus, JobError } from '../core/job.ts';
+import type { ItemStatus, JobError, StepRecord } from '../core/job.ts';
 import type { ClaimedJob, FinishOutcome, Store } from '../store/types.ts';
 import {
   createJobContext,
@@ -55,27 +55,51 @@ async function loadItems(store: Store, jobId: string, step: string): Promise<Map
   }
 }
 
-export async function runAttempt(
+/** The run state a job context reads: one object per attempt, its methods on the prototype. */
+class AttemptState implements RunState {
+  constructor(
+    private readonly run: RunningJob,
+    private readonly store: Store,
+    private readonly deps: { flush: () => Promise<void>; now: () => number },
+    readonly priorSteps: Map<string, StepRecord>,
+  ) {}
+  get buffer() {
+    return this.run.buffer;
+  }
+  get abort() {
+    return this.run.abort;
+  }
+  get cancelRequested() {
+    return this.run.cancelRequested;
+  }
+  loadItems(step: string) {
+    return loadItems(this.store, this.run.claimed.job.id, step);
+  }
+  flush() {
+    return this.deps.flush();
+  }
+  now() {
+    return this.deps.now();
+  }
+}
+
+export function runAttempt(
   store: Store,
   run: RunningJob,
   deps: { flush: () => Promise<void>; now: () => number },
 ): Promise<AttemptEnd> {
+  const job = run.claimed.job;
+  // Only a later attempt has steps to resume from; a first attempt skips the read.
+  if (job.attempt === 1) return startAttempt(run, new AttemptState(run, store, deps, new Map()));
+  return store
+    .stepList({ jobId: job.id })
+    .then((steps) => startAttempt(run, new AttemptState(run, store, deps, new Map(steps.map((st) => [st.name, st])))));
+}
+
+function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd> {
   const { claimed, def } = run;
   const job = claimed.job;
-  const priorSteps = new Map(
-    (job.attempt > 1 ? await store.stepList({ jobId: job.id }) : []).map((s) => [s.name, s]),
-  );
-  const state: RunState = {
-    buffer: run.buffer,
-    abort: run.abort,
-    get cancelRequested() {
-      return run.cancelRequested;
-    },
-    priorSteps,
-    loadItems: (step) => loadItems(store, job.id, step),
-    flush: deps.flush,
-    now: deps.now,
-  };
+  const priorSteps = state.priorSteps;
   const ctx = createJobContext(job, state);
   if (job.attempt > 1) {
     const kept = [...priorSteps.values()].filter((s) => s.status === 'completed').length;

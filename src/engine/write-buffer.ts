@@ -14,7 +14,8 @@ export interface PendingWrites {
 }
 
 export class JobWriteBuffer {
-  private pending: PendingWrites = emptyWrites();
+  /** Made on the first write: most short jobs never report anything. */
+  private pending: PendingWrites | null = null;
 
   /** Once set, the buffer ignores further writes: the attempt is over and its lease is gone. */
   closed = false;
@@ -41,37 +42,44 @@ export class JobWriteBuffer {
     p.failed = (p.failed ?? 0) + failed;
   }
 
+  private writes(): PendingWrites {
+    this.pending ??= emptyWrites();
+    return this.pending;
+  }
+
   log(line: NewLog): void {
     if (this.closed) return;
-    this.pending.logs.push(line);
+    this.writes().logs.push(line);
     this.checkFull();
   }
 
   item(item: ItemWrite): void {
     if (this.closed) return;
-    this.pending.items.push(item);
+    this.writes().items.push(item);
     this.checkFull();
   }
 
   step(step: StepWrite, currentStep: string | null): void {
-    this.pending.steps.push(step);
-    this.pending.currentStep = currentStep;
+    const w = this.writes();
+    w.steps.push(step);
+    w.currentStep = currentStep;
   }
 
   isEmpty(): boolean {
     const p = this.pending;
     return (
-      !p.progress &&
+      p === null ||
+      (!p.progress &&
       p.logs.length === 0 &&
       p.items.length === 0 &&
       p.steps.length === 0 &&
-      p.currentStep === undefined
+        p.currentStep === undefined)
     );
   }
 
   /** Puts back writes that a failed flush took, ahead of anything buffered since. */
   restore(taken: Omit<JobWriteBatch, 'lease'>): void {
-    const now = this.pending;
+    const now = this.writes();
     this.pending = {
       logs: [...(taken.logs ?? []), ...now.logs],
       items: [...(taken.items ?? []), ...now.items],
@@ -89,18 +97,20 @@ export class JobWriteBuffer {
 
   /** Takes everything buffered; the buffer starts empty again. */
   drain(): Omit<JobWriteBatch, 'lease'> {
-    const taken = this.pending;
-    this.pending = emptyWrites();
+    const taken = this.pending ?? emptyWrites();
+    this.pending = null;
     return taken;
   }
 
   private progress(): NonNullable<PendingWrites['progress']> {
-    this.pending.progress ??= {};
-    return this.pending.progress;
+    const w = this.writes();
+    w.progress ??= {};
+    return w.progress;
   }
 
   private checkFull(): void {
-    if (this.pending.logs.length + this.pending.items.length >= this.maxBuffered) this.onFull();
+    const w = this.writes();
+    if (w.logs.length + w.items.length >= this.maxBuffered) this.onFull();
   }
 }
 

@@ -391,7 +391,8 @@ function finishOne(
   if (!row) return null;
   const status = row.status as JobStatus;
   const workspaceId = String(row.workspace_id);
-  ctx.pendingAttempts.push([
+  // A completed job's last attempt is read off the job row (attemptList); every other ending gets a row.
+  if (status !== 'completed') ctx.pendingAttempts.push([
     f.lease.jobId,
     f.lease.attempt,
     workspaceId,
