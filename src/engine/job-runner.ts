@@ -93,7 +93,9 @@ export function runAttempt(
   if (job.attempt === 1) return startAttempt(run, new AttemptState(run, store, deps, new Map()));
   return store
     .stepList({ jobId: job.id })
-    .then((steps) => startAttempt(run, new AttemptState(run, store, deps, new Map(steps.map((st) => [st.name, st])))));
+    .then((steps) =>
+      startAttempt(run, new AttemptState(run, store, deps, new Map(steps.map((st) => [st.name, st])))),
+    );
 }
 
 function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd> {

@@ -70,9 +70,9 @@ export class JobWriteBuffer {
     return (
       p === null ||
       (!p.progress &&
-      p.logs.length === 0 &&
-      p.items.length === 0 &&
-      p.steps.length === 0 &&
+        p.logs.length === 0 &&
+        p.items.length === 0 &&
+        p.steps.length === 0 &&
         p.currentStep === undefined)
     );
   }

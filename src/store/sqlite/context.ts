@@ -30,7 +30,8 @@ export interface EventRow {
   kind: 'status' | 'progress' | 'step' | 'log';
   attempt: number;
   now: number;
-  data?: Record<string, unknown> | null;
+  /** The event's data; a string is taken as already-serialised JSON (shared by a whole batch). */
+  data?: Record<string, unknown> | string | null;
   level?: string | null;
   step?: string | null;
   message?: string | null;
@@ -75,7 +76,7 @@ export function flushQueuedRows(ctx: SqliteContext): void {
       e.step ?? null,
       e.attempt,
       e.message ?? null,
-      e.data ? JSON.stringify(e.data) : null,
+      typeof e.data === 'string' ? e.data : e.data ? JSON.stringify(e.data) : null,
       e.now,
     ]),
   );

@@ -111,6 +111,17 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
   return results;
 }
 
+const RUNNING_EVENT = JSON.stringify({ status: 'running' });
+
+/** One serialisation per (status, time): a batch of finishes shares its clock reading. */
+let finishedEventCache = { status: '', now: 0, json: '' };
+function finishedEventJson(status: JobStatus, now: number): string {
+  if (finishedEventCache.status !== status || finishedEventCache.now !== now) {
+    finishedEventCache = { status, now, json: JSON.stringify({ status, completedAt: now }) };
+  }
+  return finishedEventCache.json;
+}
+
 export function jobClaim(
   ctx: SqliteContext,
   p: { workerId: string; limit: number; types: string[]; leaseMs: number },
@@ -142,7 +153,7 @@ export function jobClaim(
         kind: 'status',
         attempt: job.attempt,
         now,
-        data: { status: 'running' },
+        data: RUNNING_EVENT,
       });
       out.push({
         lease: { jobId: job.id, attempt: job.attempt, token: String(r.lease_token) },
@@ -392,16 +403,17 @@ function finishOne(
   const status = row.status as JobStatus;
   const workspaceId = String(row.workspace_id);
   // A completed job's last attempt is read off the job row (attemptList); every other ending gets a row.
-  if (status !== 'completed') ctx.pendingAttempts.push([
-    f.lease.jobId,
-    f.lease.attempt,
-    workspaceId,
-    row.lease_owner ?? null,
-    Number(row.attempt_started_at),
-    now,
-    status === 'cancelled' ? 'cancelled' : f.outcome,
-    f.error ? `${f.error.code}: ${f.error.message}` : null,
-  ]);
+  if (status !== 'completed')
+    ctx.pendingAttempts.push([
+      f.lease.jobId,
+      f.lease.attempt,
+      workspaceId,
+      row.lease_owner ?? null,
+      Number(row.attempt_started_at),
+      now,
+      status === 'cancelled' ? 'cancelled' : f.outcome,
+      f.error ? `${f.error.code}: ${f.error.message}` : null,
+    ]);
   insertEvent(ctx, {
     workspaceId,
     jobId: f.lease.jobId,
@@ -411,7 +423,7 @@ function finishOne(
     data:
       status === 'pending'
         ? { status, completedAt: null, runAt: Number(row.run_at) }
-        : { status, completedAt: now },
+        : finishedEventJson(status, now),
   });
   return { status, workspaceId, category: String(row.category) };
 }
