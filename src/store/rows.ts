@@ -31,6 +31,18 @@ export const JOB_COLUMNS =
   'created_at, completed_at, started_at, updated_at, run_at, priority, attempt, max_attempts, current_step, ' +
   'cancel_requested_at, error_code, error_message';
 
+const JOB_COLUMN_NAMES = JOB_COLUMNS.split(', ');
+
+/**
+ * The same mapping from a raw row (an array in `JOB_COLUMNS` order): a list page reads 20 rows of
+ * 21 columns, and arrays cost half what keyed row objects do in better-sqlite3.
+ */
+export function rawToJob(values: unknown[]): Job {
+  const r: Row = {};
+  for (let i = 0; i < JOB_COLUMN_NAMES.length; i++) r[JOB_COLUMN_NAMES[i] as string] = values[i];
+  return rowToJob(r);
+}
+
 export function rowToJob(r: Row): Job {
   return {
     id: String(r.id),

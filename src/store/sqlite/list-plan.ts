@@ -8,12 +8,12 @@
  * the counts table: every row it walks past is one of those, so the smaller side reads the fewest
  * rows for the same page.
  */
-import { JOB_STATUSES } from '../../core/status.ts';
 import type { JobListParams } from '../types.ts';
 
 export interface ListPlan {
-  index: 'jobs_ws_status' | 'jobs_ws_category' | 'jobs_ws_type';
-  column: 'status' | 'category' | 'type';
+  index: 'jobs_ws_seq' | 'jobs_ws_status' | 'jobs_ws_category' | 'jobs_ws_type';
+  /** The driving column; `workspace_id` itself for an unfiltered list. */
+  column: 'workspace_id' | 'status' | 'category' | 'type';
   values: readonly string[];
   /** Residual `column IN (...)` filters applied to each range. */
   filters: { column: 'status' | 'category' | 'type'; values: readonly string[] }[];
@@ -51,7 +51,5 @@ export function planList(
     return { index: 'jobs_ws_category', column: 'category', values: categories, filters: typeFilter };
   if (statuses) return { index: 'jobs_ws_status', column: 'status', values: statuses, filters: typeFilter };
   if (types) return { index: 'jobs_ws_type', column: 'type', values: types, filters: [] };
-  // No filter: the five status ranges together are the whole workspace, newest first, without a
-  // (workspace_id, seq) index that every insert would pay for.
-  return { index: 'jobs_ws_status', column: 'status', values: JOB_STATUSES, filters: [] };
+  return { index: 'jobs_ws_seq', column: 'workspace_id', values: [p.workspaceId], filters: [] };
 }

@@ -64,7 +64,9 @@ CREATE INDEX jobs_claim ON jobs (priority DESC, run_at, seq) WHERE status = 'pen
 CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE lease_token IS NOT NULL;
 -- The API's list filters, each ending in seq so a page is a range scan (list-plan.ts says which
 -- serves what). Only jobs_ws_status contains the status, so a claim or finish rewrites one list
--- index entry; there is no (workspace_id, seq) index: the five status ranges stand in for it.
+-- index entry. jobs_ws_seq serves the unfiltered list (the dashboard's first page) as one range;
+-- merging the five status ranges instead cost three times as much per page.
+CREATE INDEX jobs_ws_seq ON jobs (workspace_id, seq);
 CREATE INDEX jobs_ws_status ON jobs (workspace_id, status, seq);
 CREATE INDEX jobs_ws_category ON jobs (workspace_id, category, seq);
 CREATE INDEX jobs_ws_type ON jobs (workspace_id, type, seq);
