@@ -137,7 +137,13 @@ async function resolveExisting(
  * rows cannot move), starts their attempt, records the `running` events and count moves, all in
  * one statement. The lease token is random per claim plus the row's seq, so every job has its own.
  */
-const CLAIM_SQL = `WITH t AS MATERIALIZED (SELECT ${nowSql(1)} AS now),
+// The claim commits without waiting for its WAL flush (synchronous_commit off for this one
+// transaction): half of enqueue→start was that flush. It is safe because a claim lost to a
+// database crash only puts the jobs back as they were (pending, same attempt, no lease); a worker
+// that had started one finds its lease gone at its first fenced write and stops. Inserts, writes
+// and finishes keep the durable commit.
+const CLAIM_SQL = `WITH t AS MATERIALIZED (
+  SELECT ${nowSql(1)} AS now, set_config('synchronous_commit', 'off', true) AS async_commit),
 upd AS (
   UPDATE jobs j SET status = 'running', attempt = j.attempt + 1, lease_token = $4::text || '.' || j.seq,
     lease_owner = $5::text, lease_expires_at = t.now + $6::bigint, attempt_started_at = t.now,
