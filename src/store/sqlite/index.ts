@@ -14,6 +14,7 @@ import { type Clock, systemClock } from '../../core/clock.ts';
 import type { Store, StoreNotifications } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
+import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as read from './jobs-read.ts';
 import * as write from './jobs-write.ts';
@@ -99,7 +100,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobClaim: async (p) => write.jobClaim(ctx, p),
     jobHeartbeat: async (p) => write.jobHeartbeat(ctx, p),
     jobWrite: async (p) => write.jobWrite(ctx, p.writes),
-    jobFinish: async (p) => write.jobFinish(ctx, p.finishes),
+    jobFinish: async (p) => finish.jobFinish(ctx, p.finishes),
     jobCancel: async (p) => lifecycle.jobCancel(ctx, p),
     leaseReap: async (p) => lifecycle.leaseReap(ctx, p),
     jobPurge: async (p) => lifecycle.jobPurge(ctx, p),

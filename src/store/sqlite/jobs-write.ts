@@ -1,21 +1,12 @@
 /**
- * The worker-facing writes on SQLite: insert, claim, heartbeat, buffered writes and finish. Each
- * call is one `BEGIN IMMEDIATE` transaction however many jobs it carries; that batching is what
- * takes SQLite from ~4,500 jobs/s (a transaction per job) to tens of thousands.
+ * The worker-facing writes on SQLite: insert, claim, heartbeat and buffered writes (finishes are in
+ * jobs-finish.ts). Each call is one `BEGIN IMMEDIATE` transaction however many jobs it carries; that
+ * batching is what takes SQLite from ~4,500 jobs/s (a transaction per job) to tens of thousands.
  */
 import { newLeaseToken } from '../../core/ids.ts';
 import type { JobStatus } from '../../core/status.ts';
 import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
-import type {
-  ClaimedJob,
-  FinishResult,
-  InsertResult,
-  JobFinish,
-  JobWriteBatch,
-  Lease,
-  LeaseState,
-  NewJob,
-} from '../types.ts';
+import type { ClaimedJob, InsertResult, JobWriteBatch, Lease, LeaseState, NewJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 
 const JOB_INSERT_COLUMNS =
@@ -113,15 +104,6 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
 
 const RUNNING_EVENT = JSON.stringify({ status: 'running' });
 
-/** One serialisation per (status, time): a batch of finishes shares its clock reading. */
-let finishedEventCache = { status: '', now: 0, json: '' };
-function finishedEventJson(status: JobStatus, now: number): string {
-  if (finishedEventCache.status !== status || finishedEventCache.now !== now) {
-    finishedEventCache = { status, now, json: JSON.stringify({ status, completedAt: now }) };
-  }
-  return finishedEventCache.json;
-}
-
 export function jobClaim(
   ctx: SqliteContext,
   p: { workerId: string; limit: number; types: string[]; leaseMs: number },
@@ -189,7 +171,7 @@ export function jobHeartbeat(
   return states;
 }
 
-interface FencedRow {
+export interface FencedRow {
   workspace_id: string;
   category: string;
   status: JobStatus;
@@ -202,7 +184,7 @@ interface FencedRow {
   lease_owner: string | null;
 }
 
-function fence(ctx: SqliteContext, lease: Lease): FencedRow | undefined {
+export function fence(ctx: SqliteContext, lease: Lease): FencedRow | undefined {
   return ctx.sql
     .get(
       `SELECT workspace_id, category, status, attempt, released_attempts, max_attempts, logs_total, logs_dropped,
@@ -213,7 +195,7 @@ function fence(ctx: SqliteContext, lease: Lease): FencedRow | undefined {
 }
 
 /** Applies one job's buffered writes; the caller has fenced the lease inside the same transaction. */
-function applyWrites(
+export function applyWrites(
   ctx: SqliteContext,
   lease: Lease,
   row: FencedRow,
@@ -321,109 +303,4 @@ export function jobWrite(ctx: SqliteContext, writes: JobWriteBatch[]): boolean[]
   );
   ctx.afterCommit.eventsAdded();
   return out;
-}
-
-export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResult[] {
-  const now = ctx.clock.now();
-  const out = ctx.write(() => {
-    const deltas = new CountDeltas();
-    const results = finishes.map((f): FinishResult => {
-      // Without buffered writes the UPDATE below is its own fence; with them, fence first.
-      if (f.writes) {
-        const row = fence(ctx, f.lease);
-        if (!row) return { jobId: f.lease.jobId, applied: false, status: null };
-        applyWrites(ctx, f.lease, row, f.writes, now);
-      }
-      const done = finishOne(ctx, f, now);
-      if (!done) return { jobId: f.lease.jobId, applied: false, status: null };
-      // Only a job cancelled while running finishes as `cancelled`; every other finish leaves `running`.
-      deltas.move(
-        done.workspaceId,
-        done.category,
-        done.status === 'cancelled' ? 'cancelled' : 'running',
-        done.status,
-      );
-      return { jobId: f.lease.jobId, applied: true, status: done.status };
-    });
-    applyCountDeltas(ctx, deltas);
-    return results;
-  });
-  ctx.afterCommit.eventsAdded();
-  if (out.some((r) => r.status === 'pending')) ctx.afterCommit.jobsAvailable();
-  return out;
-}
-
-/**
- * The status decision lives in the statement: a job cancelled meanwhile stays cancelled, a retry
- * needs attempts left (released attempts are not charged), and the WHERE clause fences the lease.
- * `lease_owner` and `attempt_started_at` stay on the row as "last attempt" facts for the attempt row.
- */
-const FINISH_SQL = `UPDATE jobs SET
-    status = CASE
-      WHEN status = 'cancelled' THEN 'cancelled'
-      WHEN :outcome = 'completed' THEN 'completed'
-      WHEN :outcome = 'released' THEN 'pending'
-      WHEN :retry AND attempt - released_attempts < max_attempts THEN 'pending'
-      ELSE 'failed' END,
-    completed_at = CASE
-      WHEN status = 'cancelled' OR :outcome = 'completed' THEN :now
-      WHEN :outcome = 'released' THEN NULL
-      WHEN :retry AND attempt - released_attempts < max_attempts THEN NULL
-      ELSE :now END,
-    updated_at = :now, lease_token = NULL, lease_expires_at = NULL, current_step = NULL,
-    run_at = CASE WHEN :outcome = 'released' THEN :now WHEN :retry THEN :now + :delay ELSE run_at END,
-    released_attempts = released_attempts + (:outcome = 'released'),
-    result = CASE WHEN :hasResult THEN :result ELSE result END,
-    error_code = CASE WHEN :hasError THEN :errorCode ELSE error_code END,
-    error_message = CASE WHEN :hasError THEN :errorMessage ELSE error_message END
-  WHERE id = :id AND attempt = :attempt AND lease_token = :token
-  RETURNING status, workspace_id, category, lease_owner, attempt_started_at, run_at`;
-
-function finishOne(
-  ctx: SqliteContext,
-  f: JobFinish,
-  now: number,
-): { status: JobStatus; workspaceId: string; category: string } | null {
-  const retry = (f.outcome === 'failed' || f.outcome === 'timed_out') && f.retryDelayMs != null;
-  const row = ctx.sql.get(FINISH_SQL).get({
-    outcome: f.outcome,
-    retry: retry ? 1 : 0,
-    delay: f.retryDelayMs ?? 0,
-    now,
-    hasResult: f.result !== undefined ? 1 : 0,
-    result: f.result === undefined ? null : JSON.stringify(f.result),
-    hasError: f.error ? 1 : 0,
-    errorCode: f.error?.code ?? null,
-    errorMessage: f.error?.message ?? null,
-    id: f.lease.jobId,
-    attempt: f.lease.attempt,
-    token: f.lease.token,
-  }) as Row | undefined;
-  if (!row) return null;
-  const status = row.status as JobStatus;
-  const workspaceId = String(row.workspace_id);
-  // A completed job's last attempt is read off the job row (attemptList); every other ending gets a row.
-  if (status !== 'completed')
-    ctx.pendingAttempts.push([
-      f.lease.jobId,
-      f.lease.attempt,
-      workspaceId,
-      row.lease_owner ?? null,
-      Number(row.attempt_started_at),
-      now,
-      status === 'cancelled' ? 'cancelled' : f.outcome,
-      f.error ? `${f.error.code}: ${f.error.message}` : null,
-    ]);
-  insertEvent(ctx, {
-    workspaceId,
-    jobId: f.lease.jobId,
-    kind: 'status',
-    attempt: f.lease.attempt,
-    now,
-    data:
-      status === 'pending'
-        ? { status, completedAt: null, runAt: Number(row.run_at) }
-        : finishedEventJson(status, now),
-  });
-  return { status, workspaceId, category: String(row.category) };
 }
