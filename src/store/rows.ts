@@ -32,6 +32,8 @@ export const JOB_COLUMNS =
   'cancel_requested_at, error_code, error_message';
 
 const JOB_COLUMN_NAMES = JOB_COLUMNS.split(', ');
+/** How many values `rawToJob` reads; columns selected after `JOB_COLUMNS` start at this index. */
+export const JOB_COLUMN_COUNT = JOB_COLUMN_NAMES.length;
 
 /**
  * The same mapping from a raw row (an array in `JOB_COLUMNS` order): a list page reads 20 rows of

@@ -3,7 +3,6 @@
  * decided in the UPDATE itself.
  */
 import type { JobStatus } from '../../core/status.ts';
-import type { Row } from '../rows.ts';
 import type { FinishResult, JobFinish } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 import { applyWrites, fence } from './jobs-write.ts';
@@ -79,31 +78,35 @@ function finishOne(
   now: number,
 ): { status: JobStatus; workspaceId: string; category: string } | null {
   const retry = (f.outcome === 'failed' || f.outcome === 'timed_out') && f.retryDelayMs != null;
-  const row = ctx.sql.get(FINISH_SQL).get({
-    outcome: f.outcome,
-    retry: retry ? 1 : 0,
-    delay: f.retryDelayMs ?? 0,
-    now,
-    hasResult: f.result !== undefined ? 1 : 0,
-    result: f.result === undefined ? null : JSON.stringify(f.result),
-    hasError: f.error ? 1 : 0,
-    errorCode: f.error?.code ?? null,
-    errorMessage: f.error?.message ?? null,
-    id: f.lease.jobId,
-    attempt: f.lease.attempt,
-    token: f.lease.token,
-  }) as Row | undefined;
+  // Raw: [status, workspace_id, category, lease_owner, attempt_started_at, run_at].
+  const row = ctx.sql
+    .get(FINISH_SQL)
+    .raw()
+    .get({
+      outcome: f.outcome,
+      retry: retry ? 1 : 0,
+      delay: f.retryDelayMs ?? 0,
+      now,
+      hasResult: f.result !== undefined ? 1 : 0,
+      result: f.result === undefined ? null : JSON.stringify(f.result),
+      hasError: f.error ? 1 : 0,
+      errorCode: f.error?.code ?? null,
+      errorMessage: f.error?.message ?? null,
+      id: f.lease.jobId,
+      attempt: f.lease.attempt,
+      token: f.lease.token,
+    }) as unknown[] | undefined;
   if (!row) return null;
-  const status = row.status as JobStatus;
-  const workspaceId = String(row.workspace_id);
+  const status = row[0] as JobStatus;
+  const workspaceId = String(row[1]);
   // A completed job's last attempt is read off the job row (attemptList); every other ending gets a row.
   if (status !== 'completed')
     ctx.pendingAttempts.push([
       f.lease.jobId,
       f.lease.attempt,
       workspaceId,
-      row.lease_owner ?? null,
-      Number(row.attempt_started_at),
+      row[3] ?? null,
+      Number(row[4]),
       now,
       status === 'cancelled' ? 'cancelled' : f.outcome,
       f.error ? `${f.error.code}: ${f.error.message}` : null,
@@ -116,8 +119,8 @@ function finishOne(
     now,
     data:
       status === 'pending'
-        ? { status, completedAt: null, runAt: Number(row.run_at) }
+        ? { status, completedAt: null, runAt: Number(row[5]) }
         : finishedEventJson(status, now),
   });
-  return { status, workspaceId, category: String(row.category) };
+  return { status, workspaceId, category: String(row[2]) };
 }
