@@ -88,7 +88,7 @@ export async function benchEngine(
       );
     }
     const t0 = performance.now();
-    longrun.start({ concurrency: opts.concurrency ?? 500, claimBatch: 250, pollIntervalMs: 1_000 });
+    longrun.start({ concurrency: opts.concurrency ?? 1_000, claimBatch: 500, pollIntervalMs: 1_000 });
     await drain(store, jobs, 'drain');
     figures['no-op jobs processed/s'] = round(jobs / ((performance.now() - t0) / 1000));
     await longrun.stop();

@@ -31,7 +31,7 @@ function fillInsertArgs(args: unknown[], at: number, j: NewJob, now: number): vo
 }
 
 /**
- * Inserts in multi-row statements of 50 (fewer native calls per job). A bulk insert records one
+ * Inserts in multi-row statements of 200, 10 and 1 rows (fewer native calls per job). A bulk insert records one
  * `pending` event per workspace carrying the count, not one per job: an event per job would
  * double the cost of a bulk enqueue, and a dashboard only needs to know that its list changed.
  */
@@ -71,7 +71,7 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
       out.push({ id: j.id, created: true, sameRequest: true });
     }
     let i = 0;
-    for (const chunk of [50, 1]) {
+    for (const chunk of [200, 10, 1]) {
       const stmt = ctx.sql.get(
         `INSERT INTO jobs ${JOB_INSERT_COLUMNS} VALUES ${Array(chunk).fill(JOB_INSERT_VALUES).join(', ')}`,
       );
