@@ -45,8 +45,18 @@ export function insertEvent(ctx: SqliteContext, e: EventRow): void {
 const EVENT_COLUMNS = 'workspace_id, job_id, kind, level, step, attempt, message, data, created_at';
 const ATTEMPT_COLUMNS = 'job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error';
 
-/** Inserts queued rows in multi-row statements of 100, 10 and 1 rows: three cached statements serve any count. */
-export function insertRows(ctx: SqliteContext, table: string, columns: string, rows: unknown[][]): void {
+/**
+ * Inserts queued rows in multi-row statements of 100, 10 and 1 rows (three cached statements serve
+ * any count). `fill` writes row `i`'s values into the flat argument array at `at`, so a batch of
+ * events costs one array per statement rather than one per row.
+ */
+function insertRows<T>(
+  ctx: SqliteContext,
+  table: string,
+  columns: string,
+  rows: T[],
+  fill: (args: unknown[], at: number, row: T) => void,
+): void {
   if (rows.length === 0) return;
   const width = columns.split(',').length;
   const one = `(${Array(width).fill('?').join(', ')})`;
@@ -54,8 +64,28 @@ export function insertRows(ctx: SqliteContext, table: string, columns: string, r
   for (const chunk of [100, 10, 1]) {
     if (rows.length - i < chunk) continue;
     const stmt = ctx.sql.get(`INSERT INTO ${table} (${columns}) VALUES ${Array(chunk).fill(one).join(', ')}`);
-    for (; rows.length - i >= chunk; i += chunk) stmt.run(...rows.slice(i, i + chunk).flat());
+    const args: unknown[] = new Array(chunk * width);
+    for (; rows.length - i >= chunk; i += chunk) {
+      for (let k = 0; k < chunk; k++) fill(args, k * width, rows[i + k] as T);
+      stmt.run(args);
+    }
   }
+}
+
+function fillEvent(args: unknown[], at: number, e: EventRow): void {
+  args[at] = e.workspaceId;
+  args[at + 1] = e.jobId;
+  args[at + 2] = e.kind;
+  args[at + 3] = e.level ?? null;
+  args[at + 4] = e.step ?? null;
+  args[at + 5] = e.attempt;
+  args[at + 6] = e.message ?? null;
+  args[at + 7] = typeof e.data === 'string' ? e.data : e.data ? JSON.stringify(e.data) : null;
+  args[at + 8] = e.now;
+}
+
+function fillAttempt(args: unknown[], at: number, row: unknown[]): void {
+  for (let k = 0; k < row.length; k++) args[at + k] = row[k];
 }
 
 /** Writes the rows a transaction queued; `write()` calls it just before commit. */
@@ -64,23 +94,8 @@ export function flushQueuedRows(ctx: SqliteContext): void {
   const attempts = ctx.pendingAttempts;
   ctx.pendingEvents = [];
   ctx.pendingAttempts = [];
-  insertRows(
-    ctx,
-    'job_events',
-    EVENT_COLUMNS,
-    events.map((e) => [
-      e.workspaceId,
-      e.jobId,
-      e.kind,
-      e.level ?? null,
-      e.step ?? null,
-      e.attempt,
-      e.message ?? null,
-      typeof e.data === 'string' ? e.data : e.data ? JSON.stringify(e.data) : null,
-      e.now,
-    ]),
-  );
-  insertRows(ctx, 'job_attempts', ATTEMPT_COLUMNS, attempts);
+  insertRows(ctx, 'job_events', EVENT_COLUMNS, events, fillEvent);
+  insertRows(ctx, 'job_attempts', ATTEMPT_COLUMNS, attempts, fillAttempt);
 }
 
 export { CountDeltas };
