@@ -118,10 +118,11 @@ export function logList(
   const args = [p.jobId, p.after ?? 0, ...(p.level ?? []), p.limit];
   const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
     WHERE job_id = ? AND kind = 'log' AND id > ?${levels}`;
-  const sql = p.newest
-    ? `SELECT * FROM (${base} ORDER BY id DESC LIMIT ?) ORDER BY id`
-    : `${base} ORDER BY id LIMIT ?`;
-  return (ctx.sql.get(sql).all(...args) as Row[]).map(rowToLog);
+  // The newest lines come off the index backwards and are reversed here: re-sorting them in SQL
+  // built a temporary B-tree on every job detail read, even for a job with no logs.
+  const rows = ctx.sql.get(`${base} ORDER BY id ${p.newest ? 'DESC' : ''} LIMIT ?`).all(...args) as Row[];
+  if (p.newest) rows.reverse();
+  return rows.map(rowToLog);
 }
 
 export function itemList(
