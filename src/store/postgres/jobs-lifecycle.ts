@@ -5,6 +5,7 @@
  */
 import { LongrunError } from '../../core/errors.ts';
 import type { AttemptOutcome, JobStatus } from '../../core/status.ts';
+import { expiredLease, planRecovery } from '../lease-recovery.ts';
 import { JOB_COLUMNS, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
 import { announce, nowParam, nowSql, type PgContext, transaction, writeOne } from './context.ts';
@@ -85,19 +86,18 @@ export async function leaseReap(
       const attempt = Number(r.attempt);
       const from = r.status as JobStatus;
       const outcome: AttemptOutcome = 'crashed';
-      const reason = `lease held by ${r.lease_owner} expired at ${new Date(Number(r.lease_expires_at)).toISOString()} without a heartbeat`;
-      let to: JobStatus;
-      if (from === 'cancelled') to = 'cancelled';
-      else if (attempt - Number(r.released_attempts) < Number(r.max_attempts)) to = 'pending';
-      else to = 'failed';
-      const runAt = to === 'pending' ? now + p.retryDelayMs(attempt) : null;
+      const { to, runAt, reason, logMessage, errorMessage } = planRecovery(
+        expiredLease(r),
+        now,
+        p.retryDelayMs,
+      );
       const u = ws.job(jobId, now);
       u.status = to;
       u.endLease = true;
       u.currentStep = null;
       u.runAt = runAt;
       u.completedAt = to === 'pending' ? null : now;
-      if (to === 'failed') u.error = { code: 'crashed', message: `attempt ${attempt} crashed: ${reason}` };
+      if (to === 'failed') u.error = { code: 'crashed', message: errorMessage };
       u.logs = { total: Number(r.logs_total) + 1, dropped: null };
       ws.attempt({
         jobId,
@@ -109,12 +109,6 @@ export async function leaseReap(
         outcome,
         error: reason,
       });
-      const next =
-        to === 'pending'
-          ? `; retrying as attempt ${attempt + 1}`
-          : to === 'failed'
-            ? '; no attempts left'
-            : '';
       ws.event({
         workspaceId,
         jobId,
@@ -122,7 +116,7 @@ export async function leaseReap(
         attempt,
         now,
         level: 'warn',
-        message: `attempt ${attempt} crashed: ${reason}${next}`,
+        message: logMessage,
       });
       ws.event({
         workspaceId,

@@ -4,6 +4,7 @@
  */
 import { LongrunError } from '../../core/errors.ts';
 import type { AttemptOutcome, JobStatus } from '../../core/status.ts';
+import { expiredLease, planRecovery } from '../lease-recovery.ts';
 import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
@@ -73,55 +74,33 @@ export function leaseReap(
       const workspaceId = String(r.workspace_id);
       const attempt = Number(r.attempt);
       const from = r.status as JobStatus;
-      const charged = attempt - Number(r.released_attempts);
       const outcome: AttemptOutcome = 'crashed';
-      const reason = `lease held by ${r.lease_owner} expired at ${new Date(Number(r.lease_expires_at)).toISOString()} without a heartbeat`;
-      let to: JobStatus;
-      if (from === 'cancelled') to = 'cancelled';
-      else if (charged < Number(r.max_attempts)) to = 'pending';
-      else to = 'failed';
-      const runAt = to === 'pending' ? now + p.retryDelayMs(attempt) : null;
+      const { to, runAt, reason, logMessage, errorMessage } = planRecovery(
+        expiredLease(r),
+        now,
+        p.retryDelayMs,
+      );
       ctx.sql
         .get(
           `UPDATE jobs SET status = ?, lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL,
-             current_step = NULL, updated_at = ?, run_at = coalesce(?, run_at),
+             current_step = NULL, updated_at = ?, run_at = coalesce(?, run_at), logs_total = logs_total + 1,
              completed_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END,
              error_code = CASE WHEN ? = 'failed' THEN 'crashed' ELSE error_code END,
              error_message = CASE WHEN ? = 'failed' THEN ? ELSE error_message END
            WHERE id = ?`,
         )
-        .run(to, now, runAt, to, now, to, to, `attempt ${attempt} crashed: ${reason}`, jobId);
-      ctx.sql
-        .get(
-          `INSERT INTO job_attempts (job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          jobId,
-          attempt,
-          workspaceId,
-          r.lease_owner ?? null,
-          Number(r.attempt_started_at),
-          now,
-          outcome,
-          reason,
-        );
-      const next =
-        to === 'pending'
-          ? `; retrying as attempt ${attempt + 1}`
-          : to === 'failed'
-            ? '; no attempts left'
-            : '';
-      ctx.sql.get('UPDATE jobs SET logs_total = logs_total + 1 WHERE id = ?').run(jobId);
-      insertEvent(ctx, {
-        workspaceId,
+        .run(to, now, runAt, to, now, to, to, errorMessage, jobId);
+      ctx.pendingAttempts.push([
         jobId,
-        kind: 'log',
         attempt,
+        workspaceId,
+        r.lease_owner ?? null,
+        Number(r.attempt_started_at),
         now,
-        level: 'warn',
-        message: `attempt ${attempt} crashed: ${reason}${next}`,
-      });
+        outcome,
+        reason,
+      ]);
+      insertEvent(ctx, { workspaceId, jobId, kind: 'log', attempt, now, level: 'warn', message: logMessage });
       insertEvent(ctx, {
         workspaceId,
         jobId,
