@@ -11,8 +11,6 @@ export class LeaseReaper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private readonly intervalMs: number;
-  /** Jobs recovered since start, for tests and metrics. */
-  recovered = 0;
 
   constructor(
     private readonly store: Store,
@@ -42,7 +40,6 @@ export class LeaseReaper {
       total += reaped.length;
       if (reaped.length < 500) break;
     }
-    this.recovered += total;
     return total;
   }
 

@@ -12,9 +12,6 @@ import type { Store } from '../store/types.ts';
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
-  /** Jobs deleted since start, for tests and metrics. */
-  purged = 0;
-
   constructor(
     private readonly store: Store,
     private readonly opts: {
@@ -43,7 +40,6 @@ export class RetentionSweeper {
       total += n;
       if (n < batch) break;
     }
-    this.purged += total;
     return total;
   }
 
