@@ -29,13 +29,16 @@ export class LeaseReaper {
     this.timer.unref();
   }
 
-  /** One pass; returns how many jobs it recovered. Crash recovery retries after a short backoff. */
+  /**
+   * One pass; returns how many jobs it recovered. A crash is the worker's fault, not the job's, so
+   * the first recovery runs at once; repeated crashes (a job that kills its worker) back off.
+   */
   async sweep(): Promise<number> {
     let total = 0;
     for (;;) {
       const reaped = await this.store.leaseReap({
         limit: 500,
-        retryDelayMs: (attempt) => Math.min(retryDelay(undefined, attempt), 5_000),
+        retryDelayMs: (attempt) => (attempt <= 1 ? 0 : Math.min(retryDelay(undefined, attempt - 1), 30_000)),
       });
       total += reaped.length;
       if (reaped.length < 500) break;
