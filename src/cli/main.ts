@@ -27,4 +27,12 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  // An operator gets one line saying what failed (a database that does not answer, a bad file),
+  // not a stack trace; LONGRUN_DEBUG=1 shows the stack.
+  if (process.env.LONGRUN_DEBUG) console.error(err);
+  else console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}
