@@ -11,6 +11,94 @@ import {
 } from './store-conformance-helpers.ts';
 
 export function detailReadTests(withStore: WithStore): void {
+  describe('jobDetailGet', () => {
+    it('returns the job with its newest logs, steps and attempts, as the separate reads do', () =>
+      withStore(async ({ store, clock }) => {
+        const first = await running(store, {}, 1_000);
+        const jobId = first.lease.jobId;
+        const logs = Array.from({ length: 6 }, (_, i) => ({
+          level: 'info' as const,
+          message: `line ${i}`,
+          step: null,
+          timestamp: T0 + i,
+        }));
+        await store.jobWrite({
+          writes: [{ lease: first.lease, logs, steps: [{ name: 'load', status: 'running' }] }],
+        });
+        await store.jobWrite({
+          writes: [{ lease: first.lease, steps: [{ name: 'load', status: 'completed', result: { n: 1 } }] }],
+        });
+        clock.advance(1_500);
+        assert.equal((await store.leaseReap({ limit: 10, retryDelayMs: () => 0 })).length, 1);
+        const [second] = await store.jobClaim({
+          workerId: 'w2',
+          limit: 1,
+          leaseMs: 30_000,
+          types: ['t.run'],
+        });
+        assert.ok(second);
+        await store.jobWrite({
+          writes: [{ lease: second.lease, steps: [{ name: 'publish', status: 'running' }] }],
+        });
+
+        const expected = async (logLimit: number) => {
+          const found = await store.jobGet({ workspaceId: 'ws1', id: jobId });
+          assert.ok(found);
+          return {
+            ...found.job,
+            input: found.input,
+            result: found.result,
+            logs: await store.logList({ jobId, limit: logLimit, newest: true }),
+            logsTotal: found.logsTotal,
+            steps: await store.stepList({ jobId }),
+            attempts: await store.attemptList({ jobId }),
+          };
+        };
+        const detail = await store.jobDetailGet({ workspaceId: 'ws1', id: jobId, logLimit: 4 });
+        assert.deepEqual(detail, await expected(4));
+        // The reaper's line about the crashed attempt is the newest.
+        assert.deepEqual(
+          detail?.logs.map((l) => l.message.slice(0, 17)),
+          ['line 3', 'line 4', 'line 5', 'attempt 1 crashed'],
+        );
+        assert.equal(detail?.logsTotal, 7);
+        assert.deepEqual(
+          detail?.steps.map((s) => [s.name, s.status, s.result]),
+          [
+            ['load', 'completed', { n: 1 }],
+            ['publish', 'running', undefined],
+          ],
+        );
+        assert.deepEqual(
+          detail?.attempts.map((a) => [a.attempt, a.outcome]),
+          [
+            [1, 'crashed'],
+            [2, null],
+          ],
+        );
+
+        await finish(store, second.lease);
+        const done = await store.jobDetailGet({ workspaceId: 'ws1', id: jobId, logLimit: 1_000 });
+        assert.deepEqual(done, await expected(1_000));
+        assert.deepEqual(
+          done?.attempts.map((a) => [a.attempt, a.outcome]),
+          [
+            [1, 'crashed'],
+            [2, 'completed'],
+          ],
+        );
+        assert.equal(await store.jobDetailGet({ workspaceId: 'ws2', id: jobId, logLimit: 10 }), null);
+        assert.equal(
+          await store.jobDetailGet({
+            workspaceId: 'ws1',
+            id: '00000000-0000-7000-8000-000000000000',
+            logLimit: 10,
+          }),
+          null,
+        );
+      }));
+  });
+
   describe('logList', () => {
     it('pages with after and limit, filters by level, and returns the newest lines', () =>
       withStore(async ({ store }) => {

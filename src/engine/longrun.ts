@@ -101,22 +101,13 @@ export class Longrun {
 
   async getJob(id: string, opts: { workspaceId?: string; logLimit?: number } = {}): Promise<JobDetail> {
     const workspaceId = opts.workspaceId ?? DEFAULT_WORKSPACE;
-    const found = await this.store.jobGet({ workspaceId, id });
-    if (!found) throw new LongrunError('not_found', `job ${id} not found`);
-    const [logs, steps, attempts] = await Promise.all([
-      this.store.logList({ jobId: id, limit: opts.logLimit ?? DETAIL_LOG_LIMIT, newest: true }),
-      this.store.stepList({ jobId: id }),
-      this.store.attemptList({ jobId: id }),
-    ]);
-    return {
-      ...found.job,
-      input: found.input,
-      result: found.result,
-      logs,
-      logsTotal: found.logsTotal,
-      steps,
-      attempts,
-    };
+    const detail = await this.store.jobDetailGet({
+      workspaceId,
+      id,
+      logLimit: opts.logLimit ?? DETAIL_LOG_LIMIT,
+    });
+    if (!detail) throw new LongrunError('not_found', `job ${id} not found`);
+    return detail;
   }
 
   async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {

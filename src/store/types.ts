@@ -18,6 +18,7 @@ import type {
   ItemRecord,
   ItemStatus,
   Job,
+  JobDetail,
   JobError,
   JobEvent,
   LogEntry,
@@ -205,6 +206,8 @@ export interface Store {
     workspaceId: string;
     id: string;
   }): Promise<{ job: Job; input: unknown; result: unknown; logsTotal: number } | null>;
+  /** The job with its newest `logLimit` log lines, its steps and attempts, read as one snapshot. */
+  jobDetailGet(params: { workspaceId: string; id: string; logLimit: number }): Promise<JobDetail | null>;
   jobList(params: JobListParams): Promise<JobListPage>;
   jobCounts(params: { workspaceId: string }): Promise<CountsRow[]>;
   stepList(params: { jobId: string }): Promise<StepRecord[]>;

@@ -126,6 +126,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     leaseReap: (p) => lifecycle.leaseReap(ctx, p),
     jobPurge: (p) => lifecycle.jobPurge(ctx, p),
     jobGet: (p) => readOps.jobGet(ctx, p),
+    jobDetailGet: (p) => readOps.jobDetailGet(ctx, p),
     jobList: (p) => readOps.jobList(ctx, p),
     jobCounts: (p) => readOps.jobCounts(ctx, p),
     stepList: (p) => readOps.stepList(ctx, p),

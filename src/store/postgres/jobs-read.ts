@@ -5,13 +5,14 @@
  * finished jobs there are. Event and log reads stay at or below the event horizon (context.ts), so
  * a cursor never moves past an id whose transaction has not committed yet.
  */
-import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
+import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { JOB_STATUSES } from '../../core/status.ts';
 import { listCombos, splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
   num,
   parseJson,
+  type Row,
   rowToAttempt,
   rowToEvent,
   rowToItem,
@@ -35,6 +36,41 @@ export async function jobGet(ctx: PgContext, p: { workspaceId: string; id: strin
     result: parseJson(row.result),
     logsTotal: num(row.logs_total),
   };
+}
+
+/**
+ * The whole detail in one statement: one round trip and one snapshot. Logs, steps and attempts come
+ * back as JSON arrays whose rows go through the same mappers as the separate reads (BIGINT becomes
+ * a JSON number, exact for millisecond timestamps and event ids below 2^53).
+ */
+export async function jobDetailGet(
+  ctx: PgContext,
+  p: { workspaceId: string; id: string; logLimit: number },
+): Promise<JobDetail | null> {
+  const [row] = await read(ctx, {
+    name: 'longrun_job_detail_get',
+    text: `SELECT ${JOB_COLUMNS}, input, result, logs_total,
+      (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM (
+         SELECT id, created_at, level, message, step, attempt FROM job_events
+         WHERE job_id = $1 AND kind = 'log' AND id <= $4 ORDER BY id DESC LIMIT $3) l) AS logs,
+      (SELECT coalesce(json_agg(s ORDER BY s.position, s.name), '[]') FROM job_steps s WHERE s.job_id = $1) AS steps,
+      (SELECT coalesce(json_agg(a ORDER BY a.attempt), '[]') FROM (
+         SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = $1
+         UNION ALL
+         SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
+           WHERE id = $1 AND lease_token IS NOT NULL) a) AS attempts
+    FROM jobs WHERE id = $1 AND workspace_id = $2`,
+    values: [p.id, p.workspaceId, p.logLimit, await readHorizon(ctx)],
+  });
+  if (!row) return null;
+  return Object.assign(rowToJob(row), {
+    input: parseJson(row.input),
+    result: parseJson(row.result),
+    logs: (row.logs as Row[]).map(rowToLog),
+    logsTotal: num(row.logs_total),
+    steps: (row.steps as Row[]).map(rowToStep),
+    attempts: (row.attempts as Row[]).map(rowToAttempt),
+  });
 }
 
 export async function jobList(ctx: PgContext, p: JobListParams): Promise<JobListPage> {

@@ -9,6 +9,8 @@ export interface SqliteContext {
   maxLogsPerJob: number;
   /** Runs `fn` in a `BEGIN IMMEDIATE` transaction, inserts the events it queued, and counts it. */
   write<T>(fn: () => T): T;
+  /** Runs reads in this turn of the event loop's shared snapshot (read-snapshot.ts). */
+  read<T>(fn: () => T): T;
   pendingEvents: EventRow[];
   /** Attempt rows queued like events: (job_id, attempt, workspace_id, worker_id, started_at, ended_at, outcome, error). */
   pendingAttempts: unknown[][];

@@ -19,6 +19,7 @@ import * as lifecycle from './jobs-lifecycle.ts';
 import * as read from './jobs-read.ts';
 import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
+import { readSnapshots } from './read-snapshot.ts';
 
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` for a throwaway store. */
@@ -51,6 +52,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   let writeTransactions = 0;
+  const snapshot = readSnapshots(db);
   const ctx: SqliteContext = {
     db,
     sql: new StatementCache(db),
@@ -59,6 +61,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     pendingEvents: [],
     pendingAttempts: [],
     write<T>(fn: () => T): T {
+      snapshot.end();
       ctx.pendingEvents = [];
       ctx.pendingAttempts = [];
       const result = db
@@ -71,6 +74,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       writeTransactions++;
       return result;
     },
+    read: snapshot.read,
     afterCommit: {
       jobsAvailable: () => emitter.emit('jobsAvailable'),
       jobCancelled: (id) => emitter.emit('jobCancelled', id),
@@ -88,6 +92,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       if (closed) return;
       closed = true;
       emitter.removeAllListeners();
+      snapshot.end();
       db.close();
     },
     clockNow: async () => clock.now(),
@@ -104,18 +109,19 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobCancel: async (p) => lifecycle.jobCancel(ctx, p),
     leaseReap: async (p) => lifecycle.leaseReap(ctx, p),
     jobPurge: async (p) => lifecycle.jobPurge(ctx, p),
-    jobGet: async (p) => read.jobGet(ctx, p),
+    jobGet: async (p) => ctx.read(() => read.jobGet(ctx, p)),
+    jobDetailGet: async (p) => read.jobDetailGet(ctx, p),
     jobList: async (p) => read.jobList(ctx, p),
-    jobCounts: async (p) => read.jobCounts(ctx, p),
-    stepList: async (p) => read.stepList(ctx, p),
-    attemptList: async (p) => read.attemptList(ctx, p),
-    logList: async (p) => read.logList(ctx, p),
-    itemList: async (p) => read.itemList(ctx, p),
-    eventList: async (p) => read.eventList(ctx, p),
-    eventLatestId: async (p) => read.eventLatestId(ctx, p),
+    jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
+    stepList: async (p) => ctx.read(() => read.stepList(ctx, p)),
+    attemptList: async (p) => ctx.read(() => read.attemptList(ctx, p)),
+    logList: async (p) => ctx.read(() => read.logList(ctx, p)),
+    itemList: async (p) => ctx.read(() => read.itemList(ctx, p)),
+    eventList: async (p) => ctx.read(() => read.eventList(ctx, p)),
+    eventLatestId: async (p) => ctx.read(() => read.eventLatestId(ctx, p)),
     apiKeyCreate: async (p) => keys.apiKeyCreate(ctx, p),
-    apiKeyFindByHash: async (p) => keys.apiKeyFindByHash(ctx, p),
-    apiKeyList: async (p) => keys.apiKeyList(ctx, p),
+    apiKeyFindByHash: async (p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p)),
+    apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),
     apiKeyRevoke: async (p) => keys.apiKeyRevoke(ctx, p),
   };
   return store;

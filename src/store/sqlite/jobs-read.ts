@@ -4,7 +4,7 @@
  * combination instead of sorting every match.
  */
 
-import type { CountsRow, EventKind, ItemStatus, LogLevel } from '../../core/job.ts';
+import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
@@ -36,12 +36,35 @@ export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string 
   };
 }
 
+export function jobDetailGet(
+  ctx: SqliteContext,
+  p: { workspaceId: string; id: string; logLimit: number },
+): JobDetail | null {
+  return ctx.read(() => {
+    const found = jobGet(ctx, p);
+    if (!found) return null;
+    // Object.assign, not spread: see the note on toApiDetail (api/serialize.ts).
+    return Object.assign(found.job, {
+      input: found.input,
+      result: found.result,
+      logs: logList(ctx, { jobId: p.id, limit: p.logLimit, newest: true }),
+      logsTotal: found.logsTotal,
+      steps: stepList(ctx, { jobId: p.id }),
+      attempts: attemptList(ctx, { jobId: p.id }),
+    });
+  });
+}
+
 /**
  * Two phases: walk each index range for positions only (`seq`, from the index itself when no
  * residual filter needs the row), merge, then read full rows for the one page that survives. A
  * five-range unfiltered page thus builds 21 row objects, not 105.
  */
 export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
+  return ctx.read(() => listPage(ctx, p));
+}
+
+function listPage(ctx: SqliteContext, p: JobListParams): JobListPage {
   const fetch = p.limit + 1;
   const before = p.before ?? Number.MAX_SAFE_INTEGER;
   const plan = planList(p, () => jobCounts(ctx, { workspaceId: p.workspaceId }));
