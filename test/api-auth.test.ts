@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashKey } from '../src/api/auth.ts';
+import { createApiKey, hashKey } from '../src/api/auth.ts';
 import { type ApiFixture, apiFixture, sseReader } from './api-helpers.ts';
 
 type Need = 'public' | 'read' | 'write' | 'admin';
@@ -113,6 +113,52 @@ describe('auth and scopes', () => {
       bodies.add(await res.text());
     }
     assert.equal(bodies.size, 1, `one body for all: ${[...bodies].join(' | ')}`);
+  });
+
+  it('honours a revocation made by another process within the key cache time', async () => {
+    const g = await apiFixture({ keyCacheMs: 300 });
+    const peer = await g.openPeerStore();
+    try {
+      const { key, record } = await createApiKey(g.store, { workspace: 'default', scope: 'read' });
+      const lookup = g.store.apiKeyFindByHash.bind(g.store);
+      let lookups = 0;
+      g.store.apiKeyFindByHash = (p) => {
+        lookups++;
+        return lookup(p);
+      };
+      for (let i = 0; i < 3; i++) assert.equal((await g.req('/api/v1/jobs', { key })).status, 200);
+      assert.equal(lookups, 1, 'a key that checked out is not looked up again within the cache time');
+      assert.equal(await peer.apiKeyRevoke({ id: record.id }), true);
+      const revokedAt = performance.now();
+      let status = 200;
+      while (status === 200 && performance.now() - revokedAt < 5_000) {
+        status = (await g.req('/api/v1/jobs', { key })).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 401);
+      // Generous bound: the cache time plus scheduling slack on a loaded machine.
+      assert.ok(performance.now() - revokedAt < 2_000, 'revocation took effect within the cache time');
+    } finally {
+      await peer.close();
+      await g.close();
+    }
+  });
+
+  it('looks a key up on every request with keyCacheMs 0', async () => {
+    const g = await apiFixture({ keyCacheMs: 0 });
+    const peer = await g.openPeerStore();
+    try {
+      const { key, record } = await createApiKey(g.store, { workspace: 'default', scope: 'read' });
+      assert.equal((await g.req('/api/v1/jobs', { key })).status, 200);
+      await peer.apiKeyRevoke({ id: record.id });
+      // Another connection's commit is visible from the next turn of the event loop (SQLite reads
+      // share a snapshot per turn: store/sqlite/read-snapshot.ts).
+      await new Promise((r) => setImmediate(r));
+      assert.equal((await g.req('/api/v1/jobs', { key })).status, 401);
+    } finally {
+      await peer.close();
+      await g.close();
+    }
   });
 
   it('stores only hashes and never shows a secret after creation', async () => {

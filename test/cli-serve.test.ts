@@ -154,9 +154,13 @@ describe('longrun serve (child process)', () => {
     assert.ok(!list.stdout.includes(key.slice(12)), 'secrets are never listed');
     const revoked = await cli(['keys', 'revoke', keys[0]!.id, '--db', db]);
     assert.equal(revoked.code, 0, revoked.stderr);
-    assert.equal(
-      (await fetch(`${server.url}/api/v1/jobs`, { headers: { authorization: `Bearer ${key}` } })).status,
-      401,
+    // Another process revoked it: the server's key cache (1 s) lets it lapse within that time.
+    await waitFor(
+      'the revoked key is refused',
+      async () =>
+        (await fetch(`${server.url}/api/v1/jobs`, { headers: { authorization: `Bearer ${key}` } })).status ===
+        401,
+      5_000,
     );
     const badScope = await cli(['keys', 'create', '--workspace', 'x', '--scope', 'root', '--db', db]);
     assert.equal(badScope.code, 2);

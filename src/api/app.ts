@@ -12,6 +12,7 @@ import { requestId } from 'hono/request-id';
 import pino, { type Logger } from 'pino';
 import { LongrunError } from '../core/errors.ts';
 import type { Longrun } from '../engine/longrun.ts';
+import { KeyCache } from './auth.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
 import { jobRoutes } from './jobs.ts';
@@ -25,6 +26,8 @@ import type { ApiDeps, ApiEnv } from './types.ts';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Long enough to spare the key lookup on nearly every request, short enough for revocation elsewhere. */
+export const DEFAULT_KEY_CACHE_MS = 1_000;
 
 export interface AppOptions {
   longrun: Longrun;
@@ -35,6 +38,11 @@ export interface AppOptions {
   /** Abort it on shutdown: SSE streams end, /readyz answers 503. */
   shutdown?: AbortSignal;
   maxBodyBytes?: number;
+  /**
+   * How long a key that authenticated is trusted without a lookup (default 1,000 ms; 0 looks up
+   * every request). Revoking through this app takes effect at once regardless.
+   */
+  keyCacheMs?: number;
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
 }
@@ -47,6 +55,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     longrun: opts.longrun,
     logger,
     limiter: opts.rateLimit === false ? null : new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }),
+    keyCache: new KeyCache(opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS),
     metrics: opts.metrics ?? createMetrics(opts.longrun),
     sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
     shutdown: opts.shutdown ?? new AbortController().signal,

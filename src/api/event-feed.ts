@@ -38,7 +38,7 @@ export function eventPayload(e: JobEvent): Record<string, unknown> {
     const { level, message, step, attempt } = e.data;
     return { id: e.id, jobId: e.jobId, timestamp: e.timestamp, level, message, step, attempt };
   }
-  return { jobId: e.jobId, timestamp: e.timestamp, ...e.data };
+  return Object.assign({ jobId: e.jobId, timestamp: e.timestamp }, e.data);
 }
 
 export interface FeedParams {

@@ -165,7 +165,11 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
                 const before = f.status;
                 if (e.kind === 'status') f.status = e.data.status as JobStatus;
                 if (!keep(e, f, before)) continue;
-                const data = { ...eventPayload(e), category: f.category, type: f.type, name: f.name };
+                const data = Object.assign(eventPayload(e), {
+                  category: f.category,
+                  type: f.type,
+                  name: f.name,
+                });
                 if (!sse.send({ event: e.kind, id: e.id, data })) return true;
               }
               return false;

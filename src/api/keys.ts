@@ -52,6 +52,7 @@ export function keyRoutes(deps: ApiDeps): AnyRoute[] {
       async handler(c, { params, auth }) {
         const revoked = await store.apiKeyRevoke({ id: params.id, workspaceId: auth.workspaceId });
         if (!revoked) throw new LongrunError('not_found', `key ${params.id} not found or already revoked`);
+        deps.keyCache.forgetKey(params.id);
         return c.body(null, 204);
       },
     }),

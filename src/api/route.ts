@@ -81,7 +81,7 @@ function parse<S extends Schema>(schema: S, value: unknown, where: string): Out<
 }
 
 async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promise<AuthInfo> {
-  const auth = await authenticate(deps.longrun.store, c.req.header('authorization'));
+  const auth = await authenticate(deps.longrun.store, c.req.header('authorization'), deps.keyCache);
   c.set('auth', auth);
   if (deps.limiter) {
     const verdict = deps.limiter.take(auth.keyId);

@@ -1,7 +1,7 @@
 /** What every route handler can reach: the engine facade and the app's shared services. */
 import type { Logger } from 'pino';
 import type { Longrun } from '../engine/longrun.ts';
-import type { AuthInfo } from './auth.ts';
+import type { AuthInfo, KeyCache } from './auth.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SseOptions } from './sse.ts';
@@ -19,6 +19,7 @@ export interface ApiDeps {
   longrun: Longrun;
   logger: Logger;
   limiter: RateLimiter | null;
+  keyCache: KeyCache;
   metrics: ApiMetrics;
   sse: SseOptions;
   /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */
