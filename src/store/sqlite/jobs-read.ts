@@ -21,6 +21,7 @@ import {
 } from '../rows.ts';
 import type { JobListPage, JobListParams } from '../types.ts';
 import type { SqliteContext } from './context.ts';
+import { limitClause } from './db.ts';
 import { planList } from './list-plan.ts';
 
 export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string }) {
@@ -75,11 +76,11 @@ function listPage(ctx: SqliteContext, p: JobListParams): JobListPage {
     sql += ` AND ${f.column} IN (${f.values.map(() => '?').join(', ')})`;
     filterArgs.push(...f.values);
   }
-  sql += ' AND seq < ? ORDER BY seq DESC LIMIT ?';
+  sql += ` AND seq < ? ORDER BY seq DESC ${limitClause(fetch)}`;
   const stmt = ctx.sql.get(sql).pluck();
   let seqs: number[] = [];
   for (const value of plan.values) {
-    const found = stmt.all(p.workspaceId, value, ...filterArgs, before, fetch) as unknown as number[];
+    const found = stmt.all(p.workspaceId, value, ...filterArgs, before) as unknown as number[];
     for (const seq of found) seqs.push(seq);
   }
   if (plan.values.length > 1) seqs.sort((a, b) => b - a);
@@ -138,12 +139,14 @@ export function logList(
   p: { jobId: string; after?: number; limit: number; level?: LogLevel[]; newest?: boolean },
 ) {
   const levels = p.level?.length ? ` AND level IN (${p.level.map(() => '?').join(', ')})` : '';
-  const args = [p.jobId, p.after ?? 0, ...(p.level ?? []), p.limit];
+  const args = [p.jobId, p.after ?? 0, ...(p.level ?? [])];
   const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
     WHERE job_id = ? AND kind = 'log' AND id > ?${levels}`;
   // The newest lines come off the index backwards and are reversed here: re-sorting them in SQL
   // built a temporary B-tree on every job detail read, even for a job with no logs.
-  const rows = ctx.sql.get(`${base} ORDER BY id ${p.newest ? 'DESC' : ''} LIMIT ?`).all(...args) as Row[];
+  const rows = ctx.sql
+    .get(`${base} ORDER BY id ${p.newest ? 'DESC' : ''} ${limitClause(p.limit)}`)
+    .all(...args) as Row[];
   if (p.newest) rows.reverse();
   return rows.map(rowToLog);
 }
@@ -167,10 +170,9 @@ export function itemList(
     where.push('(step, key) > (?, ?)');
     args.push(step, key);
   }
-  args.push(p.limit);
   return (
     ctx.sql
-      .get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key LIMIT ?`)
+      .get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key ${limitClause(p.limit)}`)
       .all(...args) as Row[]
   ).map(rowToItem);
 }
@@ -181,10 +183,10 @@ export function eventList(
 ) {
   const kinds = p.kinds?.length ? ` AND kind IN (${p.kinds.map(() => '?').join(', ')})` : '';
   const sql = p.jobId
-    ? `SELECT * FROM job_events WHERE job_id = ? AND workspace_id = ? AND id > ?${kinds} ORDER BY id LIMIT ?`
-    : `SELECT * FROM job_events WHERE id > ? AND workspace_id = ? AND kind <> 'log'${kinds} ORDER BY id LIMIT ?`;
+    ? `SELECT * FROM job_events WHERE job_id = ? AND workspace_id = ? AND id > ?${kinds} ORDER BY id ${limitClause(p.limit)}`
+    : `SELECT * FROM job_events WHERE id > ? AND workspace_id = ? AND kind <> 'log'${kinds} ORDER BY id ${limitClause(p.limit)}`;
   const args = p.jobId ? [p.jobId, p.workspaceId, p.after] : [p.after, p.workspaceId];
-  return (ctx.sql.get(sql).all(...args, ...(p.kinds ?? []), p.limit) as Row[]).map(rowToEvent);
+  return (ctx.sql.get(sql).all(...args, ...(p.kinds ?? [])) as Row[]).map(rowToEvent);
 }
 
 /**
