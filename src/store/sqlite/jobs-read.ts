@@ -7,6 +7,7 @@
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { splitItemCursor } from '../list.ts';
 import {
+  JOB_COLUMN_COUNT,
   JOB_COLUMNS,
   num,
   parseJson,
@@ -15,7 +16,6 @@ import {
   rowToAttempt,
   rowToEvent,
   rowToItem,
-  rowToJob,
   rowToLog,
   rowToStep,
 } from '../rows.ts';
@@ -25,15 +25,17 @@ import { limitClause } from './db.ts';
 import { planList } from './list-plan.ts';
 
 export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string }) {
-  const row = ctx.sql
+  // Raw: a keyed row object costs a property-name lookup per column per row in better-sqlite3.
+  const v = ctx.sql
     .get(`SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = ? AND workspace_id = ?`)
-    .get(p.id, p.workspaceId) as Row | undefined;
-  if (!row) return null;
+    .raw()
+    .get(p.id, p.workspaceId) as unknown[] | undefined;
+  if (!v) return null;
   return {
-    job: rowToJob(row),
-    input: parseJson(row.input),
-    result: parseJson(row.result),
-    logsTotal: num(row.logs_total),
+    job: rawToJob(v),
+    input: parseJson(v[JOB_COLUMN_COUNT]),
+    result: parseJson(v[JOB_COLUMN_COUNT + 1]),
+    logsTotal: num(v[JOB_COLUMN_COUNT + 2]),
   };
 }
 
