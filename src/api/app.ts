@@ -8,13 +8,13 @@
  * ```
  */
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import pino, { type Logger } from 'pino';
 import { LongrunError } from '../core/errors.ts';
 import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
+import { requestIds } from './headers.ts';
 import { jobRoutes } from './jobs.ts';
 import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
@@ -63,7 +63,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   };
 
   const app = new Hono<ApiEnv>();
-  app.use(requestId());
+  app.use(requestIds());
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

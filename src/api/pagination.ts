@@ -3,15 +3,17 @@
  * `Link: </api/v1/…?cursor=…>; rel="next"` (path-absolute, so it stays right behind a proxy that
  * rewrites the host). No header at all means this was the last page.
  */
+
 import type { Context } from 'hono';
 import { LongrunError } from '../core/errors.ts';
+import { setResponseHeader } from './headers.ts';
 
 export function setNextPage(c: Context, cursor: string | null, param = 'cursor'): void {
   if (cursor === null) return;
   const url = new URL(c.req.url);
   url.searchParams.set(param, cursor);
-  c.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
-  c.header('X-Next-Cursor', cursor);
+  setResponseHeader(c, 'Link', `<${url.pathname}${url.search}>; rel="next"`);
+  setResponseHeader(c, 'X-Next-Cursor', cursor);
 }
 
 /** Item cursors are opaque too: `i1.` + step + NUL + key, base64url. */

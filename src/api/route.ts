@@ -18,6 +18,7 @@ import { LongrunError } from '../core/errors.ts';
 import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
 import { discardBody, readJsonBody } from './body.ts';
 import { validationError } from './errors.ts';
+import { setResponseHeader } from './headers.ts';
 import type { Scope } from './schemas.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -91,7 +92,7 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
         details: [{ message: 'per-key token bucket is empty', retryAfterSeconds: verdict.retryAfterS }],
       });
     }
-    c.header('X-RateLimit-Remaining', String(verdict.remaining));
+    setResponseHeader(c, 'X-RateLimit-Remaining', String(verdict.remaining));
   }
   if (!scopeAllows(auth.scope, scope)) throw forbidden(auth.scope, scope);
   return auth;
