@@ -23,6 +23,7 @@ import { createApiKey } from '../src/api/auth.ts';
 import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
+import type { Store } from '../src/store/types.ts';
 
 type Figures = Record<string, number | string>;
 
@@ -57,7 +58,9 @@ interface LoadResult {
 }
 
 const CONNECTIONS = 50;
-const SECONDS = Number(process.env.LONGRUN_BENCH_HTTP_SECONDS ?? 5);
+const SECONDS = Number(process.env.LONGRUN_BENCH_HTTP_SECONDS ?? 4);
+/** Runs per scenario; the median by req/s is reported (this machine's speed drifts by ±30%). */
+const REPS = Number(process.env.LONGRUN_BENCH_HTTP_REPS ?? 3);
 const CATEGORIES = ['seo', 'ai', 'sync', 'export'] as const;
 const benchJobs = CATEGORIES.map((category) =>
   defineJob({
@@ -149,8 +152,9 @@ async function fill(longrun: Longrun, count: number): Promise<string[]> {
       input: { i: done + k },
     }));
     const created = await longrun.enqueueMany(batch);
-    // Keep a sample of ids spread over the whole table for the by-id scenario.
-    for (let k = 0; k < created.length; k += 97) ids.push(created[k]!);
+    // Keep 1,000 ids spread over the whole table for the by-id scenario, at either size.
+    const every = Math.max(1, Math.floor(count / 1_000));
+    for (let k = (every - (done % every)) % every; k < created.length; k += every) ids.push(created[k]!);
     done += n;
   }
   return ids;
@@ -179,8 +183,7 @@ function settle(dbPath: string): void {
 }
 
 function scenarios(ids: string[]): Scenario[] {
-  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 1_000)) === 0).slice(0, 1_000);
-  const byId = sample.map((id) => `/api/v1/jobs/${id}`);
+  const byId = ids.slice(0, 1_000).map((id) => `/api/v1/jobs/${id}`);
   return [
     { name: 'GET /api/v1/jobs/:id', method: 'GET', paths: byId },
     // Saturation above says how much the server can take; latency is only meaningful at a given
@@ -212,65 +215,109 @@ function scenarios(ids: string[]): Scenario[] {
   ];
 }
 
+interface Target {
+  label: string;
+  store: Store;
+  server: ReturnType<typeof serve>;
+  url: string;
+  key: string;
+  ids: string[];
+}
+
+/** A store of `count` jobs behind its own server; no workers, so the count stays exact. */
+async function openTarget(dir: string, label: string, count: number): Promise<Target & { fillS: number }> {
+  const path = join(dir, `${count}.db`);
+  const store = await createSqliteStore({ path });
+  const longrun = createLongrun({ store, jobs: benchJobs });
+  const { key } = await createApiKey(store, { workspace: 'default', scope: 'admin' });
+  const t0 = performance.now();
+  const ids = await fill(longrun, count);
+  const fillS = (performance.now() - t0) / 1000;
+  settle(path);
+  const server = serve({
+    fetch: createApp({ longrun, rateLimit: false }).fetch,
+    port: 0,
+    hostname: '127.0.0.1',
+  });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { label, store, server, url, key, ids, fillS };
+}
+
+type Measured = LoadResult & { cpuUs: number };
+
+function median(runs: Measured[]): Measured {
+  const byRps = [...runs].sort((a, b) => a.rps - b.rps);
+  const cpus = runs.map((r) => r.cpuUs).sort((a, b) => a - b);
+  return { ...byRps[Math.floor(byRps.length / 2)]!, cpuUs: cpus[Math.floor(cpus.length / 2)]! };
+}
+
+/**
+ * The 1,000-job and the 1,000,000-job servers run side by side and every scenario alternates
+ * between them run by run: this machine's speed drifts by ±30% over minutes, and measuring one
+ * size minutes after the other put that drift into the 1K ÷ 1M ratio.
+ */
 export async function benchHttp(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'longrun-bench-http-'));
   const figures: Figures = {};
-  const dbPath = join(dir, 'http.db');
-  const store = await createSqliteStore({ path: dbPath });
+  const targets: Target[] = [];
   try {
-    // No workers: the table only grows, so 1,000 and 1,000,000 mean exactly that many rows.
-    const longrun = createLongrun({ store, jobs: benchJobs });
-    const { key } = await createApiKey(store, { workspace: 'default', scope: 'admin' });
-    const app = createApp({ longrun, rateLimit: false });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((r) => server.once('listening', () => r()));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const base = { url, key, connections: CONNECTIONS, seconds: SECONDS };
     const pinned = pinning();
-    const table = `HTTP API (autocannon, ${CONNECTIONS} connections, ${SECONDS} s each; ${
+    const table = `HTTP API (autocannon, ${CONNECTIONS} connections, median of ${REPS} × ${SECONDS} s; ${
       pinned ? 'server pinned to CPU 0, load to CPU 1' : 'no CPU pinning'
     })`;
+    const small = await openTarget(dir, '1,000 jobs', 1_000);
+    targets.push(small);
+    const large = await openTarget(dir, '1,000,000 jobs', 1_000_000);
+    targets.push(large);
+    figures[`${table} › fill to 1,000,000 jobs (enqueueMany × 10,000) › s`] = Number(large.fillS.toFixed(1));
 
-    // Each size gets an unmeasured warm-up round first: right after writing a million rows the OS
-    // is still flushing ~300 MB of dirty pages and V8 is collecting the fill's garbage, which would
-    // be measured as "1,000,000 jobs are slower" when it is neither the API nor the query.
-    const measure = async (ids: string[]) => {
-      await runLoadProcess({ ...base, seconds: 2, scenarios: scenarios(ids) }, pinned?.load ?? []);
-      return runLoadProcess({ ...base, scenarios: scenarios(ids) }, pinned?.load ?? []);
+    const run = async (t: Target, s: Scenario, seconds: number): Promise<Measured> => {
+      const cpu0 = process.cpuUsage();
+      const [r] = await runLoadProcess(
+        { url: t.url, key: t.key, connections: CONNECTIONS, seconds, scenarios: [s] },
+        pinned?.load ?? [],
+      );
+      const cpu = process.cpuUsage(cpu0);
+      if (!r) throw new Error(`no result for ${s.name}`);
+      return { ...r, cpuUs: (cpu.user + cpu.system) / Math.max(1, r.requests) };
     };
-    const ids = await fill(longrun, 1_000);
-    const small = await measure(ids);
-    const t0 = performance.now();
-    ids.push(...(await fill(longrun, 999_000)));
-    figures[`${table} › fill to 1,000,000 jobs (enqueueMany × 10,000) › s`] = Number(
-      ((performance.now() - t0) / 1000).toFixed(1),
-    );
-    settle(dbPath);
-    const large = await measure(ids);
+    const results = new Map<Target, Measured[]>(targets.map((t) => [t, []]));
+    const names = scenarios(small.ids).map((s) => s.name);
+    for (const [i, name] of names.entries()) {
+      const per = new Map(targets.map((t) => [t, scenarios(t.ids)[i]!]));
+      // An unmeasured warm-up on each (the JIT; on the big one, the first reads of its pages).
+      for (const t of targets) await run(t, per.get(t)!, 2);
+      const reps = per.get(small)!.method === 'POST' ? 1 : REPS;
+      const runs = new Map<Target, Measured[]>(targets.map((t) => [t, []]));
+      for (let rep = 0; rep < reps; rep++)
+        for (const t of targets) runs.get(t)!.push(await run(t, per.get(t)!, SECONDS));
+      for (const t of targets) results.get(t)!.push({ ...median(runs.get(t)!), name });
+    }
 
-    for (const [column, results] of [
-      ['1,000 jobs', small],
-      ['1,000,000 jobs', large],
-    ] as const) {
-      for (const r of results) {
-        figures[`${table} › ${r.name} req/s › ${column}`] = r.rps;
-        figures[`${table} › ${r.name} p99 ms › ${column}`] = r.p99;
-        figures[`${table} › ${r.name} p50 ms › ${column}`] = r.p50;
-        if (r.errors) figures[`${table} › ${r.name} errors › ${column}`] = r.errors;
+    for (const t of targets) {
+      for (const r of results.get(t)!) {
+        figures[`${table} › ${r.name} req/s › ${t.label}`] = r.rps;
+        figures[`${table} › ${r.name} p99 ms › ${t.label}`] = r.p99;
+        figures[`${table} › ${r.name} p50 ms › ${t.label}`] = r.p50;
+        figures[`${table} › ${r.name} server CPU µs per request › ${t.label}`] = Math.round(r.cpuUs);
+        if (r.errors) figures[`${table} › ${r.name} errors › ${t.label}`] = r.errors;
       }
     }
     for (const name of ['GET /api/v1/jobs/:id', 'GET /api/v1/jobs?limit=20']) {
-      const a = small.find((r) => r.name === name)?.rps ?? Number.NaN;
-      const b = large.find((r) => r.name === name)?.rps ?? Number.NaN;
+      const a = results.get(small)!.find((r) => r.name === name)?.rps ?? Number.NaN;
+      const b = results.get(large)!.find((r) => r.name === name)?.rps ?? Number.NaN;
       figures[`${table} › ${name} req/s, 1K ÷ 1M (target ≤ 1.3) › ratio`] = Number((a / b).toFixed(2));
     }
-    await new Promise<void>((r) => {
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      server.close(() => r());
-    });
   } finally {
     unpin();
-    await store.close();
+    for (const t of targets) {
+      await new Promise<void>((r) => {
+        if ('closeAllConnections' in t.server) t.server.closeAllConnections();
+        t.server.close(() => r());
+      });
+      await t.store.close();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
   return figures;
