@@ -41,7 +41,11 @@ describe('longrun serve (child process)', () => {
       body: JSON.stringify({ type: 'test.slow', input: { items: 8, itemMs: 20 } }),
     });
     assert.equal(created.status, 201);
-    assert.match(created.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/, 'a request id on a real socket');
+    assert.match(
+      created.headers.get('x-request-id') ?? '',
+      /^[0-9a-f-]{36}$/,
+      'a request id on a real socket',
+    );
     const job = (await created.json()) as { id: string };
     const echoed = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'trace-42' } });
     assert.equal(echoed.headers.get('x-request-id'), 'trace-42', "the caller's own id comes back");

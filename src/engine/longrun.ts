@@ -9,6 +9,7 @@
  * await longrun.stop();
  * ```
  */
+
 import type { Clock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
 import type {
@@ -26,6 +27,7 @@ import type { Store } from '../store/types.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
+import { InsertBatcher } from './insert-batcher.ts';
 import { LeaseReaper } from './reaper.ts';
 import { RetentionSweeper } from './retention.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
@@ -53,11 +55,13 @@ export class Longrun {
   readonly store: Store;
   readonly registry: JobRegistry;
   private pool: WorkerPool | null = null;
+  private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
   private retention: RetentionSweeper | null = null;
 
   constructor(opts: LongrunOptions) {
     this.store = opts.store;
+    this.inserts = new InsertBatcher(opts.store);
     this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
   }
 
@@ -68,8 +72,7 @@ export class Longrun {
     opts: EnqueueOptions = {},
   ): Promise<{ job: Job; created: boolean }> {
     const row = buildNewJob(this.registry, type, input, opts);
-    const [res] = await this.store.jobInsert({ jobs: [row] });
-    if (!res) throw new LongrunError('internal', 'insert returned nothing');
+    const res = await this.inserts.insert(row);
     if (!res.created && !res.sameRequest) {
       throw new LongrunError(
         'idempotency_conflict',
