@@ -37,6 +37,7 @@ export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: num
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const httpChildren = new Map<string, ReturnType<typeof http.labels>>();
   const finished = new Counter({
     name: 'longrun_jobs_finished_total',
     help: 'Jobs that reached completed, failed or cancelled since this process started',
@@ -152,7 +153,15 @@ export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: num
   return {
     registry,
     observeHttp(method, route, status, seconds) {
-      http.observe({ method, route, status: String(status) }, seconds);
+      // One labelled child per (method, route, status), kept: observing through a labels object
+      // hashes it on every request.
+      const key = `${method} ${route} ${status}`;
+      let child = httpChildren.get(key);
+      if (!child) {
+        child = http.labels(method, route, String(status));
+        httpChildren.set(key, child);
+      }
+      child.observe(seconds);
     },
     async render() {
       // Before rendering: prom-client collects metrics concurrently, so a catch-up inside one
