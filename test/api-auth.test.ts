@@ -144,6 +144,24 @@ describe('auth and scopes', () => {
     }
   });
 
+  it('decides on a constant-time comparison of the stored hash, not on the lookup alone', async () => {
+    const g = await apiFixture({ keyCacheMs: 0 });
+    try {
+      const { key } = await createApiKey(g.store, { workspace: 'default', scope: 'read' });
+      const lookup = g.store.apiKeyFindByHash.bind(g.store);
+      // A store that matched the wrong row (a collation bug, say) must not let the request in.
+      g.store.apiKeyFindByHash = async (p) => {
+        const found = await lookup(p);
+        return found && { ...found, hash: '0'.repeat(64) };
+      };
+      assert.equal((await g.req('/api/v1/jobs', { key })).status, 401);
+      g.store.apiKeyFindByHash = lookup;
+      assert.equal((await g.req('/api/v1/jobs', { key })).status, 200);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('looks a key up on every request with keyCacheMs 0', async () => {
     const g = await apiFixture({ keyCacheMs: 0 });
     const peer = await g.openPeerStore();

@@ -74,7 +74,8 @@ export function miscTests(withStore: WithStore): void {
         await assert.rejects(
           store.apiKeyCreate({ workspaceId: 'ws1', name: 'dup', scope: 'read', hash: 'h1', prefix: 'lr_zz' }),
         );
-        assert.deepEqual(await store.apiKeyFindByHash({ hash: 'h2' }), k2);
+        // The lookup also returns the stored hash, for auth's constant-time comparison.
+        assert.deepEqual(await store.apiKeyFindByHash({ hash: 'h2' }), { ...k2, hash: 'h2' });
         assert.equal(await store.apiKeyFindByHash({ hash: 'nope' }), null);
         assert.deepEqual(await store.apiKeyList({ workspaceId: 'ws1' }), [k1, k2]);
         assert.deepEqual(await store.apiKeyList({}), [k3, k1, k2]);

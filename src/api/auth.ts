@@ -105,11 +105,10 @@ export async function authenticate(
   if (cached) return cached;
   const record = await store.apiKeyFindByHash({ hash });
   if (!record || record.revokedAt !== null) throw unauthorized();
-  // The store matched on the SHA-256 digest, so timing can at most reveal how many leading bytes of
-  // an unpredictable digest agree, which says nothing about the secret. When a store also returns
-  // the stored hash (the Store interface does not expose it yet), compare it in constant time too.
-  const stored = (record as { hash?: unknown }).hash;
-  if (typeof stored === 'string' && !safeEqualHex(hash, stored)) throw unauthorized();
+  // The store found the row through an index on the SHA-256 digest; timing there can at most reveal
+  // how many leading bytes of an unpredictable digest agree, which says nothing about the secret.
+  // The decision itself is a constant-time comparison of the digests.
+  if (!safeEqualHex(hash, record.hash)) throw unauthorized();
   const auth: AuthInfo = { keyId: record.id, workspaceId: record.workspaceId, scope: record.scope };
   cache?.set(hash, auth, now);
   return auth;

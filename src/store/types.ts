@@ -162,6 +162,11 @@ export interface ApiKeyRecord {
   lastUsedAt: number | null;
 }
 
+/** A key as the lookup by hash returns it: with its stored hash, for a constant-time comparison. */
+export interface StoredApiKey extends ApiKeyRecord {
+  hash: string;
+}
+
 export interface StoreNotifications {
   /** New work may be claimable (enqueue, retry, release). */
   jobsAvailable(listener: () => void): () => void;
@@ -243,7 +248,7 @@ export interface Store {
     hash: string;
     prefix: string;
   }): Promise<ApiKeyRecord>;
-  apiKeyFindByHash(params: { hash: string }): Promise<ApiKeyRecord | null>;
+  apiKeyFindByHash(params: { hash: string }): Promise<StoredApiKey | null>;
   apiKeyList(params: { workspaceId?: string }): Promise<ApiKeyRecord[]>;
   apiKeyRevoke(params: { id: string; workspaceId?: string }): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 /** Workspaces and API keys on PostgreSQL. Keys are stored as SHA-256 hashes only. */
 import { randomUUID } from 'node:crypto';
 import { rowToApiKey } from '../rows.ts';
-import type { ApiKeyRecord } from '../types.ts';
+import type { ApiKeyRecord, StoredApiKey } from '../types.ts';
 import { nowParam, nowSql, type PgContext, read, writeOne } from './context.ts';
 
 export async function workspaceEnsure(ctx: PgContext, p: { name: string }) {
@@ -25,13 +25,13 @@ export async function apiKeyCreate(
   return rowToApiKey(row);
 }
 
-export async function apiKeyFindByHash(ctx: PgContext, p: { hash: string }): Promise<ApiKeyRecord | null> {
+export async function apiKeyFindByHash(ctx: PgContext, p: { hash: string }): Promise<StoredApiKey | null> {
   const [row] = await read(ctx, {
     name: 'longrun_api_key_find',
     text: 'SELECT * FROM api_keys WHERE hash = $1 AND revoked_at IS NULL',
     values: [p.hash],
   });
-  return row ? rowToApiKey(row) : null;
+  return row ? Object.assign(rowToApiKey(row), { hash: String(row.hash) }) : null;
 }
 
 export async function apiKeyList(ctx: PgContext, p: { workspaceId?: string }): Promise<ApiKeyRecord[]> {

@@ -1,7 +1,7 @@
 /** Workspaces and API keys on SQLite. Keys are stored as SHA-256 hashes only. */
 import { randomUUID } from 'node:crypto';
 import { type Row, rowToApiKey } from '../rows.ts';
-import type { ApiKeyRecord } from '../types.ts';
+import type { ApiKeyRecord, StoredApiKey } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 
 export function workspaceEnsure(ctx: SqliteContext, p: { name: string }) {
@@ -30,11 +30,11 @@ export function apiKeyCreate(
   return rowToApiKey(ctx.sql.get('SELECT * FROM api_keys WHERE id = ?').get(id) as Row);
 }
 
-export function apiKeyFindByHash(ctx: SqliteContext, p: { hash: string }): ApiKeyRecord | null {
+export function apiKeyFindByHash(ctx: SqliteContext, p: { hash: string }): StoredApiKey | null {
   const row = ctx.sql.get('SELECT * FROM api_keys WHERE hash = ? AND revoked_at IS NULL').get(p.hash) as
     | Row
     | undefined;
-  return row ? rowToApiKey(row) : null;
+  return row ? Object.assign(rowToApiKey(row), { hash: String(row.hash) }) : null;
 }
 
 export function apiKeyList(ctx: SqliteContext, p: { workspaceId?: string }): ApiKeyRecord[] {
