@@ -87,7 +87,11 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   const store: Store = {
     kind: 'sqlite',
     notifications: emitterNotifications(emitter),
-    migrate: async (p) => migrateDatabase(db, { dryRun: p?.dryRun ?? false, now: clock.now() }),
+    migrate: async (p) => {
+      // Its BEGIN IMMEDIATE would become a savepoint inside an open read snapshot.
+      snapshot.end();
+      return migrateDatabase(db, { dryRun: p?.dryRun ?? false, now: clock.now() });
+    },
     close: async () => {
       if (closed) return;
       closed = true;
