@@ -56,6 +56,40 @@ export function jobReadTests(withStore: WithStore): void {
         assert.equal(await store.jobGet({ workspaceId: 'ws1', id: 'missing' }), null);
       }));
 
+    it('lists every field exactly as jobGet reads it', () =>
+      withStore(async ({ store }) => {
+        const name = 'Ünïcødé "quoted" \\ back\nslash \u0001 😀';
+        const failed = await running(store, { name });
+        await store.jobFinish({
+          finishes: [
+            {
+              lease: failed.lease,
+              outcome: 'failed',
+              error: { code: 'boom', message: 'it "broke"\n…' },
+              retryDelayMs: null,
+            },
+          ],
+        });
+        const live = await running(store, { name: 'plain' });
+        await store.jobWrite({
+          writes: [
+            { lease: live.lease, progress: { total: 3, completed: 1, failed: 1 }, currentStep: 'step "two"' },
+          ],
+        });
+        await insert(store, {});
+        const { jobs } = await store.jobList({ workspaceId: 'ws1', limit: 10 });
+        assert.equal(jobs.length, 3);
+        for (const listed of jobs) {
+          const got = await store.jobGet({ workspaceId: 'ws1', id: listed.id });
+          assert.deepEqual(listed, got?.job);
+        }
+        const [, listedLive, listedFailed] = jobs;
+        assert.equal(listedFailed?.name, name);
+        assert.deepEqual(listedFailed?.error, { code: 'boom', message: 'it "broke"\n…' });
+        assert.equal(listedLive?.currentStep, 'step "two"');
+        assert.deepEqual(listedLive?.progress, { total: 3, completed: 1, failed: 1 });
+      }));
+
     it('lists newest first and walks pages without duplicates or gaps', () =>
       withStore(async ({ store, clock }) => {
         const ids: string[] = [];

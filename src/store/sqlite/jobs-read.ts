@@ -89,11 +89,18 @@ function listPage(ctx: SqliteContext, p: JobListParams): JobListPage {
   const more = seqs.length > p.limit;
   seqs = seqs.slice(0, p.limit);
   if (seqs.length === 0) return { jobs: [], next: null };
+  // Each row as one JSON array text: better-sqlite3 builds a JS value per column (21 × 20 here),
+  // and one string per row that JSON.parse expands costs about two thirds of that.
   const rows = ctx.sql
-    .get(`SELECT ${JOB_COLUMNS} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`)
-    .raw()
-    .all(...seqs) as unknown as unknown[][];
-  return { jobs: rows.map(rawToJob), next: more ? (seqs[seqs.length - 1] ?? null) : null };
+    .get(
+      `SELECT json_array(${JOB_COLUMNS}) FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`,
+    )
+    .pluck()
+    .all(...seqs) as unknown as string[];
+  return {
+    jobs: rows.map((r) => rawToJob(JSON.parse(r) as unknown[])),
+    next: more ? (seqs[seqs.length - 1] ?? null) : null,
+  };
 }
 
 export function jobCounts(ctx: SqliteContext, p: { workspaceId: string }): CountsRow[] {
