@@ -10,9 +10,12 @@ import { setResponseHeader } from './headers.ts';
 
 export function setNextPage(c: Context, cursor: string | null, param = 'cursor'): void {
   if (cursor === null) return;
-  const url = new URL(c.req.url);
-  url.searchParams.set(param, cursor);
-  setResponseHeader(c, 'Link', `<${url.pathname}${url.search}>; rel="next"`);
+  // The query string alone, not a full URL parse: this runs on every page of every list.
+  const url = c.req.url;
+  const at = url.indexOf('?');
+  const query = new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+  query.set(param, cursor);
+  setResponseHeader(c, 'Link', `<${c.req.path}?${query}>; rel="next"`);
   setResponseHeader(c, 'X-Next-Cursor', cursor);
 }
 
