@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApiKey, hashKey } from '../src/api/auth.ts';
 import { type ApiFixture, apiFixture, sseReader } from './api-helpers.ts';
+import { waitFor } from './helpers.ts';
 
 type Need = 'public' | 'read' | 'write' | 'admin';
 
@@ -177,6 +178,24 @@ describe('auth and scopes', () => {
       await peer.close();
       await g.close();
     }
+  });
+
+  it("records a key's last use (at most once a minute per server)", async () => {
+    const created = (await (
+      await f.req('/api/v1/keys', { method: 'POST', body: { scope: 'read', name: 'used' } })
+    ).json()) as { id: string; key: string; lastUsedAt: number | null };
+    assert.equal(created.lastUsedAt, null);
+    const before = Date.now();
+    assert.equal((await f.req('/api/v1/jobs', { key: created.key })).status, 200);
+    // The touch does not hold up the request; on PostgreSQL it may commit a moment later.
+    const used = await waitFor('lastUsedAt to be recorded', async () => {
+      const keys = (await (await f.req('/api/v1/keys')).json()) as {
+        id: string;
+        lastUsedAt: number | null;
+      }[];
+      return keys.find((k) => k.id === created.id && k.lastUsedAt !== null);
+    });
+    assert.ok(used.lastUsedAt && used.lastUsedAt >= before - 1_000, JSON.stringify(used));
   });
 
   it('stores only hashes and never shows a secret after creation', async () => {

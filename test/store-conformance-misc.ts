@@ -87,6 +87,14 @@ export function miscTests(withStore: WithStore): void {
         assert.equal((await store.apiKeyList({ workspaceId: 'ws1' }))[0]?.revokedAt, T0 + 3);
         assert.equal(await store.apiKeyRevoke({ id: k3.id }), true);
         assert.equal(await store.apiKeyRevoke({ id: 'missing' }), false);
+        // lastUsedAt follows the store clock and never moves backwards.
+        assert.equal((await store.apiKeyList({ workspaceId: 'ws1' }))[1]?.lastUsedAt, null);
+        clock.advance(10);
+        await store.apiKeyTouch({ id: k2.id });
+        assert.equal((await store.apiKeyList({ workspaceId: 'ws1' }))[1]?.lastUsedAt, T0 + 13);
+        clock.advance(-5);
+        await store.apiKeyTouch({ id: k2.id });
+        assert.equal((await store.apiKeyList({ workspaceId: 'ws1' }))[1]?.lastUsedAt, T0 + 13);
       }));
   });
 

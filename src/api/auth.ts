@@ -26,6 +26,8 @@ export interface AuthInfo {
   scope: Scope;
 }
 
+/** How often a key's `lastUsedAt` is brought up to date (see `KeyCache.shouldTouch`). */
+const TOUCH_EVERY_MS = 60_000;
 const KEY_PATTERN = /^lr_([0-9a-f]{8})_([0-9a-f]{64})$/;
 const SCOPE_RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
 
@@ -66,6 +68,7 @@ export function forbidden(have: Scope, need: Scope): LongrunError {
  */
 export class KeyCache {
   private readonly entries = new Map<string, { auth: AuthInfo; until: number }>();
+  private readonly touched = new Map<string, number>();
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
@@ -83,6 +86,18 @@ export class KeyCache {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(hash, { auth, until: now + this.ttlMs });
+  }
+
+  /**
+   * Whether to record a use of this key now: once a minute per key and process, so `lastUsedAt`
+   * costs one small write a minute, not one per request.
+   */
+  shouldTouch(keyId: string, now: number): boolean {
+    const last = this.touched.get(keyId);
+    if (last !== undefined && now - last < TOUCH_EVERY_MS) return false;
+    if (this.touched.size >= this.maxEntries) this.touched.clear();
+    this.touched.set(keyId, now);
+    return true;
   }
 
   forgetKey(keyId: string): void {
@@ -111,6 +126,8 @@ export async function authenticate(
   if (!safeEqualHex(hash, record.hash)) throw unauthorized();
   const auth: AuthInfo = { keyId: record.id, workspaceId: record.workspaceId, scope: record.scope };
   cache?.set(hash, auth, now);
+  // Bookkeeping only: a failure here must not fail the request it rides on.
+  if (!cache || cache.shouldTouch(record.id, now)) store.apiKeyTouch({ id: record.id }).catch(() => {});
   return auth;
 }
 

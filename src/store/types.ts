@@ -251,4 +251,6 @@ export interface Store {
   apiKeyFindByHash(params: { hash: string }): Promise<StoredApiKey | null>;
   apiKeyList(params: { workspaceId?: string }): Promise<ApiKeyRecord[]>;
   apiKeyRevoke(params: { id: string; workspaceId?: string }): Promise<boolean>;
+  /** Records that a key was used now (`lastUsedAt`); never moves it backwards. */
+  apiKeyTouch(params: { id: string }): Promise<void>;
 }

@@ -139,6 +139,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     apiKeyFindByHash: (p) => keys.apiKeyFindByHash(ctx, p),
     apiKeyList: (p) => keys.apiKeyList(ctx, p),
     apiKeyRevoke: (p) => keys.apiKeyRevoke(ctx, p),
+    apiKeyTouch: (p) => keys.apiKeyTouch(ctx, p),
   };
 }
 

@@ -44,6 +44,13 @@ export async function apiKeyList(ctx: PgContext, p: { workspaceId?: string }): P
   return rows.map(rowToApiKey);
 }
 
+export async function apiKeyTouch(ctx: PgContext, p: { id: string }): Promise<void> {
+  await writeOne(ctx, {
+    text: `UPDATE api_keys SET last_used_at = greatest(coalesce(last_used_at, 0), ${nowSql(1)}) WHERE id = $2`,
+    values: [nowParam(ctx), p.id],
+  });
+}
+
 export async function apiKeyRevoke(
   ctx: PgContext,
   p: { id: string; workspaceId?: string },

@@ -127,6 +127,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     apiKeyFindByHash: async (p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p)),
     apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),
     apiKeyRevoke: async (p) => keys.apiKeyRevoke(ctx, p),
+    apiKeyTouch: async (p) => keys.apiKeyTouch(ctx, p),
   };
   return store;
 }

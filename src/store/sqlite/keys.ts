@@ -44,6 +44,15 @@ export function apiKeyList(ctx: SqliteContext, p: { workspaceId?: string }): Api
   return (rows as Row[]).map(rowToApiKey);
 }
 
+export function apiKeyTouch(ctx: SqliteContext, p: { id: string }): void {
+  const now = ctx.clock.now();
+  ctx.write(() =>
+    ctx.sql
+      .get('UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?')
+      .run(now, p.id),
+  );
+}
+
 export function apiKeyRevoke(ctx: SqliteContext, p: { id: string; workspaceId?: string }): boolean {
   const now = ctx.clock.now();
   return ctx.write(() => {
