@@ -66,7 +66,8 @@ describe('serve configuration', () => {
       () => configFromEnv({ LONGRUN_PORT: 'eighty' }),
       (e: Error) => e instanceof ConfigError && /LONGRUN_PORT/.test(e.message),
     );
-    assert.throws(() => configFromFlags({ workers: '0' }), /--workers/);
+    assert.throws(() => configFromFlags({ workers: '-1' }), /--workers/);
+    assert.equal(configFromFlags({ workers: '0' }).workers, 0, '0 serves the API only');
     assert.throws(() => parseRateLimit('fast', '--rate-limit'), /--rate-limit/);
     assert.deepEqual(parseRateLimit('600/50', 'x'), { perMinute: 600, burst: 50 });
     const tmp = tempDir();

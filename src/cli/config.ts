@@ -7,7 +7,7 @@
  * | database | `--db` | `LONGRUN_DB`, then `DATABASE_URL` | `db` | `./data/longrun.db` |
  * | port | `--port` | `LONGRUN_PORT` | `port` | 3000 |
  * | host | `--host` | `LONGRUN_HOST` | `host` | `0.0.0.0` |
- * | worker concurrency | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
+ * | worker concurrency (0: API only) | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
  * | example jobs | `--no-examples` | `LONGRUN_EXAMPLES=false` | `examples` | true |
  * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |
  * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
@@ -47,7 +47,8 @@ export const DEFAULT_CONFIG: ServeConfig = {
 export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
 
 const port = z.coerce.number().int().min(0).max(65_535);
-const count = z.coerce.number().int().min(1).max(10_000);
+/** 0 is allowed: `longrun serve --workers 0` serves the API only (`longrun worker` requires ≥ 1). */
+const count = z.coerce.number().int().min(0).max(10_000);
 const days = z.coerce.number().min(0).max(36_500);
 const rateLimit = z.union([
   z.literal(false),

@@ -13,7 +13,7 @@ export function registerServe(program: Command): void {
     .option('--db <path|url>', 'SQLite file or postgres:// URL (default ./data/longrun.db)')
     .option('-p, --port <n>', 'port to listen on, 0 for any free port (default 3000)')
     .option('--host <addr>', 'address to bind (default 0.0.0.0)')
-    .option('-w, --workers <n>', 'jobs run at once by this process (default 10)')
+    .option('-w, --workers <n>', 'jobs run at once by this process (default 10; 0 serves the API only)')
     .option('--no-examples', 'do not register or start the example jobs')
     .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
     .option('--rate-limit <perMinute/burst>', 'per-key rate limit, e.g. 1200/200, or "off"')

@@ -100,11 +100,15 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
 
-  longrun.start({
-    retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
-    concurrency: config.workers,
-    onError: (err, where) => logger.error({ err, where }, 'worker error'),
-  });
+  // --workers 0: an API process only; `longrun worker` processes on the same store run the jobs
+  // (and recover leases and apply retention, which is why none of that starts here either).
+  if (config.workers > 0) {
+    longrun.start({
+      retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
+      concurrency: config.workers,
+      onError: (err, where) => logger.error({ err, where }, 'worker error'),
+    });
+  }
   if (examples) {
     await examples.startExampleJobs(longrun, { workspaceId: DEFAULT_WORKSPACE });
   }

@@ -27,6 +27,7 @@ export function registerWorker(program: Command): void {
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const config = configForCommand(cmd, flags, { concurrency: 'workers' });
+      if (config.workers < 1) cmd.error('error: --concurrency must be at least 1', { exitCode: 2 });
       const { default: pino } = await import('pino');
       const { createLongrun } = await import('../engine/longrun.ts');
       const { loadExamples, loadJobModules } = await import('./server.ts');
