@@ -14,7 +14,7 @@ import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
-import { requestIds } from './headers.ts';
+import { setRequestId } from './headers.ts';
 import { jobRoutes } from './jobs.ts';
 import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
@@ -63,28 +63,28 @@ export function createApp(opts: AppOptions): LongrunApp {
   };
 
   const app = new Hono<ApiEnv>();
-  app.use(requestIds());
+  // One middleware frames every request (id, timing, the body size limit): each middleware layer
+  // is a closure and a promise per request, and these three always run together.
   app.use(async (c, next) => {
     const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    const route = c.get('route') ?? 'unmatched';
-    deps.metrics.observeHttp(c.req.method, route, c.res.status, seconds);
-    if (c.res.status >= 500)
-      logger.warn({ requestId: c.get('requestId'), status: c.res.status, route }, 'request failed');
-  });
-  // Refuse oversized bodies on every route before any handler or auth runs.
-  app.use(async (c, next) => {
+    setRequestId(c);
+    // Refuse oversized bodies on every route before any handler or auth runs.
     const length = Number(c.req.header('content-length') ?? 0);
     if (length > deps.maxBodyBytes) {
-      return errorResponse(
+      c.res = errorResponse(
         c,
         new LongrunError('payload_too_large', `request body exceeds ${deps.maxBodyBytes} bytes`, {
           details: [{ message: `maximum body size is ${deps.maxBodyBytes} bytes`, limit: deps.maxBodyBytes }],
         }),
       );
+    } else {
+      await next();
     }
-    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.get('route') ?? 'unmatched';
+    deps.metrics.observeHttp(c.req.method, route, c.res.status, seconds);
+    if (c.res.status >= 500)
+      logger.warn({ requestId: c.get('requestId'), status: c.res.status, route }, 'request failed');
   });
 
   const routes: AnyRoute[] = [];

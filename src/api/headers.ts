@@ -7,13 +7,13 @@
  * request. In-process (`app.request`, tests) there is no ServerResponse and Hono sets it.
  *
  * ```ts
- * app.use(requestIds());
+ * setRequestId(c); // in the app's request frame
  * setResponseHeader(c, 'X-Next-Cursor', cursor);
  * ```
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { ApiEnv } from './types.ts';
 
 function nodeResponse(c: Context): ServerResponse | undefined {
@@ -30,13 +30,10 @@ const REQUEST_ID = 'X-Request-Id';
 /** What an incoming id may look like (the same rule as Hono's requestId middleware). */
 const SANE_ID = /^[\w\-=]{1,255}$/;
 
-/** The caller's own request id when it sent a sane one, else a new UUID; `c.get('requestId')`. */
-export function requestIds(): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    const given = c.req.header(REQUEST_ID);
-    const id = given && SANE_ID.test(given) ? given : randomUUID();
-    c.set('requestId', id);
-    setResponseHeader(c, REQUEST_ID, id);
-    await next();
-  };
+/** Sets `c.get('requestId')` and `X-Request-Id`: the caller's own id when it sent a sane one, else a new UUID. */
+export function setRequestId(c: Context<ApiEnv>): void {
+  const given = c.req.header(REQUEST_ID);
+  const id = given && SANE_ID.test(given) ? given : randomUUID();
+  c.set('requestId', id);
+  setResponseHeader(c, REQUEST_ID, id);
 }
