@@ -9,7 +9,6 @@
  * await longrun.stop();
  * ```
  */
-
 import type { Clock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
 import type {
