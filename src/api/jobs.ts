@@ -16,7 +16,7 @@ import {
   JobSchema,
   LogEntrySchema,
 } from './schemas.ts';
-import { toApiDetail, toApiJob, toApiLog } from './serialize.ts';
+import { apiJobsJson, toApiDetail, toApiJob, toApiLog } from './serialize.ts';
 import type { ApiDeps } from './types.ts';
 
 const PAGED = {
@@ -77,7 +77,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
           cursor: query.cursor,
         });
         setNextPage(c, page.nextCursor);
-        return c.json(page.jobs.map(toApiJob));
+        return c.body(apiJobsJson(page.jobs), 200, { 'Content-Type': 'application/json' });
       },
     }),
     route({

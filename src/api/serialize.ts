@@ -26,6 +26,35 @@ export function toApiJob(j: Job) {
   };
 }
 
+const str = JSON.stringify;
+/** A number as JSON.stringify writes it (null for NaN and the infinities). */
+function num(n: number | null): string {
+  return n !== null && Number.isFinite(n) ? String(n) : 'null';
+}
+
+/**
+ * A page of jobs as the JSON text of `jobs.map(toApiJob)`, byte for byte (a test holds it to
+ * that), written field by field: a list page is 20 jobs on every request, and the generic
+ * stringify of the intermediate objects cost about a third more.
+ */
+export function apiJobsJson(jobs: readonly Job[]): string {
+  let out = '[';
+  for (let i = 0; i < jobs.length; i++) {
+    const j = jobs[i] as Job;
+    if (i > 0) out += ',';
+    out +=
+      `{"id":${str(j.id)},"name":${str(j.name)},"type":${str(j.type)},"category":${str(j.category)},` +
+      `"status":${str(j.status)},"progress":{"total":${num(j.progress.total)},"completed":${num(j.progress.completed)},` +
+      `"failed":${num(j.progress.failed)}},"createdAt":${num(j.createdAt)},"completedAt":${num(j.completedAt)},` +
+      `"startedAt":${num(j.startedAt)},"updatedAt":${num(j.updatedAt)},"attempt":${num(j.attempt)},` +
+      `"maxAttempts":${num(j.maxAttempts)},"currentStep":${j.currentStep === null ? 'null' : str(j.currentStep)},` +
+      `"cancelRequestedAt":${num(j.cancelRequestedAt)},"error":${
+        j.error ? `{"code":${str(j.error.code)},"message":${str(j.error.message)}}` : 'null'
+      }}`;
+  }
+  return `${out}]`;
+}
+
 export function toApiLog(l: LogEntry) {
   return {
     id: l.id,
