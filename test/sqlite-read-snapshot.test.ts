@@ -50,7 +50,9 @@ describe('SQLite read snapshots', () => {
     let seen = false;
     // Only promise continuations here: no timer or I/O callback can run until this loop ends.
     while (!seen && performance.now() - t0 < 1_000) seen = await exists(store, job.id);
+    // Without the 5 ms bound the loop would spin its full second and fail here.
     assert.ok(seen, 'the snapshot was renewed');
-    assert.ok(performance.now() - t0 < 100, `renewed after ${performance.now() - t0} ms`);
+    // Generous for a loaded CI machine; renewal itself takes ~5 ms.
+    assert.ok(performance.now() - t0 < 500, `renewed after ${performance.now() - t0} ms`);
   });
 });
