@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { configForCommand } from './config.ts';
+import { exitOnSignals } from './signals.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -35,21 +36,6 @@ export function registerServe(program: Command): void {
       } else {
         console.log('  Create API keys with: longrun keys create --workspace default --scope admin');
       }
-      let signals = 0;
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (++signals > 1) {
-          logger.warn(`${sig} again: exiting without waiting`);
-          process.exit(1);
-        }
-        running.shutdown().then(
-          () => process.exit(0),
-          (err) => {
-            logger.error({ err }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      exitOnSignals(logger, () => running.shutdown());
     });
 }

@@ -9,6 +9,7 @@
  */
 import type { Command } from 'commander';
 import { configForCommand } from './config.ts';
+import { exitOnSignals } from './signals.ts';
 
 export function registerWorker(program: Command): void {
   program
@@ -56,23 +57,11 @@ export function registerWorker(program: Command): void {
       // The pool's timers are unref'd (a library must not hold its host process open); this
       // process exists to work, so it stays up while the database is away and no socket is open.
       const keepAlive = setInterval(() => {}, 60_000);
-      let signals = 0;
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (++signals > 1) process.exit(1);
+      exitOnSignals(logger, async (sig) => {
         logger.info(`${sig}: draining`);
         clearInterval(keepAlive);
-        longrun
-          .stop({ graceMs: config.graceMs })
-          .then(() => store.close())
-          .then(
-            () => process.exit(0),
-            (err) => {
-              logger.error({ err }, 'shutdown failed');
-              process.exit(1);
-            },
-          );
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+        await longrun.stop({ graceMs: config.graceMs });
+        await store.close();
+      });
     });
 }
