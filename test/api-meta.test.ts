@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { toOpenApiPath } from '../src/api/openapi.ts';
 import { StatsSchema } from '../src/api/schemas.ts';
 import { ERROR_REGISTRY } from '../src/core/errors.ts';
-import { type ApiFixture, apiFixture, gate } from './api-helpers.ts';
+import { type ApiFixture, apiFixture, gate, SEED_FIELDS } from './api-helpers.ts';
 import { waitFor } from './helpers.ts';
 
 type OpenApi = {
@@ -67,16 +67,7 @@ describe('meta endpoints', () => {
       assert.ok(doc.components.schemas[name], `component ${name}`);
     }
     const job = doc.components.schemas.Job as { required: string[] };
-    for (const field of [
-      'id',
-      'name',
-      'type',
-      'category',
-      'status',
-      'progress',
-      'createdAt',
-      'completedAt',
-    ]) {
+    for (const field of SEED_FIELDS) {
       assert.ok(job.required.includes(field), `Job.${field} is required in the schema`);
     }
     assert.ok(!JSON.stringify(doc).includes('#/$defs/'), 'all references resolve to components');
