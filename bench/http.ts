@@ -9,9 +9,12 @@
  * 2×, so where `taskset` exists the server is pinned to CPU 0 and the load to CPU 1: the server
  * gets one core, as in the reference table, every run.
  *
- * Latency is the closed-loop p99 of those 50 connections, as in the reference table. A paced (open
- * loop) run at the target rates was tried and dropped: autocannon's pacing on one core reported
- * p99s of 300–450 ms even for the static ceiling server, which serves 19,000 req/s.
+ * Latency is measured twice. The closed-loop p99 of those 50 connections, as in the reference
+ * table, is mostly queueing: 50 requests always wait, so p99 ≈ 2 × 50 × the cost of a request
+ * (even the static ceiling's list page sits near 10 ms there). The target "p99 < 10 ms" is read at
+ * the target rates instead (8,000 req/s by id, 4,000 a list page), with an open-loop load that
+ * sends on schedule and times each request from when it was due (bench/open-loop.ts; autocannon's
+ * own pacing reported 300–450 ms p99s even for the static server, so it is not used for this).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +32,7 @@ import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
+import { openLoop } from './open-loop.ts';
 
 type Figures = Record<string, number | string>;
 
@@ -38,6 +42,8 @@ interface Scenario {
   /** Rotated through by every connection. */
   paths: string[];
   body?: string;
+  /** Open loop at this many requests per second (bench/open-loop.ts); closed loop without. */
+  rate?: number;
 }
 
 interface LoadConfig {
@@ -58,6 +64,8 @@ interface LoadResult {
 }
 
 const CONNECTIONS = 50;
+/** The issue's targets: p99 < 10 ms is measured at these rates, open loop. */
+const TARGET_RPS = { byId: 8_000, list: 4_000 };
 const SECONDS = Number(process.env.LONGRUN_BENCH_HTTP_SECONDS ?? 4);
 /** Runs per scenario; the median by req/s is reported (this machine's speed drifts by ±30%). */
 const REPS = Number(process.env.LONGRUN_BENCH_HTTP_REPS ?? 3);
@@ -74,8 +82,12 @@ const benchJobs = CATEGORIES.map((category) =>
 // ---- the load generator (child process) -------------------------------------------------------
 
 async function runScenario(cfg: LoadConfig, s: Scenario): Promise<LoadResult> {
-  const { default: autocannon } = await import('autocannon');
   const headers: Record<string, string> = { authorization: `Bearer ${cfg.key}` };
+  if (s.rate !== undefined) {
+    const r = await openLoop({ url: cfg.url, paths: s.paths, headers, rate: s.rate, seconds: cfg.seconds });
+    return { name: s.name, ...r };
+  }
+  const { default: autocannon } = await import('autocannon');
   if (s.body) headers['content-type'] = 'application/json';
   const r = await autocannon({
     url: cfg.url,
@@ -178,15 +190,30 @@ function settle(dbPath: string): void {
   }
 }
 
+/** Closed-loop scenarios first, then the open-loop ones; POST last, as it grows the stores. */
 function scenarios(ids: string[]): Scenario[] {
   const byId = ids.slice(0, 1_000).map((id) => `/api/v1/jobs/${id}`);
+  const list = ['/api/v1/jobs?limit=20'];
+  const rate = (n: number) => `at ${n.toLocaleString('en-US')} req/s, open loop,`;
   return [
     { name: 'GET /api/v1/jobs/:id', method: 'GET', paths: byId },
-    { name: 'GET /api/v1/jobs?limit=20', method: 'GET', paths: ['/api/v1/jobs?limit=20'] },
+    { name: 'GET /api/v1/jobs?limit=20', method: 'GET', paths: list },
     {
       name: 'GET /api/v1/jobs?status=pending&category=seo&limit=20',
       method: 'GET',
       paths: ['/api/v1/jobs?status=pending&category=seo&limit=20'],
+    },
+    {
+      name: `GET /api/v1/jobs/:id ${rate(TARGET_RPS.byId)}`,
+      method: 'GET',
+      paths: byId,
+      rate: TARGET_RPS.byId,
+    },
+    {
+      name: `GET /api/v1/jobs?limit=20 ${rate(TARGET_RPS.list)}`,
+      method: 'GET',
+      paths: list,
+      rate: TARGET_RPS.list,
     },
     {
       name: 'POST /api/v1/jobs',
@@ -259,10 +286,11 @@ async function openTarget(dir: string, label: string, count: number): Promise<Ta
 
 type Measured = LoadResult & { cpuUs: number };
 
-function median(runs: Measured[]): Measured {
-  const byRps = [...runs].sort((a, b) => a.rps - b.rps);
+/** The median run: by req/s in a closed loop, by p99 in an open one (where req/s is the rate). */
+function median(runs: Measured[], open: boolean): Measured {
+  const sorted = [...runs].sort(open ? (a, b) => a.p99 - b.p99 : (a, b) => a.rps - b.rps);
   const cpus = runs.map((r) => r.cpuUs).sort((a, b) => a - b);
-  return { ...byRps[Math.floor(byRps.length / 2)]!, cpuUs: cpus[Math.floor(cpus.length / 2)]! };
+  return { ...sorted[Math.floor(sorted.length / 2)]!, cpuUs: cpus[Math.floor(cpus.length / 2)]! };
 }
 
 /**
@@ -311,7 +339,7 @@ export async function benchHttp(): Promise<Figures> {
       const runs = new Map<Target, Measured[]>([...per.keys()].map((t) => [t, []]));
       for (let rep = 0; rep < reps; rep++)
         for (const [t, s] of per) runs.get(t)!.push(await run(t, s, SECONDS));
-      for (const [t, r] of runs) results.get(t)!.push({ ...median(r), name });
+      for (const [t, r] of runs) results.get(t)!.push({ ...median(r, per.get(t)!.rate !== undefined), name });
     }
 
     for (const t of targets) {

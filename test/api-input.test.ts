@@ -219,7 +219,7 @@ describe('server-side failures', () => {
     // A store whose list query has a bug; auth and everything else work.
     const broken = new Proxy(f.store, {
       get(target, prop, receiver) {
-        if (prop === 'jobList')
+        if (prop === 'jobListJson')
           return async () => {
             throw new TypeError("Cannot read properties of undefined (reading 'secret_column')");
           };

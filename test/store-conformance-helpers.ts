@@ -8,6 +8,7 @@ import { type FakeClock, fakeClock } from '../src/core/clock.ts';
 import { isLongrunError } from '../src/core/errors.ts';
 import { newJobId } from '../src/core/ids.ts';
 import type { Job, JobEvent } from '../src/core/job.ts';
+import { toJobJson } from '../src/core/job-json.ts';
 import type { ClaimedJob, Lease, NewJob, Store } from '../src/store/types.ts';
 
 export interface StoreFactoryOptions {
@@ -122,7 +123,11 @@ export async function expectError(p: Promise<unknown>, code: string): Promise<un
   assert.fail(`expected LongrunError ${code}, but the call succeeded`);
 }
 
-/** Every job of a workspace, walked page by page through the keyset cursor. */
+/**
+ * Every job of a workspace, walked page by page through the keyset cursor. Each page is read
+ * twice, as objects and as JSON text, and the two must agree (`jobListJson` is `jobList` in the
+ * API's form).
+ */
 export async function listAll(
   store: Store,
   params: { workspaceId: string; statuses?: Job['status'][]; categories?: string[]; types?: string[] },
@@ -131,7 +136,15 @@ export async function listAll(
   const out: Job[] = [];
   let before: number | undefined;
   for (let guard = 0; guard < 10_000; guard++) {
-    const page = await store.jobList({ ...params, limit: pageSize, ...(before ? { before } : {}) });
+    const query = { ...params, limit: pageSize, ...(before ? { before } : {}) };
+    const page = await store.jobList(query);
+    const asJson = await store.jobListJson(query);
+    assert.deepEqual(
+      JSON.parse(asJson.json),
+      page.jobs.map(toJobJson),
+      'jobListJson lists what jobList does',
+    );
+    assert.equal(asJson.next, page.next);
     assert.ok(page.jobs.length <= pageSize);
     out.push(...page.jobs);
     if (page.next === null) return out;

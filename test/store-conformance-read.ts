@@ -1,6 +1,7 @@
 /** Conformance: job reads (get, list filters and keyset pages, workspace isolation), counts and attempts. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { toJobJson } from '../src/core/job-json.ts';
 import type { JobStatus } from '../src/core/status.ts';
 import type { Store } from '../src/store/types.ts';
 import {
@@ -83,6 +84,8 @@ export function jobReadTests(withStore: WithStore): void {
           const got = await store.jobGet({ workspaceId: 'ws1', id: listed.id });
           assert.deepEqual(listed, got?.job);
         }
+        const asJson = await store.jobListJson({ workspaceId: 'ws1', limit: 10 });
+        assert.deepEqual(JSON.parse(asJson.json), jobs.map(toJobJson));
         const [, listedLive, listedFailed] = jobs;
         assert.equal(listedFailed?.name, name);
         assert.deepEqual(listedFailed?.error, { code: 'boom', message: 'it "broke"\n…' });

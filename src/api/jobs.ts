@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { ITEM_STATUSES, LOG_LEVELS } from '../core/job.ts';
+import { toJobJson } from '../core/job-json.ts';
 import { JOB_STATUSES } from '../core/status.ts';
 import { decodeItemCursor, encodeItemCursor, setNextPage } from './pagination.ts';
 import { type AnyRoute, route } from './route.ts';
@@ -16,7 +17,7 @@ import {
   JobSchema,
   LogEntrySchema,
 } from './schemas.ts';
-import { apiJobsJson, toApiDetail, toApiJob, toApiLog } from './serialize.ts';
+import { toApiDetail, toApiLog } from './serialize.ts';
 import type { ApiDeps } from './types.ts';
 
 const PAGED = {
@@ -68,7 +69,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       query: ListQuery,
       responses: { 200: { description: 'a page of jobs', schema: z.array(JobSchema), headers: PAGED } },
       async handler(c, { query, auth }) {
-        const page = await longrun.listJobs({
+        const page = await longrun.listJobsJson({
           workspaceId: auth.workspaceId,
           status: query.status,
           category: query.category,
@@ -77,7 +78,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
           cursor: query.cursor,
         });
         setNextPage(c, page.nextCursor);
-        return c.body(apiJobsJson(page.jobs), 200, { 'Content-Type': 'application/json' });
+        return c.body(page.json, 200, { 'Content-Type': 'application/json' });
       },
     }),
     route({
@@ -110,7 +111,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
           priority: body.priority,
           maxAttempts: body.maxAttempts,
         });
-        return c.json(toApiJob(job), created ? 201 : 200, { Location: `/api/v1/jobs/${job.id}` });
+        return c.json(toJobJson(job), created ? 201 : 200, { Location: `/api/v1/jobs/${job.id}` });
       },
     }),
     route({

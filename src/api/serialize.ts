@@ -1,59 +1,10 @@
 /**
- * Engine objects → API JSON. Fields are picked one by one so nothing internal (workspaceId, runAt,
- * priority, lease data) leaks by accident when the engine grows a field.
+ * Engine objects → API JSON. A job's own fields are core's `toJobJson` (shared with the stores that
+ * write that JSON directly); the detail adds its logs, steps and attempts here, again field by field
+ * so nothing internal leaks when the engine grows a field.
  */
-import type { Job, JobDetail, LogEntry, StepRecord } from '../core/job.ts';
-
-export type ApiJob = ReturnType<typeof toApiJob>;
-
-export function toApiJob(j: Job) {
-  return {
-    id: j.id,
-    name: j.name,
-    type: j.type,
-    category: j.category,
-    status: j.status,
-    progress: { total: j.progress.total, completed: j.progress.completed, failed: j.progress.failed },
-    createdAt: j.createdAt,
-    completedAt: j.completedAt,
-    startedAt: j.startedAt,
-    updatedAt: j.updatedAt,
-    attempt: j.attempt,
-    maxAttempts: j.maxAttempts,
-    currentStep: j.currentStep,
-    cancelRequestedAt: j.cancelRequestedAt,
-    error: j.error ? { code: j.error.code, message: j.error.message } : null,
-  };
-}
-
-const str = JSON.stringify;
-/** A number as JSON.stringify writes it (null for NaN and the infinities). */
-function num(n: number | null): string {
-  return n !== null && Number.isFinite(n) ? String(n) : 'null';
-}
-
-/**
- * A page of jobs as the JSON text of `jobs.map(toApiJob)`, byte for byte (a test holds it to
- * that), written field by field: a list page is 20 jobs on every request, and the generic
- * stringify of the intermediate objects cost about a third more.
- */
-export function apiJobsJson(jobs: readonly Job[]): string {
-  let out = '[';
-  for (let i = 0; i < jobs.length; i++) {
-    const j = jobs[i] as Job;
-    if (i > 0) out += ',';
-    out +=
-      `{"id":${str(j.id)},"name":${str(j.name)},"type":${str(j.type)},"category":${str(j.category)},` +
-      `"status":${str(j.status)},"progress":{"total":${num(j.progress.total)},"completed":${num(j.progress.completed)},` +
-      `"failed":${num(j.progress.failed)}},"createdAt":${num(j.createdAt)},"completedAt":${num(j.completedAt)},` +
-      `"startedAt":${num(j.startedAt)},"updatedAt":${num(j.updatedAt)},"attempt":${num(j.attempt)},` +
-      `"maxAttempts":${num(j.maxAttempts)},"currentStep":${j.currentStep === null ? 'null' : str(j.currentStep)},` +
-      `"cancelRequestedAt":${num(j.cancelRequestedAt)},"error":${
-        j.error ? `{"code":${str(j.error.code)},"message":${str(j.error.message)}}` : 'null'
-      }}`;
-  }
-  return `${out}]`;
-}
+import type { JobDetail, LogEntry, StepRecord } from '../core/job.ts';
+import { toJobJson } from '../core/job-json.ts';
 
 export function toApiLog(l: LogEntry) {
   return {
@@ -78,14 +29,14 @@ function toApiStep(s: StepRecord) {
 }
 
 /**
- * Object.assign rather than `{ ...toApiJob(d), … }`: on Node 20's V8, a loop that builds objects
+ * Object.assign rather than `{ ...toJobJson(d), … }`: on Node 20's V8, a loop that builds objects
  * by spread promotes megabytes out of the young generation per scavenge where Object.assign
  * promotes nothing (`--trace-gc-nvp`). Under load that stretched every scavenge to 5–15 ms, which
  * was this endpoint's whole p99. The same holds wherever a hot path builds an object.
  */
 export function toApiDetail(d: JobDetail, opts: { maxLogId?: number } = {}) {
   const logs = opts.maxLogId === undefined ? d.logs : d.logs.filter((l) => l.id <= opts.maxLogId!);
-  return Object.assign(toApiJob(d), {
+  return Object.assign(toJobJson(d), {
     input: d.input,
     result: d.result,
     logs: logs.map(toApiLog),

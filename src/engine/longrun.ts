@@ -22,7 +22,7 @@ import type {
   LogLevel,
 } from '../core/job.ts';
 import type { JobStatus } from '../core/status.ts';
-import type { Store } from '../store/types.ts';
+import type { JobListParams, Store } from '../store/types.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
@@ -113,21 +113,31 @@ export class Longrun {
   }
 
   async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+    const page = await this.store.jobList(this.listParams(p));
+    return { jobs: page.jobs, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+  }
+
+  /** `listJobs` as the JSON text of `jobs.map(toJobJson)`: what the API sends, built by the store. */
+  async listJobsJson(p: ListJobsParams = {}): Promise<{ json: string; nextCursor: string | null }> {
+    const page = await this.store.jobListJson(this.listParams(p));
+    return { json: page.json, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+  }
+
+  private listParams(p: ListJobsParams): JobListParams {
     const limit = p.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
       throw new LongrunError('invalid_input', 'limit must be an integer from 1 to 100', {
         details: [{ path: 'limit', message: 'must be an integer from 1 to 100' }],
       });
     }
-    const page = await this.store.jobList({
+    return {
       workspaceId: p.workspaceId ?? DEFAULT_WORKSPACE,
       statuses: p.status,
       categories: p.category,
       types: p.type,
       limit,
       before: p.cursor === undefined ? undefined : decodeCursor(p.cursor),
-    });
-    return { jobs: page.jobs, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+    };
   }
 
   private async requireJob(id: string, workspaceId: string): Promise<void> {

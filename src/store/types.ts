@@ -150,6 +150,12 @@ export interface JobListPage {
   next: number | null;
 }
 
+/** The same page as JSON text: the array of the jobs' public form (`core/job-json.ts`). */
+export interface JobListJsonPage {
+  json: string;
+  next: number | null;
+}
+
 export interface ApiKeyRecord {
   id: string;
   workspaceId: string;
@@ -214,6 +220,11 @@ export interface Store {
   /** The job with its newest `logLimit` log lines, its steps and attempts, read as one snapshot. */
   jobDetailGet(params: { workspaceId: string; id: string; logLimit: number }): Promise<JobDetail | null>;
   jobList(params: JobListParams): Promise<JobListPage>;
+  /**
+   * `jobList` as `jobsJsonText(page.jobs)`, parse-equal to it: the API's list page, which a store
+   * may write without building job objects at all (SQLite does, in SQL).
+   */
+  jobListJson(params: JobListParams): Promise<JobListJsonPage>;
   jobCounts(params: { workspaceId: string }): Promise<CountsRow[]>;
   stepList(params: { jobId: string }): Promise<StepRecord[]>;
   attemptList(params: { jobId: string }): Promise<AttemptRecord[]>;

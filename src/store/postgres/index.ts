@@ -128,6 +128,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     jobGet: (p) => readOps.jobGet(ctx, p),
     jobDetailGet: (p) => readOps.jobDetailGet(ctx, p),
     jobList: (p) => readOps.jobList(ctx, p),
+    jobListJson: (p) => readOps.jobListJson(ctx, p),
     jobCounts: (p) => readOps.jobCounts(ctx, p),
     stepList: (p) => readOps.stepList(ctx, p),
     attemptList: (p) => readOps.attemptList(ctx, p),

@@ -6,6 +6,7 @@
  * a cursor never moves past an id whose transaction has not committed yet.
  */
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
+import { jobsJsonText } from '../../core/job-json.ts';
 import { JOB_STATUSES } from '../../core/status.ts';
 import { listCombos, splitItemCursor } from '../list.ts';
 import {
@@ -20,7 +21,7 @@ import {
   rowToLog,
   rowToStep,
 } from '../rows.ts';
-import type { JobListPage, JobListParams } from '../types.ts';
+import type { JobListJsonPage, JobListPage, JobListParams } from '../types.ts';
 import { type PgContext, read, readHorizon } from './context.ts';
 
 export async function jobGet(ctx: PgContext, p: { workspaceId: string; id: string }) {
@@ -103,6 +104,15 @@ export async function jobList(ctx: PgContext, p: JobListParams): Promise<JobList
   const page = rows.slice(0, p.limit);
   const last = page[page.length - 1];
   return { jobs: page.map(rowToJob), next: rows.length > p.limit && last ? num(last.seq) : null };
+}
+
+/**
+ * Written in JS from the rows: PostgreSQL's json_build_object spaces its output (`{"id" : …}`), a
+ * fifth more bytes on every page, and a page here costs a network round trip anyway.
+ */
+export async function jobListJson(ctx: PgContext, p: JobListParams): Promise<JobListJsonPage> {
+  const page = await jobList(ctx, p);
+  return { json: jobsJsonText(page.jobs), next: page.next };
 }
 
 export async function jobCounts(ctx: PgContext, p: { workspaceId: string }): Promise<CountsRow[]> {

@@ -116,6 +116,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobGet: async (p) => ctx.read(() => read.jobGet(ctx, p)),
     jobDetailGet: async (p) => read.jobDetailGet(ctx, p),
     jobList: async (p) => read.jobList(ctx, p),
+    jobListJson: async (p) => read.jobListJson(ctx, p),
     jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
     stepList: async (p) => ctx.read(() => read.stepList(ctx, p)),
     attemptList: async (p) => ctx.read(() => read.attemptList(ctx, p)),

@@ -19,7 +19,7 @@ import {
   rowToLog,
   rowToStep,
 } from '../rows.ts';
-import type { JobListPage, JobListParams } from '../types.ts';
+import type { JobListJsonPage, JobListPage, JobListParams } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { limitClause } from './db.ts';
 import { planList } from './list-plan.ts';
@@ -64,10 +64,41 @@ export function jobDetailGet(
  * five-range unfiltered page thus builds 21 row objects, not 105.
  */
 export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
-  return ctx.read(() => listPage(ctx, p));
+  return ctx.read(() => {
+    const { seqs, next } = listSeqs(ctx, p);
+    if (seqs.length === 0) return { jobs: [], next };
+    // Each row as one JSON array text: better-sqlite3 builds a JS value per column (21 × 20 here),
+    // and one string per row that JSON.parse expands costs about two thirds of that.
+    const rows = pageRows(ctx, `json_array(${JOB_COLUMNS})`, seqs);
+    return { jobs: rows.map((r) => rawToJob(JSON.parse(r) as unknown[])), next };
+  });
 }
 
-function listPage(ctx: SqliteContext, p: JobListParams): JobListPage {
+/**
+ * A job's public JSON (core/job-json.ts `toJobJson`), written by SQLite: the conformance suite holds
+ * the two equal. Integer columns print as integers; CASE keeps json_object's JSON subtype, so
+ * `error` nests as an object.
+ */
+const JOB_JSON = `json_object('id', id, 'name', name, 'type', type, 'category', category, 'status', status,
+  'progress', json_object('total', progress_total, 'completed', progress_completed, 'failed', progress_failed),
+  'createdAt', created_at, 'completedAt', completed_at, 'startedAt', started_at, 'updatedAt', updated_at,
+  'attempt', attempt, 'maxAttempts', max_attempts, 'currentStep', current_step,
+  'cancelRequestedAt', cancel_requested_at,
+  'error', CASE WHEN error_code IS NULL THEN NULL ELSE json_object('code', error_code, 'message', error_message) END)`;
+
+/**
+ * The page as JSON without a job object in between: a list page is the API's busiest read, and
+ * rows → objects → JSON cost 45 µs a page where SQLite writing the JSON costs 29 (and leaves no
+ * garbage for the scavenger).
+ */
+export function jobListJson(ctx: SqliteContext, p: JobListParams): JobListJsonPage {
+  return ctx.read(() => {
+    const { seqs, next } = listSeqs(ctx, p);
+    return { json: seqs.length === 0 ? '[]' : `[${pageRows(ctx, JOB_JSON, seqs).join(',')}]`, next };
+  });
+}
+
+function listSeqs(ctx: SqliteContext, p: JobListParams): { seqs: number[]; next: number | null } {
   const fetch = p.limit + 1;
   const before = p.before ?? Number.MAX_SAFE_INTEGER;
   const plan = planList(p, () => jobCounts(ctx, { workspaceId: p.workspaceId }));
@@ -88,19 +119,15 @@ function listPage(ctx: SqliteContext, p: JobListParams): JobListPage {
   if (plan.values.length > 1) seqs.sort((a, b) => b - a);
   const more = seqs.length > p.limit;
   seqs = seqs.slice(0, p.limit);
-  if (seqs.length === 0) return { jobs: [], next: null };
-  // Each row as one JSON array text: better-sqlite3 builds a JS value per column (21 × 20 here),
-  // and one string per row that JSON.parse expands costs about two thirds of that.
-  const rows = ctx.sql
-    .get(
-      `SELECT json_array(${JOB_COLUMNS}) FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`,
-    )
+  return { seqs, next: more ? (seqs[seqs.length - 1] ?? null) : null };
+}
+
+/** One text value per row (`expr`) for the given positions, newest first. */
+function pageRows(ctx: SqliteContext, expr: string, seqs: number[]): string[] {
+  return ctx.sql
+    .get(`SELECT ${expr} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`)
     .pluck()
     .all(...seqs) as unknown as string[];
-  return {
-    jobs: rows.map((r) => rawToJob(JSON.parse(r) as unknown[])),
-    next: more ? (seqs[seqs.length - 1] ?? null) : null,
-  };
 }
 
 export function jobCounts(ctx: SqliteContext, p: { workspaceId: string }): CountsRow[] {

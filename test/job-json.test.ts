@@ -1,8 +1,8 @@
-/** The hand-written list serializer must write exactly what `JSON.stringify(jobs.map(toApiJob))` does. */
+/** The hand-written list serializer must write exactly what `JSON.stringify(jobs.map(toJobJson))` does. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { apiJobsJson, toApiJob } from '../src/api/serialize.ts';
 import type { Job } from '../src/core/job.ts';
+import { jobsJsonText, toJobJson } from '../src/core/job-json.ts';
 
 const base: Job = {
   id: '01938f3e-0000-7000-8000-000000000001',
@@ -25,7 +25,7 @@ const base: Job = {
   error: null,
 };
 
-it('apiJobsJson writes the bytes of JSON.stringify(jobs.map(toApiJob))', () => {
+it('jobsJsonText writes the bytes of JSON.stringify(jobs.map(toJobJson))', () => {
   const jobs: Job[] = [
     base,
     {
@@ -41,6 +41,6 @@ it('apiJobsJson writes the bytes of JSON.stringify(jobs.map(toApiJob))', () => {
     { ...base, progress: { total: Number.NaN, completed: Number.POSITIVE_INFINITY, failed: -0 } },
   ];
   for (const page of [[], jobs.slice(0, 1), jobs]) {
-    assert.equal(apiJobsJson(page), JSON.stringify(page.map(toApiJob)));
+    assert.equal(jobsJsonText(page), JSON.stringify(page.map(toJobJson)));
   }
 });
