@@ -33,6 +33,7 @@ import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { openLoop } from './open-loop.ts';
+import { probeStalls } from './stall-probe.ts';
 
 type Figures = Record<string, number | string>;
 
@@ -203,18 +204,18 @@ function scenarios(ids: string[]): Scenario[] {
       method: 'GET',
       paths: ['/api/v1/jobs?status=pending&category=seo&limit=20'],
     },
-    {
-      name: `GET /api/v1/jobs/:id ${rate(TARGET_RPS.byId)}`,
-      method: 'GET',
-      paths: byId,
-      rate: TARGET_RPS.byId,
-    },
-    {
-      name: `GET /api/v1/jobs?limit=20 ${rate(TARGET_RPS.list)}`,
-      method: 'GET',
-      paths: list,
-      rate: TARGET_RPS.list,
-    },
+    // The target rates, and half of them: where p99 stands when the server is not near saturation.
+    ...[TARGET_RPS.byId / 2, TARGET_RPS.byId].map(
+      (r): Scenario => ({ name: `GET /api/v1/jobs/:id ${rate(r)}`, method: 'GET', paths: byId, rate: r }),
+    ),
+    ...[TARGET_RPS.list / 2, TARGET_RPS.list].map(
+      (r): Scenario => ({
+        name: `GET /api/v1/jobs?limit=20 ${rate(r)}`,
+        method: 'GET',
+        paths: list,
+        rate: r,
+      }),
+    ),
     {
       name: 'POST /api/v1/jobs',
       method: 'POST',
@@ -303,6 +304,8 @@ export async function benchHttp(): Promise<Figures> {
   const figures: Figures = {};
   const targets: Target[] = [];
   try {
+    // Before pinning: once this process is pinned, availableParallelism() reports one CPU.
+    const cpus = availableParallelism() >= 2 ? [0, 1] : [0];
     const pinned = pinning();
     const table = `HTTP API (autocannon, ${CONNECTIONS} connections, median of ${REPS} × ${SECONDS} s; ${
       pinned ? 'server pinned to CPU 0, load to CPU 1' : 'no CPU pinning'
@@ -313,6 +316,16 @@ export async function benchHttp(): Promise<Figures> {
     targets.push(large);
     figures[`${table} › fill to 1,000,000 jobs (enqueueMany × 10,000) › s`] = Number(large.fillS.toFixed(1));
     targets.push(await openCeiling(small));
+
+    const stallTable = 'Machine stalls (a spin loop on each CPU for 4 s, before and after the HTTP runs)';
+    const probe = async (when: string) => {
+      for (const [i, f] of (await probeStalls({ cpus, seconds: 4 })).entries()) {
+        figures[`${stallTable} › CPU ${cpus[i]}: time lost in gaps > 0.5 ms, % › ${when}`] = f.lostPct;
+        figures[`${stallTable} › CPU ${cpus[i]}: longest gap, ms › ${when}`] = f.longestMs;
+        figures[`${stallTable} › CPU ${cpus[i]}: gaps ≥ 5 ms › ${when}`] = f.over5ms;
+      }
+    };
+    await probe('before');
 
     const run = async (t: Target, s: Scenario, seconds: number): Promise<Measured> => {
       const cpu0 = process.cpuUsage();
@@ -341,6 +354,8 @@ export async function benchHttp(): Promise<Figures> {
         for (const [t, s] of per) runs.get(t)!.push(await run(t, s, SECONDS));
       for (const [t, r] of runs) results.get(t)!.push({ ...median(r, per.get(t)!.rate !== undefined), name });
     }
+
+    await probe('after');
 
     for (const t of targets) {
       for (const r of results.get(t)!) {

@@ -15,7 +15,7 @@
  * const { key, record } = await createApiKey(store, { workspace: 'default', scope: 'admin', name: 'ops' });
  * ```
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LongrunError } from '../core/errors.ts';
 import type { ApiKeyRecord, Store } from '../store/types.ts';
 import type { Scope } from './schemas.ts';
@@ -31,8 +31,9 @@ const TOUCH_EVERY_MS = 60_000;
 const KEY_PATTERN = /^lr_([0-9a-f]{8})_([0-9a-f]{64})$/;
 const SCOPE_RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
 
+/** One-shot `crypto.hash`: a third of createHash's cost, and it runs on every request. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function generateKey(): { key: string; prefix: string; hash: string } {
