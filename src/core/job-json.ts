@@ -11,8 +11,6 @@
  */
 import type { Job } from './job.ts';
 
-export type JobJson = ReturnType<typeof toJobJson>;
-
 export function toJobJson(j: Job) {
   return {
     id: j.id,
