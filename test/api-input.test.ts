@@ -126,6 +126,26 @@ describe('input validation', () => {
     await expectError(await f.req(`/api/v1/jobs/${jobId}/items?limit=0`), 400, 'invalid_input', /limit/);
   });
 
+  it('rejects a query parameter given twice instead of keeping one value silently', async () => {
+    for (const query of [
+      'status=running&status=pending',
+      'limit=5&limit=6',
+      'limit=5&st%61tus=running&status=pending',
+    ]) {
+      const res = await f.req(`/api/v1/jobs?${query}`);
+      await expectError(res, 400, 'invalid_input', /given more than once/);
+    }
+    const res = await f.req('/api/v1/jobs?limit=5&limit=6');
+    const body = (await res.json()) as { error: { details: { path: string }[] } };
+    assert.deepEqual(
+      body.error.details.map((d) => d.path),
+      ['limit'],
+    );
+    for (const ok of ['status=running,pending', 'limit=5&&status=running', 'limit=5&']) {
+      assert.equal((await f.req(`/api/v1/jobs?${ok}`)).status, 200, ok);
+    }
+  });
+
   it('rejects invalid status and category values, naming the allowed ones', async () => {
     const s = await f.req('/api/v1/jobs?status=running,done');
     await expectError(s.clone(), 400, 'invalid_input', /pending, running, completed, failed, cancelled/);

@@ -81,6 +81,33 @@ function parse<S extends Schema>(schema: S, value: unknown, where: string): Out<
   return res.data as Out<S>;
 }
 
+/**
+ * The query as one value per name. A name given twice (`?status=a&status=b`) is a 400 rather than
+ * a silently dropped value: list parameters take comma lists, and which of two limits was meant
+ * cannot be guessed. The common case (as many names as pairs) costs one split of the query string.
+ */
+function readQuery(c: Context<ApiEnv>): Record<string, string> {
+  const query = c.req.query();
+  const url = c.req.url;
+  const mark = url.indexOf('?');
+  if (mark < 0) return query;
+  const pairs = url
+    .slice(mark + 1)
+    .split('&')
+    .filter(Boolean).length;
+  if (pairs === Object.keys(query).length) return query;
+  const repeated = Object.entries(c.req.queries())
+    .filter(([, values]) => values.length > 1)
+    .map(([name]) => name);
+  if (repeated.length === 0) return query;
+  throw new LongrunError('invalid_input', `query parameter ${repeated.join(', ')} given more than once`, {
+    details: repeated.map((path) => ({
+      path,
+      message: 'given more than once; pass one value or a comma list',
+    })),
+  });
+}
+
 async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promise<AuthInfo> {
   const auth = await authenticate(deps.longrun.store, c.req.header('authorization'), deps.keyCache);
   c.set('auth', auth);
@@ -104,7 +131,7 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
       c.set('route', spec.path);
       const auth = spec.scope === 'public' ? null : await authorize(c, deps, spec.scope);
       const params = parse(spec.params, c.req.param(), 'path');
-      const query = parse(spec.query, c.req.query(), 'query');
+      const query = spec.query ? parse(spec.query, readQuery(c), 'query') : undefined;
       let body: unknown;
       if (spec.body) {
         const raw = await readJsonBody(c, deps.maxBodyBytes);
