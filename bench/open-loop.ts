@@ -40,17 +40,31 @@ export interface OpenLoopResult {
   p50: number;
   p99: number;
   max: number;
+  /** Requests that fell due while the load generator itself was stalled (see `STALL_MS`). */
+  dueInOwnStall: number;
+  /** p99 of the other requests: the server's figure with the generator's own stalls left out. */
+  p99WithoutOwnStalls: number;
 }
 
 interface Conn {
   socket: net.Socket;
-  due: number;
+  /** The request in flight (its number). */
+  k: number;
   buf: Buffer;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 /** How long the last due requests may take before they count as lost. */
 const GRACE_MS = 2_000;
+/**
+ * A gap this long between two turns of the send loop is the generator stalled (a turn is a few
+ * microseconds plus the responses that arrived). A request that fell due inside one left late
+ * through no fault of the server; on a shared machine the generator's CPU stalls as often as the
+ * server's, so the result also gives p99 without those requests. They are picked by when they
+ * were due, not by how long they took, so leaving them out does not favour fast answers; a
+ * response that arrived during a stall and was read late still counts against the server.
+ */
+const STALL_MS = 1;
 
 export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const target = new URL(opts.url);
@@ -62,7 +76,10 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   );
   const total = Math.round(opts.rate * opts.seconds);
   const interval = 1_000 / opts.rate;
-  const latencies = new Float64Array(total);
+  /** By request number; NaN until answered. */
+  const latencies = new Float64Array(total).fill(Number.NaN);
+  /** The generator's own stalls, as [from, to) pairs of clock readings. */
+  const stalls: number[] = [];
   let done = 0;
   let errors = 0;
   /** Requests sent so far; request k is due at `start + k * interval` and leaves in order. */
@@ -72,7 +89,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   const dueBy = (now: number) => Math.min(total, Math.floor((now - start) / interval) + 1);
 
   const send = (c: Conn) => {
-    c.due = start + sent * interval;
+    c.k = sent;
     c.socket.write(requests[sent % requests.length]!);
     sent++;
   };
@@ -89,7 +106,8 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
       const status = Number(head.slice(9, 12));
       c.buf = c.buf.subarray(size);
       if (status < 200 || status > 299) errors++;
-      if (done < total) latencies[done++] = performance.now() - c.due;
+      latencies[c.k] = performance.now() - (start + c.k * interval);
+      done++;
       if (sent < dueBy(performance.now())) send(c);
       else idle.push(c);
     }
@@ -102,7 +120,7 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
         new Promise<Conn>((resolve, reject) => {
           const socket = net.connect(Number(target.port), target.hostname);
           socket.setNoDelay(true);
-          const c: Conn = { socket, due: 0, buf: Buffer.alloc(0) };
+          const c: Conn = { socket, k: 0, buf: Buffer.alloc(0) };
           socket.once('connect', () => resolve(c));
           socket.once('error', reject);
           socket.on('data', (d: Buffer) => onData(c, d));
@@ -115,8 +133,11 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   await new Promise<void>((resolve) => {
     // A busy loop on purpose: timers fire at 1 ms granularity, too coarse for a request every
     // 125 µs; setImmediate lets socket events run between turns.
+    let last = performance.now();
     const tick = () => {
       const now = performance.now();
+      if (now - last > STALL_MS) stalls.push(last, now);
+      last = now;
       const due = dueBy(now);
       while (sent < due && idle.length > 0) send(idle.pop()!);
       if (done >= total || now - start > opts.seconds * 1_000 + GRACE_MS) resolve();
@@ -126,16 +147,32 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
   });
   for (const c of conns) c.socket.destroy();
 
-  const measured = latencies.subarray(0, done).sort();
-  const at = (q: number) => measured[Math.min(done - 1, Math.floor(q * done))] ?? Number.NaN;
+  const all: number[] = [];
+  const clean: number[] = [];
+  let stall = 0;
+  for (let k = 0; k < total; k++) {
+    const latency = latencies[k]!;
+    if (Number.isNaN(latency)) continue;
+    const due = start + k * interval;
+    while (stall < stalls.length && stalls[stall + 1]! <= due) stall += 2;
+    all.push(latency);
+    if (!(stall < stalls.length && stalls[stall]! <= due)) clean.push(latency);
+  }
   return {
     requests: done,
     errors: errors + (total - done),
     rps: Math.round(done / opts.seconds),
-    p50: round(at(0.5)),
-    p99: round(at(0.99)),
-    max: round(at(1)),
+    p50: quantile(all, 0.5),
+    p99: quantile(all, 0.99),
+    max: quantile(all, 1),
+    dueInOwnStall: all.length - clean.length,
+    p99WithoutOwnStalls: quantile(clean, 0.99),
   };
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  return round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN);
 }
 
 function round(ms: number): number {
