@@ -123,6 +123,24 @@ describe('engine', () => {
     );
   });
 
+  it('describes the registered types, a later registration included', () => {
+    const registry = new JobRegistry({ categories: ['billing'] });
+    const input = z.object({ n: z.number().int() });
+    registry.register(defineJob({ type: 'a.one', category: 'billing', input, run: async () => null }));
+    const first = registry.describe();
+    assert.deepEqual(
+      first.map((t) => t.type),
+      ['a.one'],
+    );
+    assert.equal(registry.describe(), first, 'the same answer until something registers');
+    assert.deepEqual((first[0]?.inputSchema as { required?: string[] }).required, ['n']);
+    registry.register(defineJob({ type: 'a.two', category: 'billing', input, run: async () => null }));
+    assert.deepEqual(
+      registry.describe().map((t) => t.type),
+      ['a.one', 'a.two'],
+    );
+  });
+
   it('enqueue validates input with field paths and honours idempotency keys', async () => {
     await assert.rejects(longrun.enqueue('test.items', { n: 'many', badEvery: 1.5 }), (e) => {
       assert.ok(isLongrunError(e, 'invalid_input'));

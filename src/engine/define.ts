@@ -61,6 +61,8 @@ export interface JobTypeInfo {
 
 export class JobRegistry {
   private readonly defs = new Map<string, AnyJobDefinition>();
+  /** `describe()`'s answer, kept until the next `register`: a JSON Schema per type is not free. */
+  private described: readonly JobTypeInfo[] | null = null;
   readonly categories: readonly string[];
 
   constructor(opts: { categories?: readonly string[]; jobs?: AnyJobDefinition[] } = {}) {
@@ -79,6 +81,7 @@ export class JobRegistry {
       );
     }
     this.defs.set(def.type, def);
+    this.described = null;
   }
 
   get(type: string): AnyJobDefinition | undefined {
@@ -101,8 +104,8 @@ export class JobRegistry {
     return [...this.defs.keys()];
   }
 
-  describe(): JobTypeInfo[] {
-    return [...this.defs.values()].map((d) => ({
+  describe(): readonly JobTypeInfo[] {
+    this.described ??= [...this.defs.values()].map((d) => ({
       type: d.type,
       category: d.category,
       description: d.description ?? null,
@@ -110,6 +113,7 @@ export class JobRegistry {
       maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       timeoutMs: d.timeoutMs ?? null,
     }));
+    return this.described;
   }
 }
 

@@ -186,7 +186,7 @@ export class Longrun {
     });
   }
 
-  jobTypes(): JobTypeInfo[] {
+  jobTypes(): readonly JobTypeInfo[] {
     return this.registry.describe();
   }
 
