@@ -133,7 +133,7 @@ describe('engine', () => {
       ['a.one'],
     );
     assert.equal(registry.describe(), first, 'the same answer until something registers');
-    assert.deepEqual((first[0]?.inputSchema as { required?: string[] }).required, ['n']);
+    assert.deepEqual((first[0]?.inputSchema as { required?: string[] } | undefined)?.required, ['n']);
     registry.register(defineJob({ type: 'a.two', category: 'billing', input, run: async () => null }));
     assert.deepEqual(
       registry.describe().map((t) => t.type),
