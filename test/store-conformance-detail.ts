@@ -1,14 +1,26 @@
 /** Conformance: log, item and event reads with their cursors and filters. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { toJobDetailJson } from '../src/core/job-json.ts';
+import type { Store } from '../src/store/types.ts';
 import {
   allEvents,
   assertIncreasing,
   finish,
+  insert,
   running,
   T0,
   type WithStore,
 } from './store-conformance-helpers.ts';
+
+/** `jobDetailJson` must say what `toJobDetailJson(jobDetailGet(…))` says, null included. */
+async function assertDetailJson(store: Store, p: { workspaceId: string; id: string; logLimit: number }) {
+  const detail = await store.jobDetailGet(p);
+  const json = await store.jobDetailJson(p);
+  if (detail === null) return assert.equal(json, null);
+  assert.ok(json !== null, 'jobDetailJson finds the job jobDetailGet finds');
+  assert.deepEqual(JSON.parse(json), toJobDetailJson(detail));
+}
 
 export function detailReadTests(withStore: WithStore): void {
   describe('jobDetailGet', () => {
@@ -56,6 +68,7 @@ export function detailReadTests(withStore: WithStore): void {
         };
         const detail = await store.jobDetailGet({ workspaceId: 'ws1', id: jobId, logLimit: 4 });
         assert.deepEqual(detail, await expected(4));
+        await assertDetailJson(store, { workspaceId: 'ws1', id: jobId, logLimit: 4 });
         // The reaper's line about the crashed attempt is the newest.
         assert.deepEqual(
           detail?.logs.map((l) => l.message.slice(0, 17)),
@@ -80,6 +93,8 @@ export function detailReadTests(withStore: WithStore): void {
         await finish(store, second.lease);
         const done = await store.jobDetailGet({ workspaceId: 'ws1', id: jobId, logLimit: 1_000 });
         assert.deepEqual(done, await expected(1_000));
+        await assertDetailJson(store, { workspaceId: 'ws1', id: jobId, logLimit: 1_000 });
+        await assertDetailJson(store, { workspaceId: 'ws2', id: jobId, logLimit: 10 });
         assert.deepEqual(
           done?.attempts.map((a) => [a.attempt, a.outcome]),
           [
@@ -96,6 +111,47 @@ export function detailReadTests(withStore: WithStore): void {
           }),
           null,
         );
+      }));
+
+    it('writes the detail as JSON exactly as toJobDetailJson does, for every shape of job', () =>
+      withStore(async ({ store }) => {
+        const odd = 'Ünïcødé "quoted" \\ back\nslash \u0001 \u2028 😀 </script>';
+        const [pending] = await insert(store, {
+          name: odd,
+          input: { nested: { list: [1, 2.5, null, 'x'] }, odd },
+        });
+        const failed = await running(store, { name: 'will fail', input: null });
+        await store.jobWrite({
+          writes: [
+            {
+              lease: failed.lease,
+              logs: [{ level: 'error', message: odd, step: 'load', timestamp: T0 }],
+              steps: [{ name: 'load', status: 'failed' }],
+              progress: { total: 3, completed: 1, failed: 2 },
+              currentStep: odd,
+            },
+          ],
+        });
+        await store.jobFinish({
+          finishes: [
+            {
+              lease: failed.lease,
+              outcome: 'failed',
+              error: { code: 'boom', message: odd },
+              retryDelayMs: null,
+            },
+          ],
+        });
+        const done = await running(store, {});
+        await store.jobFinish({
+          finishes: [{ lease: done.lease, outcome: 'completed', result: { rows: [{ id: 1, ok: true }] } }],
+        });
+        const live = await running(store, {});
+        for (const id of [pending as string, failed.lease.jobId, done.lease.jobId, live.lease.jobId]) {
+          for (const logLimit of [1, 1_000])
+            await assertDetailJson(store, { workspaceId: 'ws1', id, logLimit });
+        }
+        await assertDetailJson(store, { workspaceId: 'ws1', id: 'missing', logLimit: 10 });
       }));
   });
 

@@ -10,11 +10,11 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import type { JobEvent } from '../core/job.ts';
+import { toJobDetailJson } from '../core/job-json.ts';
 import { JOB_STATUSES, type JobStatus } from '../core/status.ts';
 import { eventPayload, isFinalEvent, runFeed } from './event-feed.ts';
 import { type AnyRoute, route } from './route.ts';
 import { commaList, IdParams } from './schemas.ts';
-import { toApiDetail } from './serialize.ts';
 import { sseResponse } from './sse.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -83,7 +83,7 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
         return open(c, async (sse) => {
           sse.retry(2_000);
           if (resume === undefined)
-            sse.send({ event: 'snapshot', id: start, data: toApiDetail(detail, { maxLogId: start }) });
+            sse.send({ event: 'snapshot', id: start, data: toJobDetailJson(detail, { maxLogId: start }) });
           else sse.comment(`resuming after ${resume}`);
           await runFeed({
             deps,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { ITEM_STATUSES, LOG_LEVELS } from '../core/job.ts';
-import { toJobJson } from '../core/job-json.ts';
+import { toJobJson, toLogJson } from '../core/job-json.ts';
 import { JOB_STATUSES } from '../core/status.ts';
 import { decodeItemCursor, encodeItemCursor, setNextPage } from './pagination.ts';
 import { type AnyRoute, route } from './route.ts';
@@ -17,7 +17,7 @@ import {
   JobSchema,
   LogEntrySchema,
 } from './schemas.ts';
-import { toApiDetail, toApiLog } from './serialize.ts';
+
 import type { ApiDeps } from './types.ts';
 
 const PAGED = {
@@ -123,7 +123,8 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       params: IdParams,
       responses: { 200: { description: 'the job', schema: JobDetailSchema } },
       async handler(c, { params, auth }) {
-        return c.json(toApiDetail(await longrun.getJob(params.id, { workspaceId: auth.workspaceId })));
+        const json = await longrun.getJobJson(params.id, { workspaceId: auth.workspaceId });
+        return c.body(json, 200, { 'Content-Type': 'application/json' });
       },
     }),
     route({
@@ -176,7 +177,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
         });
         const last = logs[logs.length - 1];
         setNextPage(c, logs.length === limit && last ? String(last.id) : null, 'after');
-        return c.json(logs.map(toApiLog));
+        return c.json(logs.map(toLogJson));
       },
     }),
     route({

@@ -112,6 +112,17 @@ export class Longrun {
     return detail;
   }
 
+  /** `getJob` as the JSON text of `toJobDetailJson(detail)`: what the API sends, built by the store. */
+  async getJobJson(id: string, opts: { workspaceId?: string; logLimit?: number } = {}): Promise<string> {
+    const json = await this.store.jobDetailJson({
+      workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE,
+      id,
+      logLimit: opts.logLimit ?? DETAIL_LOG_LIMIT,
+    });
+    if (json === null) throw new LongrunError('not_found', `job ${id} not found`);
+    return json;
+  }
+
   async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
     const page = await this.store.jobList(this.listParams(p));
     return { jobs: page.jobs, nextCursor: page.next === null ? null : encodeCursor(page.next) };

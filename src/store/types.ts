@@ -219,6 +219,11 @@ export interface Store {
   }): Promise<{ job: Job; input: unknown; result: unknown; logsTotal: number } | null>;
   /** The job with its newest `logLimit` log lines, its steps and attempts, read as one snapshot. */
   jobDetailGet(params: { workspaceId: string; id: string; logLimit: number }): Promise<JobDetail | null>;
+  /**
+   * `jobDetailGet` as the JSON text of `toJobDetailJson(detail)` (parse-equal), or null: the API's
+   * job page, which a store may write without building the detail at all (SQLite does, in SQL).
+   */
+  jobDetailJson(params: { workspaceId: string; id: string; logLimit: number }): Promise<string | null>;
   jobList(params: JobListParams): Promise<JobListPage>;
   /**
    * `jobList` as `jobsJsonText(page.jobs)`, parse-equal to it: the API's list page, which a store

@@ -127,6 +127,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     jobPurge: (p) => lifecycle.jobPurge(ctx, p),
     jobGet: (p) => readOps.jobGet(ctx, p),
     jobDetailGet: (p) => readOps.jobDetailGet(ctx, p),
+    jobDetailJson: (p) => readOps.jobDetailJson(ctx, p),
     jobList: (p) => readOps.jobList(ctx, p),
     jobListJson: (p) => readOps.jobListJson(ctx, p),
     jobCounts: (p) => readOps.jobCounts(ctx, p),

@@ -6,7 +6,7 @@
  * a cursor never moves past an id whose transaction has not committed yet.
  */
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
-import { jobsJsonText } from '../../core/job-json.ts';
+import { jobsJsonText, toJobDetailJson } from '../../core/job-json.ts';
 import { JOB_STATUSES } from '../../core/status.ts';
 import { listCombos, splitItemCursor } from '../list.ts';
 import {
@@ -104,6 +104,15 @@ export async function jobList(ctx: PgContext, p: JobListParams): Promise<JobList
   const page = rows.slice(0, p.limit);
   const last = page[page.length - 1];
   return { jobs: page.map(rowToJob), next: rows.length > p.limit && last ? num(last.seq) : null };
+}
+
+/** Written in JS, as the list page is (below). */
+export async function jobDetailJson(
+  ctx: PgContext,
+  p: { workspaceId: string; id: string; logLimit: number },
+): Promise<string | null> {
+  const detail = await jobDetailGet(ctx, p);
+  return detail && JSON.stringify(toJobDetailJson(detail));
 }
 
 /**

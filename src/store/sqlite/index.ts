@@ -14,6 +14,7 @@ import { type Clock, systemClock } from '../../core/clock.ts';
 import type { Store, StoreNotifications } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
+import * as json from './job-json.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as read from './jobs-read.ts';
@@ -115,8 +116,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobPurge: async (p) => lifecycle.jobPurge(ctx, p),
     jobGet: async (p) => ctx.read(() => read.jobGet(ctx, p)),
     jobDetailGet: async (p) => read.jobDetailGet(ctx, p),
+    jobDetailJson: async (p) => json.jobDetailJson(ctx, p),
     jobList: async (p) => read.jobList(ctx, p),
-    jobListJson: async (p) => read.jobListJson(ctx, p),
+    jobListJson: async (p) => json.jobListJson(ctx, p),
     jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
     stepList: async (p) => ctx.read(() => read.stepList(ctx, p)),
     attemptList: async (p) => ctx.read(() => read.attemptList(ctx, p)),
