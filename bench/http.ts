@@ -4,7 +4,7 @@
  * and POST create. Real sockets, keep-alive, 50 connections, rate limiting off.
  *
  * The load is autocannon (the tool of the reference figures in ../shared/reference) in a separate
- * process, so it never shares the server's event loop. On a 2-core machine the two processes share
+ * process (bench/http-load.ts), so it never shares the server's event loop. On a 2-core machine the two processes share
  * the cores; left to the scheduler they sometimes land on the same core and the figures swing by
  * 2×, so where `taskset` exists the server is pinned to CPU 0 and the load to CPU 1: the server
  * gets one core, as in the reference table, every run.
@@ -16,7 +16,7 @@
  * sends on schedule and times each request from when it was due (bench/open-loop.ts; autocannon's
  * own pacing reported 300–450 ms p99s even for the static server, so it is not used for this).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,40 +32,10 @@ import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
-import { openLoop } from './open-loop.ts';
+import { type LoadResult, pinning, runLoadProcess, type Scenario, unpin } from './http-load.ts';
 import { probeStalls } from './stall-probe.ts';
 
 type Figures = Record<string, number | string>;
-
-interface Scenario {
-  name: string;
-  method: 'GET' | 'POST';
-  /** Rotated through by every connection. */
-  paths: string[];
-  body?: string;
-  /** Open loop at this many requests per second (bench/open-loop.ts); closed loop without. */
-  rate?: number;
-}
-
-interface LoadConfig {
-  url: string;
-  key: string;
-  connections: number;
-  seconds: number;
-  scenarios: Scenario[];
-}
-
-interface LoadResult {
-  name: string;
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  /** Open loop only (bench/open-loop.ts). */
-  p99WithoutOwnStalls?: number;
-  dueInOwnStall?: number;
-}
 
 const CONNECTIONS = 50;
 /** The issue's targets: p99 < 10 ms is measured at these rates, open loop. */
@@ -84,79 +54,6 @@ const benchJobs = CATEGORIES.map((category) =>
     run: async () => null,
   }),
 );
-
-// ---- the load generator (child process) -------------------------------------------------------
-
-async function runScenario(cfg: LoadConfig, s: Scenario): Promise<LoadResult> {
-  const headers: Record<string, string> = { authorization: `Bearer ${cfg.key}` };
-  if (s.rate !== undefined) {
-    const r = await openLoop({ url: cfg.url, paths: s.paths, headers, rate: s.rate, seconds: cfg.seconds });
-    return { name: s.name, ...r };
-  }
-  const { default: autocannon } = await import('autocannon');
-  if (s.body) headers['content-type'] = 'application/json';
-  const r = await autocannon({
-    url: cfg.url,
-    connections: cfg.connections,
-    duration: cfg.seconds,
-    requests: s.paths.map((path) => ({ method: s.method, path, headers, body: s.body })),
-  });
-  return {
-    name: s.name,
-    requests: r.requests.total,
-    errors: r.errors + r.non2xx,
-    rps: Math.round(r.requests.total / r.duration),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-  };
-}
-
-async function loadProcessMain(): Promise<void> {
-  const cfg = JSON.parse(process.env.LONGRUN_BENCH_LOAD!) as LoadConfig;
-  const results: LoadResult[] = [];
-  for (const s of cfg.scenarios) results.push(await runScenario(cfg, s));
-  process.stdout.write(JSON.stringify(results));
-}
-
-/** `taskset` pins (see the file comment); without it, or with one core, nothing is pinned. */
-function pinning(): { server: string; load: string[] } | null {
-  if (availableParallelism() < 2) return null;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    return { server: 'CPU 0', load: ['taskset', '-c', '1'] };
-  } catch {
-    return null;
-  }
-}
-
-function unpin(): void {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', `0-${availableParallelism() - 1}`, String(process.pid)], {
-      stdio: 'ignore',
-    });
-  } catch {
-    // nothing was pinned
-  }
-}
-
-function runLoadProcess(cfg: LoadConfig, prefix: string[]): Promise<LoadResult[]> {
-  return new Promise((resolve, reject) => {
-    const argv = [...prefix, process.execPath, '--import', 'tsx', import.meta.filename];
-    const child = spawn(argv[0]!, argv.slice(1), {
-      env: { ...process.env, LONGRUN_BENCH_LOAD: JSON.stringify(cfg) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`load process exited with ${code}`));
-      else resolve(JSON.parse(out) as LoadResult[]);
-    });
-  });
-}
 
 // ---- the server side (this process) -----------------------------------------------------------
 
@@ -396,5 +293,3 @@ export async function benchHttp(): Promise<Figures> {
   }
   return figures;
 }
-
-if (process.env.LONGRUN_BENCH_LOAD) await loadProcessMain();

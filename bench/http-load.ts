@@ -1,0 +1,112 @@
+/**
+ * The load side of `npm run bench -- http`, run as its own process so it never shares the server's
+ * event loop: autocannon for the closed-loop scenarios, bench/open-loop.ts for the paced ones. The
+ * parent passes one `LoadConfig` in `LONGRUN_BENCH_LOAD` and reads `LoadResult[]` from stdout;
+ * `pinning()` puts the parent on CPU 0 and this process on CPU 1 where `taskset` exists.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { openLoop } from './open-loop.ts';
+
+export interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  /** Rotated through by every connection. */
+  paths: string[];
+  body?: string;
+  /** Open loop at this many requests per second (bench/open-loop.ts); closed loop without. */
+  rate?: number;
+}
+
+export interface LoadConfig {
+  url: string;
+  key: string;
+  connections: number;
+  seconds: number;
+  scenarios: Scenario[];
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Open loop only (bench/open-loop.ts). */
+  p99WithoutOwnStalls?: number;
+  dueInOwnStall?: number;
+}
+
+async function runScenario(cfg: LoadConfig, s: Scenario): Promise<LoadResult> {
+  const headers: Record<string, string> = { authorization: `Bearer ${cfg.key}` };
+  if (s.rate !== undefined) {
+    const r = await openLoop({ url: cfg.url, paths: s.paths, headers, rate: s.rate, seconds: cfg.seconds });
+    return { name: s.name, ...r };
+  }
+  const { default: autocannon } = await import('autocannon');
+  if (s.body) headers['content-type'] = 'application/json';
+  const r = await autocannon({
+    url: cfg.url,
+    connections: cfg.connections,
+    duration: cfg.seconds,
+    requests: s.paths.map((path) => ({ method: s.method, path, headers, body: s.body })),
+  });
+  return {
+    name: s.name,
+    requests: r.requests.total,
+    errors: r.errors + r.non2xx,
+    rps: Math.round(r.requests.total / r.duration),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+  };
+}
+
+async function loadProcessMain(): Promise<void> {
+  const cfg = JSON.parse(process.env.LONGRUN_BENCH_LOAD!) as LoadConfig;
+  const results: LoadResult[] = [];
+  for (const s of cfg.scenarios) results.push(await runScenario(cfg, s));
+  process.stdout.write(JSON.stringify(results));
+}
+
+/** `taskset` pins (see the file comment); without it, or with one core, nothing is pinned. */
+export function pinning(): { server: string; load: string[] } | null {
+  if (availableParallelism() < 2) return null;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    return { server: 'CPU 0', load: ['taskset', '-c', '1'] };
+  } catch {
+    return null;
+  }
+}
+
+export function unpin(): void {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', `0-${availableParallelism() - 1}`, String(process.pid)], {
+      stdio: 'ignore',
+    });
+  } catch {
+    // nothing was pinned
+  }
+}
+
+export function runLoadProcess(cfg: LoadConfig, prefix: string[]): Promise<LoadResult[]> {
+  return new Promise((resolve, reject) => {
+    const argv = [...prefix, process.execPath, '--import', 'tsx', import.meta.filename];
+    const child = spawn(argv[0]!, argv.slice(1), {
+      env: { ...process.env, LONGRUN_BENCH_LOAD: JSON.stringify(cfg) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`load process exited with ${code}`));
+      else resolve(JSON.parse(out) as LoadResult[]);
+    });
+  });
+}
+
+if (process.env.LONGRUN_BENCH_LOAD) await loadProcessMain();
