@@ -38,8 +38,9 @@ export function jobListJson(ctx: SqliteContext, p: JobListParams): JobListJsonPa
 
 /**
  * The detail in one statement where `jobDetailGet` runs four and builds the objects: the attempts
- * are the same union as `attemptList` (ended ones, the one in flight, a completed job's last), the
- * logs the newest `logLimit` lines in id order.
+ * are the same union as `attemptList` (ended ones, the one in flight, a completed job's last; the
+ * last two read off the outer row rather than looking the job up again), the logs the newest
+ * `logLimit` lines in id order.
  */
 export function jobDetailJson(
   ctx: SqliteContext,
@@ -59,11 +60,11 @@ export function jobDetailJson(
         'startedAt', a.started_at, 'endedAt', a.ended_at, 'outcome', a.outcome, 'error', a.error) ORDER BY a.attempt)
       FROM (SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = jobs.id
             UNION ALL
-            SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs j2
-              WHERE j2.id = jobs.id AND j2.lease_token IS NOT NULL
+            SELECT jobs.attempt, jobs.lease_owner, jobs.attempt_started_at, NULL, NULL, NULL
+              WHERE jobs.lease_token IS NOT NULL
             UNION ALL
-            SELECT attempt, lease_owner, attempt_started_at, completed_at, 'completed', NULL FROM jobs j3
-              WHERE j3.id = jobs.id AND j3.status = 'completed') a))
+            SELECT jobs.attempt, jobs.lease_owner, jobs.attempt_started_at, jobs.completed_at, 'completed', NULL
+              WHERE jobs.status = 'completed') a))
     FROM jobs WHERE id = ? AND workspace_id = ?`;
   return ctx.read(() => (ctx.sql.get(sql).pluck().get(p.id, p.workspaceId) as string | undefined) ?? null);
 }
