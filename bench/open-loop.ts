@@ -106,9 +106,10 @@ export async function openLoop(opts: OpenLoopOptions): Promise<OpenLoopResult> {
       const status = Number(head.slice(9, 12));
       c.buf = c.buf.subarray(size);
       if (status < 200 || status > 299) errors++;
-      latencies[c.k] = performance.now() - (start + c.k * interval);
+      const now = performance.now();
+      latencies[c.k] = now - (start + c.k * interval);
       done++;
-      if (sent < dueBy(performance.now())) send(c);
+      if (sent < dueBy(now)) send(c);
       else idle.push(c);
     }
   };

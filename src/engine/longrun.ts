@@ -101,26 +101,13 @@ export class Longrun {
     return res;
   }
 
-  async getJob(id: string, opts: { workspaceId?: string; logLimit?: number } = {}): Promise<JobDetail> {
-    const workspaceId = opts.workspaceId ?? DEFAULT_WORKSPACE;
-    const detail = await this.store.jobDetailGet({
-      workspaceId,
-      id,
-      logLimit: opts.logLimit ?? DETAIL_LOG_LIMIT,
-    });
-    if (!detail) throw new LongrunError('not_found', `job ${id} not found`);
-    return detail;
+  async getJob(id: string, opts: GetJobOptions = {}): Promise<JobDetail> {
+    return found(id, await this.store.jobDetailGet(detailParams(id, opts)));
   }
 
   /** `getJob` as the JSON text of `toJobDetailJson(detail)`: what the API sends, built by the store. */
-  async getJobJson(id: string, opts: { workspaceId?: string; logLimit?: number } = {}): Promise<string> {
-    const json = await this.store.jobDetailJson({
-      workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE,
-      id,
-      logLimit: opts.logLimit ?? DETAIL_LOG_LIMIT,
-    });
-    if (json === null) throw new LongrunError('not_found', `job ${id} not found`);
-    return json;
+  async getJobJson(id: string, opts: GetJobOptions = {}): Promise<string> {
+    return found(id, await this.store.jobDetailJson(detailParams(id, opts)));
   }
 
   async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
@@ -237,4 +224,22 @@ export class Longrun {
 
 export function createLongrun(opts: LongrunOptions): Longrun {
   return new Longrun(opts);
+}
+
+interface GetJobOptions {
+  workspaceId?: string;
+  logLimit?: number;
+}
+
+function detailParams(id: string, opts: GetJobOptions) {
+  return {
+    workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE,
+    id,
+    logLimit: opts.logLimit ?? DETAIL_LOG_LIMIT,
+  };
+}
+
+function found<T>(id: string, value: T | null): T {
+  if (value === null) throw new LongrunError('not_found', `job ${id} not found`);
+  return value;
 }
