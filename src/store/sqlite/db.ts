@@ -71,7 +71,22 @@ export function limitClause(n: number): string {
 /** Prepared statements cached by their SQL text; hot paths prepare once per process. */
 export class StatementCache {
   private readonly cache = new Map<string, Stmt>();
+  private readonly byName = new Map<string, Stmt>();
   constructor(private readonly db: Db) {}
+
+  /**
+   * A statement under a short name, its SQL built only the first time. For the hot reads whose
+   * text is long and assembled per call: looking a fresh 1.5 KB string up in `get`'s map means
+   * flattening and hashing it on every request.
+   */
+  named(name: string, build: () => string): Stmt {
+    let stmt = this.byName.get(name);
+    if (!stmt) {
+      stmt = this.get(build());
+      this.byName.set(name, stmt);
+    }
+    return stmt;
+  }
 
   get(sql: string): Stmt {
     let stmt = this.cache.get(sql);

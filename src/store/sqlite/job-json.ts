@@ -30,7 +30,8 @@ export function jobListJson(ctx: SqliteContext, p: JobListParams): JobListJsonPa
   return ctx.read(() => {
     const { seqs, next } = listSeqs(ctx, p);
     return {
-      json: seqs.length === 0 ? '[]' : `[${pageRows(ctx, `json_object(${JOB_FIELDS})`, seqs).join(',')}]`,
+      json:
+        seqs.length === 0 ? '[]' : `[${pageRows(ctx, 'json', `json_object(${JOB_FIELDS})`, seqs).join(',')}]`,
       next,
     };
   });
@@ -46,7 +47,7 @@ export function jobDetailJson(
   ctx: SqliteContext,
   p: { workspaceId: string; id: string; logLimit: number },
 ): string | null {
-  const sql = `SELECT json_object(${JOB_FIELDS},
+  const build = () => `SELECT json_object(${JOB_FIELDS},
     'input', json(input), 'result', json(result),
     'logs', (SELECT json_group_array(json_object('id', l.id, 'timestamp', l.created_at, 'level', l.level,
         'message', l.message, 'step', l.step, 'attempt', l.attempt) ORDER BY l.id)
@@ -66,5 +67,6 @@ export function jobDetailJson(
             SELECT jobs.attempt, jobs.lease_owner, jobs.attempt_started_at, jobs.completed_at, 'completed', NULL
               WHERE jobs.status = 'completed') a))
     FROM jobs WHERE id = ? AND workspace_id = ?`;
-  return ctx.read(() => (ctx.sql.get(sql).pluck().get(p.id, p.workspaceId) as string | undefined) ?? null);
+  const stmt = ctx.sql.named(`jobDetailJson:${p.logLimit}`, build).pluck();
+  return ctx.read(() => (stmt.get(p.id, p.workspaceId) as string | undefined) ?? null);
 }

@@ -27,7 +27,10 @@ import { planList } from './list-plan.ts';
 export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string }) {
   // Raw: a keyed row object costs a property-name lookup per column per row in better-sqlite3.
   const v = ctx.sql
-    .get(`SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = ? AND workspace_id = ?`)
+    .named(
+      'jobGet',
+      () => `SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = ? AND workspace_id = ?`,
+    )
     .raw()
     .get(p.id, p.workspaceId) as unknown[] | undefined;
   if (!v) return null;
@@ -69,7 +72,7 @@ export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
     if (seqs.length === 0) return { jobs: [], next };
     // Each row as one JSON array text: better-sqlite3 builds a JS value per column (21 × 20 here),
     // and one string per row that JSON.parse expands costs about two thirds of that.
-    const rows = pageRows(ctx, `json_array(${JOB_COLUMNS})`, seqs);
+    const rows = pageRows(ctx, 'array', `json_array(${JOB_COLUMNS})`, seqs);
     return { jobs: rows.map((r) => rawToJob(JSON.parse(r) as unknown[])), next };
   });
 }
@@ -99,9 +102,12 @@ export function listSeqs(ctx: SqliteContext, p: JobListParams): { seqs: number[]
 }
 
 /** One text value per row (`expr`) for the given positions, newest first. */
-export function pageRows(ctx: SqliteContext, expr: string, seqs: number[]): string[] {
+/** `seqs`' rows as `expr`, newest first; `name` tells the expressions apart in the statement cache. */
+export function pageRows(ctx: SqliteContext, name: string, expr: string, seqs: number[]): string[] {
+  const build = () =>
+    `SELECT ${expr} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`;
   return ctx.sql
-    .get(`SELECT ${expr} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`)
+    .named(`pageRows:${name}:${seqs.length}`, build)
     .pluck()
     .all(...seqs) as unknown as string[];
 }
