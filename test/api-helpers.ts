@@ -12,6 +12,7 @@ import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import { type AppOptions, createApp, type LongrunApp } from '../src/api/app.ts';
 import { createApiKey } from '../src/api/auth.ts';
+import { answerClientErrors } from '../src/api/client-errors.ts';
 import { NonRetryableError } from '../src/engine/context.ts';
 import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
@@ -119,6 +120,7 @@ export const apiTestJobs = [steppedJob, quickJob, failingJob, idleJob, chattyJob
 /** Serves an app on a real socket (port 0) for tests that need the Node adapter's behaviour. */
 export async function listen(app: LongrunApp): Promise<{ url: string; close: () => Promise<void> }> {
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  answerClientErrors(server);
   await new Promise<void>((r) => server.once('listening', () => r()));
   const { port } = server.address() as AddressInfo;
   return {

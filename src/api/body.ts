@@ -15,7 +15,7 @@ function tooLarge(maxBytes: number): LongrunError {
   });
 }
 
-async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number, keep: boolean) {
+async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number) {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
@@ -27,23 +27,51 @@ async function readCapped(stream: ReadableStream<Uint8Array>, maxBytes: number, 
       await reader.cancel().catch(() => {});
       throw tooLarge(maxBytes);
     }
-    if (keep) chunks.push(value);
+    chunks.push(value);
   }
   return { total, chunks };
 }
 
-/** Reads and drops a body a route does not use, enforcing the size limit all the same. */
-export async function discardBody(c: Context, maxBytes: number): Promise<void> {
-  if (c.req.raw.body && !c.req.raw.bodyUsed) await readCapped(c.req.raw.body, maxBytes, false);
+/**
+ * How deep a body's arrays and objects may nest. `JSON.parse` takes any depth, but hashing an
+ * idempotent request, storing the input and every recursive walk after it would overflow the stack
+ * on a 1 MiB `[[[[…]]]]` and answer 500; no job input needs a hundred levels.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** The deepest nesting of `text` (valid JSON), counted without recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character, which is then no quote.
+      if (ch === 0x5c) i++;
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return max;
 }
 
-/** Returns `undefined` when the request carries no body at all. */
+/**
+ * The request's JSON body, or `undefined` when it carries none (no bytes at all). The body is read,
+ * up to `maxBytes`, before its Content-Type is judged: `curl -X POST` sends no type and no body,
+ * and that is a request without a body, not one of the wrong type.
+ */
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const length = c.req.header('content-length');
   const declared = length === undefined ? null : Number(length);
   if (declared !== null && Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const stream = c.req.raw.body;
   if (!stream || declared === 0) return undefined;
+  const { total, chunks } = await readCapped(stream, maxBytes);
+  if (total === 0) return undefined;
   if (!isJsonContentType(c.req.header('content-type'))) {
     throw new LongrunError(
       'unsupported_media_type',
@@ -53,12 +81,19 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
       },
     );
   }
-  const { total, chunks } = await readCapped(stream, maxBytes, true);
-  if (total === 0) return undefined;
   const text = Buffer.concat(chunks).toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new LongrunError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new LongrunError('invalid_input', `request body nests deeper than ${MAX_JSON_DEPTH} levels`, {
+      details: [
+        { path: 'body', message: `arrays and objects may nest at most ${MAX_JSON_DEPTH} levels deep` },
+      ],
+    });
+  }
+  return value;
 }

@@ -8,6 +8,7 @@ import { decodeItemCursor, encodeItemCursor, setNextPage } from './pagination.ts
 import { type AnyRoute, route } from './route.ts';
 import {
   CancelResultSchema,
+  clientText,
   commaList,
   ErrorSchema,
   IdParams,
@@ -46,7 +47,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
   const CreateBody = z.strictObject({
     type: z.string().min(1).max(100),
     input: z.unknown().optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: clientText(200).optional(),
     runAt: z.number().int().min(0).max(8_640_000_000_000_000).optional().describe('earliest start, ms epoch'),
     priority: z
       .number()
@@ -189,8 +190,8 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       params: IdParams,
       query: z.strictObject({
         status: z.enum(ITEM_STATUSES).optional(),
-        step: z.string().min(1).max(200).optional(),
-        cursor: z.string().max(2000).optional(),
+        step: clientText(200).optional(),
+        cursor: clientText(2000).optional(),
         limit: intParam('limit', 1, 1000).optional().describe('1–1000, default 100'),
       }),
       responses: { 200: { description: 'items', schema: z.array(ItemSchema), headers: PAGED } },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { createApiKey, toApiKey } from './auth.ts';
 import { type AnyRoute, route } from './route.ts';
-import { ApiKeySchema, CreatedApiKeySchema, IdParams, SCOPES } from './schemas.ts';
+import { ApiKeySchema, CreatedApiKeySchema, clientText, IdParams, SCOPES } from './schemas.ts';
 import type { ApiDeps } from './types.ts';
 
 export function keyRoutes(deps: ApiDeps): AnyRoute[] {
@@ -29,7 +29,7 @@ export function keyRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Create a key in this workspace; the secret is in this response only',
       body: z.strictObject({
         scope: z.enum(SCOPES),
-        name: z.string().min(1).max(100).optional(),
+        name: clientText(100).optional(),
       }),
       responses: { 201: { description: 'the new key, with its secret', schema: CreatedApiKeySchema } },
       async handler(c, { body, auth }) {

@@ -13,10 +13,10 @@
  * ```
  */
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
-import { discardBody, readJsonBody } from './body.ts';
+import { readJsonBody } from './body.ts';
 import { validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
 import type { Scope } from './schemas.ts';
@@ -73,6 +73,10 @@ export function route<P extends Schema, Q extends Schema, B extends Schema, S ex
 ): RouteSpec<P, Q, B, S> {
   return spec;
 }
+
+/** What a route without a query schema or body schema accepts: nothing, so a typo is a 400. */
+const NO_QUERY = z.strictObject({});
+const NO_BODY = z.strictObject({});
 
 function parse<S extends Schema>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return undefined as Out<S>;
@@ -131,15 +135,16 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
       c.set('route', spec.path);
       const auth = spec.scope === 'public' ? null : await authorize(c, deps, spec.scope);
       const params = parse(spec.params, c.req.param(), 'path');
-      const query = spec.query ? parse(spec.query, readQuery(c), 'query') : undefined;
+      let query: unknown;
+      if (spec.query) query = parse(spec.query, readQuery(c), 'query');
+      else if (c.req.url.includes('?')) parse(NO_QUERY, readQuery(c), 'query');
       let body: unknown;
-      if (spec.body) {
+      // A route without a body takes none, or an empty object (what some clients send on every
+      // POST). GETs are not read at all: touching `c.req.raw` makes the Node adapter build a full
+      // Request, a cost on the hot path, and Node gives a GET no body unless it declares one.
+      if (spec.body || spec.method !== 'get') {
         const raw = await readJsonBody(c, deps.maxBodyBytes);
-        body = parse(spec.body, raw === undefined ? {} : raw, 'body');
-      } else if (spec.method !== 'get') {
-        // Routes without a body ignore one, but still only up to the size limit. (Not for GET:
-        // touching `c.req.raw` makes the Node adapter build a full Request, a cost on the hot path.)
-        await discardBody(c, deps.maxBodyBytes);
+        body = parse(spec.body ?? NO_BODY, raw === undefined ? {} : raw, 'body');
       }
       return spec.handler(c, { params, query, body, auth } as RouteRequest<
         Schema,

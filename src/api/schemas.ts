@@ -180,4 +180,17 @@ export function intParam(name: string, min: number, max: number) {
     });
 }
 
-export const IdParams = z.strictObject({ id: z.string().min(1).max(200) });
+/**
+ * Client text that reaches a text column or a lookup. PostgreSQL text cannot hold NUL (a query
+ * carrying one fails outright), so neither backend accepts it from a client: a 400 on both, not a
+ * 404 on one and a 500 on the other.
+ */
+export function clientText(max: number) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL (U+0000)');
+}
+
+export const IdParams = z.strictObject({ id: clientText(200) });

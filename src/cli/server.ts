@@ -12,6 +12,7 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app.ts';
 import { createApiKey } from '../api/auth.ts';
+import { answerClientErrors } from '../api/client-errors.ts';
 import type { AnyJobDefinition } from '../engine/define.ts';
 import { createLongrun, type Longrun } from '../engine/longrun.ts';
 import type { Store } from '../store/types.ts';
@@ -92,6 +93,7 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
     rateLimit: config.rateLimit,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  answerClientErrors(server);
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
     server.once('error', rej);

@@ -16,6 +16,7 @@ import {
   transaction,
   writeOne,
 } from './context.ts';
+import { clean } from './write-set.ts';
 
 /** Rows per INSERT statement: large enough to amortise a round trip, small enough to keep parameter arrays modest. */
 const INSERT_CHUNK = 5_000;
@@ -70,7 +71,7 @@ function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
       c((j) => j.workspaceId),
       c((j) => j.type),
       c((j) => j.category),
-      c((j) => j.name),
+      c((j) => clean(j.name)),
       c((j) => j.priority),
       c((j) => JSON.stringify(j.input ?? null)),
       c((j) => j.maxAttempts),
