@@ -51,7 +51,11 @@ export function answerClientErrors(server: ClientErrorSource): void {
   server.on('clientError', (err, socket) => {
     // A reset connection has no one to answer, and while a response is in flight on this socket
     // (Node's private `_httpMessage`) another one cannot be written into the middle of it.
-    if (err.code === 'ECONNRESET' || !socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
+    if (
+      err.code === 'ECONNRESET' ||
+      !socket.writable ||
+      (socket as { _httpMessage?: unknown })._httpMessage
+    ) {
       socket.destroy();
       return;
     }

@@ -13,7 +13,10 @@ export const ERROR_REGISTRY = {
     description: 'The request or job input failed validation; `details` lists each problem.',
   },
   invalid_json: { status: 400, description: 'The request body is not valid JSON.' },
-  malformed_request: { status: 400, description: 'The request is not valid HTTP/1.1; the connection is closed.' },
+  malformed_request: {
+    status: 400,
+    description: 'The request is not valid HTTP/1.1; the connection is closed.',
+  },
   request_timeout: { status: 408, description: 'The request did not arrive in full in time.' },
   headers_too_large: { status: 431, description: 'The request headers exceed 16 KiB.' },
   unknown_job_type: { status: 400, description: 'No job type with that name is registered.' },
