@@ -20,28 +20,24 @@ export interface Server {
 }
 
 /** `longrun serve` on a free port; resolves once it printed its banner. */
-export async function startServe(
+export function startServe(
   db: string,
   extra: string[] = [],
   opts: { cwd?: string; examples?: boolean } = {},
 ): Promise<Server> {
   const examples = opts.examples ? [] : ['--no-examples', '--jobs', JOBS];
-  const args = [
-    'serve',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--db',
-    db,
-    '--workers',
-    '4',
-    ...examples,
-    ...extra,
-  ];
-  const proc = spawn(process.execPath, [BIN, ...args], {
+  const args = ['--port', '0', '--host', '127.0.0.1', '--db', db, '--workers', '4', ...examples, ...extra];
+  return spawnServe(args, { cwd: opts.cwd });
+}
+
+/** `longrun serve` with exactly these arguments, environment additions and working directory. */
+export async function spawnServe(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<Server> {
+  const proc = spawn(process.execPath, [BIN, 'serve', ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, LONGRUN_LOG_LEVEL: 'info' },
+    env: { ...process.env, LONGRUN_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
