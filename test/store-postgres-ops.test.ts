@@ -1,6 +1,6 @@
 /**
  * What only PostgreSQL has to prove, beyond the shared conformance suite: several processes (here,
- * several store instances with their own pools) on one schema. Migrations under an advisory lock,
+ * several store instances with their own pools) on one schema, and text it cannot hold. Migrations under an advisory lock,
  * the status trigger against direct SQL, unreachable servers, cancels and notifications across
  * instances, a listener that reconnects, sharded counts under concurrency, and event ids that a
  * tailing reader never skips.
@@ -150,6 +150,13 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
     dup.id = first.id;
     await assert.rejects(store.jobInsert({ jobs: more }));
     assert.equal((await store.jobList({ workspaceId: 'ws1', types: ['t.more'], limit: 5 })).jobs.length, 0);
+  });
+
+  it('stores a job name holding NUL (which PostgreSQL text cannot) with U+FFFD in its place', async () => {
+    const store = await open(newSchemaName());
+    const job = newJob({ name: 'a\u0000b' });
+    await store.jobInsert({ jobs: [job] });
+    assert.equal((await store.jobGet({ workspaceId: 'ws1', id: job.id }))?.job.name, 'a\uFFFDb');
   });
 
   it('delivers a cancel and new work to another instance', async () => {
