@@ -77,6 +77,16 @@ describe('NUL characters', () => {
       nul,
     );
     await expectError(await f.req(`/api/v1/jobs/${jobId}/items?step=a%00b`), 400, 'invalid_input', nul);
+    // An item cursor carries one NUL between step and key; a forged one with a second is refused.
+    const forged = Buffer.from('i1.step\u0000key\u0000more').toString('base64url');
+    await expectError(
+      await f.req(`/api/v1/jobs/${jobId}/items?cursor=${forged}`),
+      400,
+      'invalid_input',
+      /cursor/,
+    );
+    const honest = Buffer.from('i1.step\u0000key').toString('base64url');
+    assert.equal((await f.req(`/api/v1/jobs/${jobId}/items?cursor=${honest}`)).status, 200);
     await expectError(
       await f.req('/api/v1/jobs', {
         method: 'POST',

@@ -10,16 +10,18 @@
  * ```
  */
 import type { Duplex } from 'node:stream';
-import { type ErrorCode, LongrunError } from '../core/errors.ts';
+import { LongrunError } from '../core/errors.ts';
 
-function codeFor(err: NodeJS.ErrnoException): ErrorCode {
+type ParserErrorCode = 'headers_too_large' | 'request_timeout' | 'payload_too_large' | 'malformed_request';
+
+function codeFor(err: NodeJS.ErrnoException): ParserErrorCode {
   if (err.code === 'HPE_HEADER_OVERFLOW') return 'headers_too_large';
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'request_timeout';
   if (err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') return 'payload_too_large';
   return 'malformed_request';
 }
 
-const MESSAGES: Record<string, string> = {
+const MESSAGES: Record<ParserErrorCode, string> = {
   headers_too_large: 'request headers are too large',
   request_timeout: 'the request did not arrive in time',
   payload_too_large: 'chunk extensions are too large',
@@ -28,7 +30,8 @@ const MESSAGES: Record<string, string> = {
 
 /** The raw HTTP answer for a parser error, envelope included. */
 export function clientErrorResponse(err: NodeJS.ErrnoException): string {
-  const e = new LongrunError(codeFor(err), MESSAGES[codeFor(err)] ?? 'bad request', {
+  const code = codeFor(err);
+  const e = new LongrunError(code, MESSAGES[code], {
     details: err.code ? [{ message: `parser error ${err.code}` }] : undefined,
   });
   const body = JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } });

@@ -191,7 +191,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       query: z.strictObject({
         status: z.enum(ITEM_STATUSES).optional(),
         step: clientText(200).optional(),
-        cursor: clientText(2000).optional(),
+        cursor: z.string().max(2000).optional(),
         limit: intParam('limit', 1, 1000).optional().describe('1–1000, default 100'),
       }),
       responses: { 200: { description: 'items', schema: z.array(ItemSchema), headers: PAGED } },

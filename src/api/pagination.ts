@@ -26,7 +26,10 @@ export function encodeItemCursor(step: string, key: string): string {
 
 export function decodeItemCursor(cursor: string): string {
   const text = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
-  if (!text.startsWith('i1.') || !text.includes('\u0000')) {
+  // Exactly one NUL: it separates step from key, and any other would reach a text column, which
+  // PostgreSQL refuses outright.
+  const nul = text.indexOf('\u0000');
+  if (!text.startsWith('i1.') || nul < 0 || text.indexOf('\u0000', nul + 1) >= 0) {
     throw new LongrunError('invalid_input', 'cursor is not one this server issued', {
       details: [{ path: 'cursor', message: 'pass the X-Next-Cursor value of the previous page unchanged' }],
     });
