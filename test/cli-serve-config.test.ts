@@ -2,14 +2,16 @@
  * `longrun serve` as a user starts it: no `--db` (so `./data/longrun.db` under the working
  * directory), settings split over a config file, `LONGRUN_*` and flags, and stopped with Ctrl-C.
  * The precedence itself is unit-tested in cli-config.test.ts; this proves the real command applies
- * it (commander's own defaults must not mask the file or the environment).
+ * it (commander's own defaults must not mask the file or the environment). And a drain: SIGTERM
+ * closes the port at once while a running item still finishes.
  */
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { spawnServe } from './cli-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { createSqliteStore } from '../src/store/sqlite/index.ts';
+import { spawnServe, startServe } from './cli-helpers.ts';
+import { tempDir, waitFor } from './helpers.ts';
 
 describe('longrun serve configured by file, environment and flags', () => {
   const tmp = tempDir();
@@ -57,5 +59,37 @@ describe('longrun serve configured by file, environment and flags', () => {
       server.stderr.some((l) => l.includes('"stopped"')),
       server.stderr.join('\n'),
     );
+  });
+
+  it('stops accepting connections at once on SIGTERM while a running item finishes', {
+    timeout: 60_000,
+  }, async () => {
+    const server = await startServe(join(tmp.dir, 'drain.db'));
+    const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+    const created = await fetch(`${server.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'test.slow', input: { items: 1, itemMs: 2_500 } }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const job = async () =>
+      (await (await fetch(`${server.url}/api/v1/jobs/${id}`, { headers })).json()) as {
+        status: string;
+        currentStep: string | null;
+      };
+    await waitFor('the item to start', async () => (await job()).currentStep === 'process');
+    server.proc.kill('SIGTERM');
+    await waitFor('shutdown to begin', () => server.stderr.some((l) => l.includes('shutting down')));
+    // The item still has seconds to go, and the process is alive for it, but the port is closed.
+    await assert.rejects(fetch(`${server.url}/healthz`), /fetch failed/);
+    assert.equal(server.proc.exitCode, null, 'still draining');
+    assert.equal(await server.exited, 0);
+    const store = await createSqliteStore({ path: join(tmp.dir, 'drain.db') });
+    try {
+      const after = await store.jobGet({ workspaceId: 'default', id });
+      assert.equal(after?.job.status, 'completed', 'the running item was allowed to finish');
+    } finally {
+      await store.close();
+    }
   });
 });
