@@ -34,7 +34,8 @@ describe('longrun serve configured by file, environment and flags', () => {
     );
     const server = await spawnServe(['--no-examples'], {
       cwd: tmp.dir,
-      env: { LONGRUN_PORT: '0', LONGRUN_EXAMPLES: 'true' },
+      // Empty counts as unset: CI exports DATABASE_URL, which would otherwise pick the database.
+      env: { LONGRUN_PORT: '0', LONGRUN_EXAMPLES: 'true', DATABASE_URL: '', LONGRUN_DB: '' },
     });
     try {
       assert.notEqual(new URL(server.url).port, '65000', 'LONGRUN_PORT beats the file');
