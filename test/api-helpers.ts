@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { type AppOptions, createApp, type LongrunApp } from '../src/api/app.ts';
 import { createApiKey } from '../src/api/auth.ts';
 import { answerClientErrors } from '../src/api/client-errors.ts';
+import { ErrorSchema } from '../src/api/schemas.ts';
 import { NonRetryableError } from '../src/engine/context.ts';
 import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
@@ -266,4 +267,19 @@ export function assertSeedTypes(job: Record<string, unknown>): void {
   for (const k of ['total', 'completed', 'failed']) assert.ok(Number.isInteger(p[k]), `progress.${k}`);
   for (const hidden of ['workspaceId', 'runAt', 'priority'])
     assert.ok(!(hidden in job), `${hidden} not exposed`);
+}
+
+/** An error answer: this status and code in the envelope, optionally mentioning `mention`, and no stack. */
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+  mention?: RegExp,
+): Promise<void> {
+  const text = await res.text();
+  assert.equal(res.status, status, `status for ${text}`);
+  const body = ErrorSchema.parse(JSON.parse(text));
+  assert.equal(body.error.code, code, text);
+  if (mention) assert.match(text, mention);
+  assert.doesNotMatch(text, /\bat .*\.ts:\d+|node:internal|Error:/, 'no stack traces');
 }

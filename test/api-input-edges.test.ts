@@ -8,14 +8,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { jsonDepth, MAX_JSON_DEPTH } from '../src/api/body.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
-import { type ApiFixture, apiFixture, listen } from './api-helpers.ts';
-
-async function expectError(res: Response, status: number, code: string, mention?: RegExp): Promise<void> {
-  const text = await res.text();
-  assert.equal(res.status, status, `status for ${text}`);
-  assert.equal(ErrorSchema.parse(JSON.parse(text)).error.code, code, text);
-  if (mention) assert.match(text, mention);
-}
+import { type ApiFixture, apiFixture, expectError, listen } from './api-helpers.ts';
 
 const nested = (depth: number, leaf = '1') => '['.repeat(depth) + leaf + ']'.repeat(depth);
 

@@ -10,16 +10,7 @@ import { createApp } from '../src/api/app.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import type { Store } from '../src/store/types.ts';
-import { type ApiFixture, apiFixture, apiTestJobs } from './api-helpers.ts';
-
-async function expectError(res: Response, status: number, code: string, mention?: RegExp): Promise<void> {
-  const text = await res.text();
-  assert.equal(res.status, status, `status for ${text}`);
-  const body = ErrorSchema.parse(JSON.parse(text));
-  assert.equal(body.error.code, code, text);
-  if (mention) assert.match(text, mention);
-  assert.doesNotMatch(text, /\bat .*\.ts:\d+|node:internal|Error:/, 'no stack traces');
-}
+import { type ApiFixture, apiFixture, apiTestJobs, expectError } from './api-helpers.ts';
 
 describe('input validation', () => {
   let f: ApiFixture;
