@@ -29,7 +29,12 @@ export function validationError(where: string, issues: z.core.$ZodIssue[]): Long
     return d;
   });
   const first = details[0];
-  const summary = first ? `${first.path}: ${first.message}` : 'invalid';
+  // A problem with the whole body or query (unknown fields) reads "invalid body: …", not "body: body: …".
+  const summary = first
+    ? first.path === where
+      ? first.message
+      : `${first.path}: ${first.message}`
+    : 'invalid';
   return new LongrunError('invalid_input', `invalid ${where}: ${summary}`, { details });
 }
 
