@@ -17,12 +17,14 @@ const files = readdirSync(dir)
   .filter((f) => /^api-.*\.test\.ts$/.test(f) && f !== 'api-on-postgres.test.ts')
   .map((f) => join(dir, f));
 
-it('passes every API test on PostgreSQL', { skip, timeout: 300_000 }, async () => {
+it('passes every API test on PostgreSQL', { skip, timeout: 300_000 }, async (t) => {
   const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=tap', ...files];
   // Without NODE_TEST_CONTEXT: set, it makes the child report to this runner instead of running.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const child = spawn(process.execPath, args, {
     env: { ...env, LONGRUN_API_STORE: 'postgres' },
+    // A timed-out or cancelled test takes its child (and the child's pools) with it.
+    signal: t.signal,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -46,17 +46,24 @@ export async function spawnServe(
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   const lines = createInterface({ input: proc.stdout! });
   lines.on('line', (l) => stdout.push(l));
-  const url = await waitFor(
-    'the server to print its URL',
-    () => stdout.join('\n').match(/listening on (http:\/\/\S+)/)?.[1],
-    30_000,
-  );
-  // The key line, when there is one, is printed right after the URL line and before "Try:" / the hint.
-  await waitFor(
-    'the startup banner',
-    () => stdout.some((l) => /Try: curl|longrun keys create/.test(l)),
-    10_000,
-  );
+  let url: string;
+  try {
+    url = await waitFor(
+      'the server to print its URL',
+      () => stdout.join('\n').match(/listening on (http:\/\/\S+)/)?.[1],
+      30_000,
+    );
+    // The key line, when there is one, is printed right after the URL line and before "Try:" / the hint.
+    await waitFor(
+      'the startup banner',
+      () => stdout.some((l) => /Try: curl|longrun keys create/.test(l)),
+      10_000,
+    );
+  } catch (err) {
+    // A server that never came up must not outlive the test that started it.
+    proc.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\nstderr:\n${stderr.join('\n')}`);
+  }
   const key = stdout.join('\n').match(/Admin API key \(shown once, store it now\): (lr_\w+)/)?.[1] ?? null;
   return { proc, url, key, stdout, stderr, exited };
 }

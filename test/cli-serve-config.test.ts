@@ -29,7 +29,7 @@ describe('longrun serve configured by file, environment and flags', () => {
         host: '127.0.0.1',
         workers: 1,
         examples: true,
-        rateLimit: { perMinute: 60, burst: 3 },
+        rateLimit: { perMinute: 1, burst: 3 },
       }),
     );
     const server = await spawnServe(['--no-examples'], {
@@ -46,7 +46,8 @@ describe('longrun serve configured by file, environment and flags', () => {
 
       const types = await get('/api/v1/job-types');
       assert.deepEqual(await types.json(), [], '--no-examples beats LONGRUN_EXAMPLES=true and the file');
-      // Burst 3 from the file: the two requests after that one leave nothing for a fourth.
+      // Burst 3 from the file, refilling one a minute: the two requests after that one leave nothing
+      // for a fourth.
       assert.equal((await get('/api/v1/jobs')).status, 200);
       assert.equal((await get('/api/v1/jobs')).status, 200);
       const limited = await get('/api/v1/jobs');
@@ -66,25 +67,32 @@ describe('longrun serve configured by file, environment and flags', () => {
     timeout: 60_000,
   }, async () => {
     const server = await startServe(join(tmp.dir, 'drain.db'));
-    const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
-    const created = await fetch(`${server.url}/api/v1/jobs`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ type: 'test.slow', input: { items: 1, itemMs: 4_000 } }),
-    });
-    const { id } = (await created.json()) as { id: string };
-    const job = async () =>
-      (await (await fetch(`${server.url}/api/v1/jobs/${id}`, { headers })).json()) as {
-        status: string;
-        currentStep: string | null;
-      };
-    await waitFor('the item to start', async () => (await job()).currentStep === 'process');
-    server.proc.kill('SIGTERM');
-    await waitFor('shutdown to begin', () => server.stderr.some((l) => l.includes('shutting down')));
-    // The item still has seconds to go (4 s, a wide margin for a slow machine), and the process is
-    // alive for it, but the port is closed.
-    await assert.rejects(fetch(`${server.url}/healthz`), /fetch failed/);
-    assert.equal(server.proc.exitCode, null, 'still draining');
+    let id = '';
+    try {
+      const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+      const created = await fetch(`${server.url}/api/v1/jobs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'test.slow', input: { items: 1, itemMs: 4_000 } }),
+      });
+      ({ id } = (await created.json()) as { id: string });
+      const job = async () =>
+        (await (await fetch(`${server.url}/api/v1/jobs/${id}`, { headers })).json()) as {
+          status: string;
+          currentStep: string | null;
+        };
+      await waitFor('the item to start', async () => (await job()).currentStep === 'process');
+      server.proc.kill('SIGTERM');
+      await waitFor('shutdown to begin', () => server.stderr.some((l) => l.includes('shutting down')));
+      // The item still has seconds to go (4 s, a wide margin for a slow machine), and the process is
+      // alive for it, but the port is closed.
+      await assert.rejects(fetch(`${server.url}/healthz`), /fetch failed/);
+      assert.equal(server.proc.exitCode, null, 'still draining');
+    } catch (err) {
+      // Not SIGTERM again: a second signal is the server's "exit at once", which this test is not about.
+      server.proc.kill('SIGKILL');
+      throw err;
+    }
     assert.equal(await server.exited, 0);
     const store = await createSqliteStore({ path: join(tmp.dir, 'drain.db') });
     try {

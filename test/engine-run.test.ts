@@ -297,4 +297,28 @@ describe('engine', () => {
     assert.deepEqual(done.error, { code: 'auth_failed', message: 'bad credentials' });
     assert.equal(done.attempts.length, 1);
   });
+
+  it('a step name or item key holding NUL fails the job at once, naming it', async () => {
+    const nul = defineJob({
+      type: 'test.nul',
+      category: 'sync',
+      input: z.object({ where: z.enum(['step', 'key']) }),
+      run: async (ctx, input) => {
+        if (input.where === 'step') await ctx.step('a\u0000b', () => 1);
+        await ctx.each('items', [1, 2], { key: (i) => (i === 2 ? 'x\u0000y' : `k${i}`) }, async () => {});
+      },
+    });
+    longrun.registry.register(nul);
+    longrun.start({ concurrency: 2 });
+    for (const [where, what] of [
+      ['step', 'step name'],
+      ['key', 'item key'],
+    ] as const) {
+      const { job } = await longrun.enqueue('test.nul', { where });
+      const done = await finished(job.id);
+      assert.equal(done.status, 'failed');
+      assert.equal(done.error?.message, `${what} must not contain NUL (U+0000)`);
+      assert.equal(done.attempts.length, 1, 'not retried');
+    }
+  });
 });

@@ -52,16 +52,15 @@ interface ClientErrorSource {
 
 export function answerClientErrors(server: ClientErrorSource): void {
   server.on('clientError', (err, socket) => {
-    // A reset connection has no one to answer, and while a response is in flight on this socket
-    // (Node's private `_httpMessage`) another one cannot be written into the middle of it.
-    if (
-      err.code === 'ECONNRESET' ||
-      !socket.writable ||
-      (socket as { _httpMessage?: unknown })._httpMessage
-    ) {
+    // A reset connection has no one to answer, and once a response's head is out (Node's private
+    // `_httpMessage._headerSent`) another one cannot be written into the middle of it.
+    const inFlight = (socket as { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?._headerSent) {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(err));
+    // The server allows half-open sockets: without the destroy, a client that never closes would
+    // keep this one.
+    socket.end(clientErrorResponse(err), () => socket.destroy());
   });
 }

@@ -137,7 +137,8 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
       const params = parse(spec.params, c.req.param(), 'path');
       let query: unknown;
       if (spec.query) query = parse(spec.query, readQuery(c), 'query');
-      else if (c.req.url.includes('?')) parse(NO_QUERY, readQuery(c), 'query');
+      // Probes and scrapers (the public routes) may carry cache-busters; they change nothing there.
+      else if (spec.scope !== 'public' && c.req.url.includes('?')) parse(NO_QUERY, readQuery(c), 'query');
       let body: unknown;
       // A route without a body takes none, or an empty object (what some clients send on every
       // POST). GETs are not read at all: touching `c.req.raw` makes the Node adapter build a full

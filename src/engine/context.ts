@@ -15,6 +15,16 @@ export class JobCancelledError extends Error {
 }
 
 /** Throw from a handler to fail the job without further attempts. */
+/**
+ * Step names and item keys are stored as text and come back in item cursors, split at a NUL;
+ * PostgreSQL text cannot hold NUL at all. One refuses it on both backends, and a retry would
+ * meet the same name, so the job fails at once.
+ */
+function assertStorable(what: string, value: string): void {
+  if (value.includes('\u0000'))
+    throw new NonRetryableError(`${what} must not contain NUL (U+0000)`, 'invalid_name');
+}
+
 export class NonRetryableError extends Error {
   constructor(
     message: string,
@@ -196,6 +206,7 @@ class Context implements JobContext {
   }
 
   async step<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    assertStorable('step name', name);
     const prior = this.state.priorSteps.get(name);
     if (prior?.status === 'completed') return prior.result as T;
     this.throwIfCancelled();
@@ -222,6 +233,7 @@ class Context implements JobContext {
     opts: EachOptions<T>,
     fn: (item: T, index: number) => Promise<unknown>,
   ): Promise<EachResult> {
+    assertStorable('step name', stepName);
     const state = this.state;
     const buffer = state.buffer;
     const prior = state.priorSteps.get(stepName);
@@ -246,6 +258,7 @@ class Context implements JobContext {
         if (index >= items.length) return;
         const item = items[index] as T;
         const key = opts.key(item, index);
+        assertStorable('item key', key);
         const before = done.get(key);
         if (before === 'completed') {
           result.skipped++;

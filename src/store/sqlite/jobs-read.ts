@@ -101,8 +101,10 @@ export function listSeqs(ctx: SqliteContext, p: JobListParams): { seqs: number[]
   return { seqs, next: more ? (seqs[seqs.length - 1] ?? null) : null };
 }
 
-/** One text value per row (`expr`) for the given positions, newest first. */
-/** `seqs`' rows as `expr`, newest first; `name` tells the expressions apart in the statement cache. */
+/**
+ * One text value per row (`expr`) for the given positions, newest first. `name` keys the statement
+ * cache in place of the long SQL text, so each name must always come with the same `expr`.
+ */
 export function pageRows(ctx: SqliteContext, name: string, expr: string, seqs: number[]): string[] {
   const build = () =>
     `SELECT ${expr} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`;
