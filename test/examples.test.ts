@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import {
   createExampleJobs,
+  DEMO_REQUESTS,
   type DescriptionGenerator,
   type ExampleOptions,
   type PublishedDocument,
@@ -284,4 +285,20 @@ test('startExampleJobs enqueues a demo mix covering every category', async (t) =
   assert.ok(jobs.every((j) => j.status === 'pending'));
   assert.ok(jobs.some((j) => j.name === 'Describe collection blog'));
   assert.equal((await longrun.listJobs({ limit: 100 })).jobs.length, 0, 'nothing in the default workspace');
+});
+
+test('the demo mix has quick jobs and one that runs for about a minute', async () => {
+  const entities = JSON.parse(
+    readFileSync(new URL('../examples/data/entities.json', import.meta.url), 'utf8'),
+  ) as { collection: string }[];
+  // ai.describe works its collection one item at a time (concurrency 1) with `delayMs` per item.
+  const seconds = DEMO_REQUESTS.flatMap((r) =>
+    r.type === 'ai.describe' && r.input.concurrency === 1
+      ? [(entities.filter((e) => e.collection === r.input.collection).length * (r.input.delayMs ?? 0)) / 1000]
+      : [],
+  );
+  assert.equal(seconds.length, 1, 'one long demo job');
+  assert.ok(seconds[0]! >= 45 && seconds[0]! <= 90, `the long one takes about a minute (${seconds[0]} s)`);
+  const quick = DEMO_REQUESTS.filter((r) => r.type === 'seo.publish' && (r.input.delayMs ?? 0) <= 200);
+  assert.ok(quick.length >= 2, 'and some that finish within seconds');
 });
