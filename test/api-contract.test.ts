@@ -1,10 +1,11 @@
 /**
  * Contract points the endpoint tests leave implicit: the default page size, a foreign job looking
  * exactly like a missing one on every job route, idempotency covering every field of a create, job
- * type descriptions, and `Last-Event-ID` on the workspace stream.
+ * type descriptions, the stream defaults, and `Last-Event-ID` on the workspace stream.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_SSE_OPTIONS } from '../src/api/sse.ts';
 import { type ApiFixture, apiFixture, sseReader } from './api-helpers.ts';
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -71,6 +72,12 @@ describe('API contract', () => {
       assert.equal(res.status, 409, JSON.stringify(change));
       assert.equal(((await res.json()) as ErrorBody).error.code, 'idempotency_conflict');
     }
+  });
+
+  it("keeps the contract's stream defaults: a heartbeat every 15 s, progress at most ~10 times a second", () => {
+    // The mechanisms are tested with short intervals in api-sse.test.ts; these are the numbers served.
+    assert.equal(DEFAULT_SSE_OPTIONS.heartbeatMs, 15_000);
+    assert.equal(DEFAULT_SSE_OPTIONS.progressIntervalMs, 100);
   });
 
   it('describes each job type', async () => {
