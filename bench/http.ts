@@ -187,13 +187,19 @@ async function openTarget(dir: string, label: string, count: number): Promise<Ta
   return { label, store, server, url, key, ids, fillS, serves: () => true };
 }
 
-type Measured = LoadResult & { cpuUs: number };
+type Measured = LoadResult & { cpuUs: number; runsUnderTarget?: string };
+
+/** The issue's latency target, in ms. */
+const TARGET_P99_MS = 10;
 
 /** The median run: by req/s in a closed loop, by p99 in an open one (where req/s is the rate). */
 function median(runs: Measured[], open: boolean): Measured {
   const sorted = [...runs].sort(open ? (a, b) => a.p99 - b.p99 : (a, b) => a.rps - b.rps);
   const cpus = runs.map((r) => r.cpuUs).sort((a, b) => a - b);
-  return { ...sorted[Math.floor(sorted.length / 2)]!, cpuUs: cpus[Math.floor(cpus.length / 2)]! };
+  const mid = { ...sorted[Math.floor(sorted.length / 2)]!, cpuUs: cpus[Math.floor(cpus.length / 2)]! };
+  // A median hides how often the target held; on a machine whose speed drifts, that is the figure.
+  if (open) mid.runsUnderTarget = `${runs.filter((r) => r.p99 < TARGET_P99_MS).length} of ${runs.length}`;
+  return mid;
 }
 
 /**
@@ -272,6 +278,9 @@ export async function benchHttp(): Promise<Figures> {
             r.dueInOwnStall ?? 0;
         }
         figures[`${table} › ${r.name} server CPU µs per request › ${t.label}`] = Math.round(r.cpuUs);
+        if (r.runsUnderTarget !== undefined)
+          figures[`${table} › ${r.name} runs with p99 < ${TARGET_P99_MS} ms › ${t.label}`] =
+            r.runsUnderTarget;
         if (r.errors) figures[`${table} › ${r.name} errors › ${t.label}`] = r.errors;
       }
     }
