@@ -93,11 +93,9 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
       ],
     });
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new LongrunError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
   }
-  return value;
 }

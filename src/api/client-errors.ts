@@ -29,7 +29,7 @@ const MESSAGES: Record<ParserErrorCode, string> = {
 };
 
 /** The raw HTTP answer for a parser error, envelope included. */
-export function clientErrorResponse(err: NodeJS.ErrnoException): string {
+function clientErrorResponse(err: NodeJS.ErrnoException): string {
   const code = codeFor(err);
   const e = new LongrunError(code, MESSAGES[code], {
     details: err.code ? [{ message: `parser error ${err.code}` }] : undefined,

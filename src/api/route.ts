@@ -74,9 +74,8 @@ export function route<P extends Schema, Q extends Schema, B extends Schema, S ex
   return spec;
 }
 
-/** What a route without a query schema or body schema accepts: nothing, so a typo is a 400. */
-const NO_QUERY = z.strictObject({});
-const NO_BODY = z.strictObject({});
+/** What a route without a query or body schema accepts there: nothing, so a typo is a 400. */
+const NOTHING = z.strictObject({});
 
 function parse<S extends Schema>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return undefined as Out<S>;
@@ -138,14 +137,14 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
       let query: unknown;
       if (spec.query) query = parse(spec.query, readQuery(c), 'query');
       // Probes and scrapers (the public routes) may carry cache-busters; they change nothing there.
-      else if (spec.scope !== 'public' && c.req.url.includes('?')) parse(NO_QUERY, readQuery(c), 'query');
+      else if (spec.scope !== 'public' && c.req.url.includes('?')) parse(NOTHING, readQuery(c), 'query');
       let body: unknown;
       // A route without a body takes none, or an empty object (what some clients send on every
       // POST). GETs are not read at all: touching `c.req.raw` makes the Node adapter build a full
       // Request, a cost on the hot path, and Node gives a GET no body unless it declares one.
       if (spec.body || spec.method !== 'get') {
         const raw = await readJsonBody(c, deps.maxBodyBytes);
-        body = parse(spec.body ?? NO_BODY, raw === undefined ? {} : raw, 'body');
+        body = parse(spec.body ?? NOTHING, raw === undefined ? {} : raw, 'body');
       }
       return spec.handler(c, { params, query, body, auth } as RouteRequest<
         Schema,

@@ -15,16 +15,6 @@ export class JobCancelledError extends Error {
 }
 
 /** Throw from a handler to fail the job without further attempts. */
-/**
- * Step names and item keys are stored as text and come back in item cursors, split at a NUL;
- * PostgreSQL text cannot hold NUL at all. One refuses it on both backends, and a retry would
- * meet the same name, so the job fails at once.
- */
-function assertStorable(what: string, value: string): void {
-  if (value.includes('\u0000'))
-    throw new NonRetryableError(`${what} must not contain NUL (U+0000)`, 'invalid_name');
-}
-
 export class NonRetryableError extends Error {
   constructor(
     message: string,
@@ -33,6 +23,16 @@ export class NonRetryableError extends Error {
     super(message);
     this.name = 'NonRetryableError';
   }
+}
+
+/**
+ * Step names and item keys are stored as text and come back in item cursors, split at a NUL;
+ * PostgreSQL text cannot hold NUL at all. One refuses it on both backends, and a retry would
+ * meet the same name, so the job fails at once.
+ */
+function assertStorable(what: string, value: string): void {
+  if (value.includes('\u0000'))
+    throw new NonRetryableError(`${what} must not contain NUL (U+0000)`, 'invalid_name');
 }
 
 export interface EachOptions<T> {
