@@ -19,7 +19,7 @@ import { jobRoutes } from './jobs.ts';
 import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
+import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
@@ -31,8 +31,11 @@ export const DEFAULT_KEY_CACHE_MS = 1_000;
 
 export interface AppOptions {
   longrun: Longrun;
-  /** Per-key token bucket; `false` turns limiting off (benchmarks). Default 1,200/min, burst 200. */
-  rateLimit?: Partial<RateLimitOptions> | false;
+  /**
+   * Per-key token bucket; `false` turns limiting off (benchmarks). Default 1,200/min, burst 200. A
+   * `KeyRateLimiter` instance replaces the bucket (the HTTP processes of a cluster borrow theirs).
+   */
+  rateLimit?: Partial<RateLimitOptions> | KeyRateLimiter | false;
   logger?: Logger;
   sse?: Partial<SseOptions>;
   /** Abort it on shutdown: SSE streams end, /readyz answers 503. */
@@ -54,7 +57,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   const deps: ApiDeps = {
     longrun: opts.longrun,
     logger,
-    limiter: opts.rateLimit === false ? null : new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }),
+    limiter: rateLimiter(opts.rateLimit),
     keyCache: new KeyCache(opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS),
     metrics: opts.metrics ?? createMetrics(opts.longrun),
     sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
@@ -100,4 +103,10 @@ export function createApp(opts: AppOptions): LongrunApp {
   );
   app.onError(makeErrorHandler(logger));
   return Object.assign(app, { routeTable: routes as readonly AnyRoute[] });
+}
+
+function rateLimiter(opt: AppOptions['rateLimit']): KeyRateLimiter | null {
+  if (opt === false) return null;
+  if (opt && 'take' in opt) return opt;
+  return new RateLimiter({ ...DEFAULT_RATE_LIMIT, ...opt });
 }

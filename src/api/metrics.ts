@@ -12,22 +12,41 @@
  *   pattern (never the raw path, which would explode cardinality).
  * - Node's default process metrics (event loop lag, heap, CPU).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import type { Longrun } from '../engine/longrun.ts';
+import { registerJobMetrics } from './metrics-jobs.ts';
 
-const DEFAULT_WORKSPACE = 'default';
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
 
 export interface ApiMetrics {
   registry: Registry;
   observeHttp(method: string, route: string, status: number, seconds: number): void;
   /** Catches up the event-derived series, then renders every metric. */
   render(): Promise<string>;
+  /** The same as data, for `renderSnapshots` to add up across processes. */
+  snapshot(): Promise<MetricsSnapshot>;
 }
 
-export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: number } = {}): ApiMetrics {
+/**
+ * `processOnly` leaves out what is read from the store (job counts, finished jobs, durations, queue
+ * lag) and the worker gauges: an HTTP process of a cluster reports its requests, its writes and its
+ * runtime, and the primary, which runs the workers, reports the rest once.
+ */
+export function createMetrics(
+  longrun: Longrun,
+  opts: { maxEventsPerScrape?: number; processOnly?: boolean } = {},
+): ApiMetrics {
   const registry = new Registry();
   const store = longrun.store;
-  const maxEvents = opts.maxEventsPerScrape ?? 5_000;
   collectDefaultMetrics({ register: registry });
 
   const http = new Histogram({
@@ -38,106 +57,10 @@ export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: num
     registers: [registry],
   });
   const httpChildren = new Map<string, ReturnType<typeof http.labels>>();
-  const finished = new Counter({
-    name: 'longrun_jobs_finished_total',
-    help: 'Jobs that reached completed, failed or cancelled since this process started',
-    labelNames: ['status', 'category'],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'longrun_job_duration_seconds',
-    help: 'From first start to finish, for jobs finished since this process started',
-    labelNames: ['status', 'category'],
-    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
-    registers: [registry],
-  });
-  const lag = new Histogram({
-    name: 'longrun_job_queue_lag_seconds',
-    help: 'From when a job was due (runAt) to when a worker claimed it',
-    labelNames: ['category'],
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
-    registers: [registry],
-  });
-
-  // Workspaces are known through their keys (the Store has no workspace listing); re-read rarely.
-  let workspaces: { ids: string[]; at: number } = { ids: [DEFAULT_WORKSPACE], at: 0 };
-  const knownWorkspaces = async (): Promise<string[]> => {
-    if (Date.now() - workspaces.at > 30_000) {
-      const keys = await store.apiKeyList({});
-      workspaces = {
-        ids: [...new Set([DEFAULT_WORKSPACE, ...keys.map((k) => k.workspaceId)])],
-        at: Date.now(),
-      };
-    }
-    return workspaces.ids;
-  };
-
-  const cursors = new Map<string, number>();
-  const catchUp = async (workspaceId: string): Promise<void> => {
-    let after = cursors.get(workspaceId);
-    if (after === undefined) {
-      // Start from now: history before this process is not "since start".
-      cursors.set(workspaceId, await store.eventLatestId({ workspaceId }));
-      return;
-    }
-    const events = await store.eventList({ workspaceId, after, limit: maxEvents, kinds: ['status'] });
-    for (const e of events) {
-      after = e.id;
-      const status = String(e.data.status);
-      const done =
-        status === 'completed' || status === 'failed' || (status === 'cancelled' && e.data.completedAt);
-      if (status !== 'running' && !done) continue;
-      const found = await store.jobGet({ workspaceId, id: e.jobId });
-      if (!found) continue;
-      const { job } = found;
-      if (status === 'running') {
-        lag.observe({ category: job.category }, Math.max(0, e.timestamp - job.runAt) / 1000);
-      } else {
-        finished.inc({ status, category: job.category });
-        if (job.startedAt !== null) {
-          duration.observe(
-            { status, category: job.category },
-            Math.max(0, e.timestamp - job.startedAt) / 1000,
-          );
-        }
-      }
-    }
-    cursors.set(workspaceId, after);
-  };
-
-  new Gauge({
-    name: 'longrun_jobs',
-    help: 'Jobs by workspace, status and category (from the store counts)',
-    labelNames: ['workspace', 'status', 'category'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const ws of await knownWorkspaces()) {
-        for (const row of await longrun.counts({ workspaceId: ws })) {
-          this.set({ workspace: ws, status: row.status, category: row.category }, row.count);
-        }
-      }
-    },
-  });
-  new Gauge({
-    name: 'longrun_worker_running_jobs',
-    help: 'Jobs this process is running now',
-    registers: [registry],
-    collect() {
-      this.set(longrun.worker?.runningCount ?? 0);
-    },
-  });
-  let processedSeen = 0;
-  new Counter({
-    name: 'longrun_worker_jobs_processed_total',
-    help: 'Attempts this process finished (any outcome)',
-    registers: [registry],
-    collect() {
-      const now = longrun.worker?.processed ?? processedSeen;
-      if (now > processedSeen) this.inc(now - processedSeen);
-      processedSeen = now;
-    },
-  });
+  const jobs = opts.processOnly
+    ? null
+    : registerJobMetrics(registry, longrun, opts.maxEventsPerScrape ?? 5_000);
+  if (!opts.processOnly) registerWorkerMetrics(registry, longrun);
   let writesSeen = 0;
   new Counter({
     name: 'longrun_store_write_transactions_total',
@@ -163,11 +86,42 @@ export function createMetrics(longrun: Longrun, opts: { maxEventsPerScrape?: num
       }
       child.observe(seconds);
     },
+    // Catch up before rendering: prom-client collects metrics concurrently, so a catch-up inside
+    // one metric's collect() could land after the counters it feeds were already serialised.
     async render() {
-      // Before rendering: prom-client collects metrics concurrently, so a catch-up inside one
-      // metric's collect() could land after the counters it feeds were already serialised.
-      for (const ws of await knownWorkspaces()) await catchUp(ws);
+      await jobs?.catchUp();
       return registry.metrics();
     },
+    async snapshot() {
+      await jobs?.catchUp();
+      return registry.getMetricsAsJSON();
+    },
   };
+}
+
+/** The text of several processes' snapshots added up (counters and histograms summed). */
+export function renderSnapshots(snapshots: MetricsSnapshot[]): Promise<string> {
+  return AggregatorRegistry.aggregate(snapshots).metrics();
+}
+
+function registerWorkerMetrics(registry: Registry, longrun: Longrun): void {
+  new Gauge({
+    name: 'longrun_worker_running_jobs',
+    help: 'Jobs this process is running now',
+    registers: [registry],
+    collect() {
+      this.set(longrun.worker?.runningCount ?? 0);
+    },
+  });
+  let processedSeen = 0;
+  new Counter({
+    name: 'longrun_worker_jobs_processed_total',
+    help: 'Attempts this process finished (any outcome)',
+    registers: [registry],
+    collect() {
+      const now = longrun.worker?.processed ?? processedSeen;
+      if (now > processedSeen) this.inc(now - processedSeen);
+      processedSeen = now;
+    },
+  });
 }

@@ -1,9 +1,9 @@
 /**
  * Per-key token buckets: `perMinute` tokens refill continuously, at most `burst` saved up. A request
  * takes one token; an empty bucket answers 429 with `Retry-After` (whole seconds until one token is
- * back). State is per process: with several API processes behind a balancer each enforces its own
- * bucket, so the effective limit is a multiple; that is the documented trade-off for not needing
- * Redis.
+ * back). The buckets live in one process; `longrun serve --http-processes N` keeps them in its primary
+ * and lends tokens to the HTTP processes in small batches (rate-lease.ts), so a key's limit holds
+ * across them. Separate `longrun serve` instances behind a balancer each enforce their own.
  *
  * ```ts
  * const limiter = new RateLimiter({ perMinute: 1_200, burst: 200 });
@@ -29,10 +29,22 @@ interface Bucket {
 
 export type RateVerdict = { ok: true; remaining: number } | { ok: false; retryAfterS: number };
 
+/** What the API asks of a limiter: one token for a key, now or after a round trip. */
+export interface KeyRateLimiter {
+  take(key: string): RateVerdict | Promise<RateVerdict>;
+}
+
+/** A batch of tokens lent to another process; `granted` may be 0, and then `retryAfterS` says when. */
+export interface RateGrant {
+  granted: number;
+  remaining: number;
+  retryAfterS: number;
+}
+
 /** Idle buckets are dropped once this many exist; a full bucket carries no state worth keeping. */
 const MAX_BUCKETS = 10_000;
 
-export class RateLimiter {
+export class RateLimiter implements KeyRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;
   private readonly now: () => number;
@@ -45,6 +57,29 @@ export class RateLimiter {
   }
 
   take(key: string): RateVerdict {
+    const b = this.refilled(key);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true, remaining: Math.floor(b.tokens) };
+    }
+    return { ok: false, retryAfterS: this.retryAfterS(b) };
+  }
+
+  /** Takes up to `want` whole tokens at once, for a process that spends them itself. */
+  takeUpTo(key: string, want: number): RateGrant {
+    const b = this.refilled(key);
+    const granted = Math.max(0, Math.min(Math.floor(want), Math.floor(b.tokens)));
+    b.tokens -= granted;
+    return { granted, remaining: Math.floor(b.tokens), retryAfterS: granted > 0 ? 0 : this.retryAfterS(b) };
+  }
+
+  /** Returns lent tokens that were not spent (never past the burst). */
+  giveBack(key: string, tokens: number): void {
+    const b = this.refilled(key);
+    b.tokens = Math.min(this.opts.burst, b.tokens + Math.max(0, tokens));
+  }
+
+  private refilled(key: string): Bucket {
     const now = this.now();
     let b = this.buckets.get(key);
     if (!b) {
@@ -55,11 +90,11 @@ export class RateLimiter {
       b.tokens = Math.min(this.opts.burst, b.tokens + (now - b.at) * this.perMs);
       b.at = now;
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return { ok: true, remaining: Math.floor(b.tokens) };
-    }
-    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000)) };
+    return b;
+  }
+
+  private retryAfterS(b: Bucket): number {
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.perMs / 1000));
   }
 
   private sweep(now: number): void {

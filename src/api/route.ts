@@ -115,7 +115,9 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
   const auth = await authenticate(deps.longrun.store, c.req.header('authorization'), deps.keyCache);
   c.set('auth', auth);
   if (deps.limiter) {
-    const verdict = deps.limiter.take(auth.keyId);
+    const taken = deps.limiter.take(auth.keyId);
+    // Only a limiter that borrows its tokens from another process ever has to wait.
+    const verdict = taken instanceof Promise ? await taken : taken;
     if (!verdict.ok) {
       c.header('Retry-After', String(verdict.retryAfterS));
       throw new LongrunError('rate_limited', `rate limit exceeded; retry in ${verdict.retryAfterS} s`, {

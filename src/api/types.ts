@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Longrun } from '../engine/longrun.ts';
 import type { AuthInfo, KeyCache } from './auth.ts';
 import type { ApiMetrics } from './metrics.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { KeyRateLimiter } from './rate-limit.ts';
 import type { SseOptions } from './sse.ts';
 
 export interface ApiEnv {
@@ -18,7 +18,7 @@ export interface ApiEnv {
 export interface ApiDeps {
   longrun: Longrun;
   logger: Logger;
-  limiter: RateLimiter | null;
+  limiter: KeyRateLimiter | null;
   keyCache: KeyCache;
   metrics: ApiMetrics;
   sse: SseOptions;

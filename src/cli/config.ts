@@ -8,6 +8,7 @@
  * | port | `--port` | `LONGRUN_PORT` | `port` | 3000 |
  * | host | `--host` | `LONGRUN_HOST` | `host` | `0.0.0.0` |
  * | worker concurrency (0: API only) | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
+ * | HTTP processes (cluster.ts) | `--http-processes` | `LONGRUN_HTTP_PROCESSES` | `httpProcesses` | 1 |
  * | example jobs | `--no-examples` | `LONGRUN_EXAMPLES=false` | `examples` | true |
  * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |
  * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
@@ -24,6 +25,8 @@ export interface ServeConfig {
   port: number;
   host: string;
   workers: number;
+  /** Processes serving the API on the one port; above 1, the first process runs the workers only. */
+  httpProcesses: number;
   examples: boolean;
   jobs: string[];
   rateLimit: { perMinute: number; burst: number } | false;
@@ -37,6 +40,7 @@ export const DEFAULT_CONFIG: ServeConfig = {
   port: 3000,
   host: '0.0.0.0',
   workers: 10,
+  httpProcesses: 1,
   examples: true,
   jobs: [],
   rateLimit: { perMinute: 1_200, burst: 200 },
@@ -49,6 +53,7 @@ export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
 const port = z.coerce.number().int().min(0).max(65_535);
 /** 0 is allowed: `longrun serve --workers 0` serves the API only (`longrun worker` requires ≥ 1). */
 const count = z.coerce.number().int().min(0).max(10_000);
+const processes = z.coerce.number().int().min(1).max(64);
 const days = z.coerce.number().min(0).max(36_500);
 const rateLimit = z.union([
   z.literal(false),
@@ -60,6 +65,7 @@ const FileSchema = z.strictObject({
   port: port.optional(),
   host: z.string().min(1).optional(),
   workers: count.optional(),
+  httpProcesses: processes.optional(),
   examples: z.boolean().optional(),
   jobs: z.array(z.string().min(1)).optional(),
   rateLimit: rateLimit.optional(),
@@ -112,6 +118,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): PartialConfig {
   if (env.LONGRUN_PORT) out.port = check(port, env.LONGRUN_PORT, 'LONGRUN_PORT');
   if (env.LONGRUN_HOST) out.host = env.LONGRUN_HOST;
   if (env.LONGRUN_WORKERS) out.workers = check(count, env.LONGRUN_WORKERS, 'LONGRUN_WORKERS');
+  if (env.LONGRUN_HTTP_PROCESSES)
+    out.httpProcesses = check(processes, env.LONGRUN_HTTP_PROCESSES, 'LONGRUN_HTTP_PROCESSES');
   if (env.LONGRUN_EXAMPLES) out.examples = !/^(0|false|no|off)$/i.test(env.LONGRUN_EXAMPLES);
   if (env.LONGRUN_JOBS) out.jobs = env.LONGRUN_JOBS.split(',').filter(Boolean);
   if (env.LONGRUN_RATE_LIMIT) out.rateLimit = parseRateLimit(env.LONGRUN_RATE_LIMIT, 'LONGRUN_RATE_LIMIT');
@@ -129,6 +137,8 @@ export function configFromFlags(flags: Record<string, unknown>): PartialConfig {
   if (flags.port !== undefined) out.port = check(port, flags.port, '--port');
   if (flags.host !== undefined) out.host = String(flags.host);
   if (flags.workers !== undefined) out.workers = check(count, flags.workers, '--workers');
+  if (flags.httpProcesses !== undefined)
+    out.httpProcesses = check(processes, flags.httpProcesses, '--http-processes');
   if (flags.examples !== undefined) out.examples = Boolean(flags.examples);
   if (flags.jobs !== undefined) out.jobs = String(flags.jobs).split(',').filter(Boolean);
   if (flags.rateLimit !== undefined) out.rateLimit = parseRateLimit(String(flags.rateLimit), '--rate-limit');

@@ -15,6 +15,10 @@ export function registerServe(program: Command): void {
     .option('-p, --port <n>', 'port to listen on, 0 for any free port (default 3000)')
     .option('--host <addr>', 'address to bind (default 0.0.0.0)')
     .option('-w, --workers <n>', 'jobs run at once by this process (default 10; 0 serves the API only)')
+    .option(
+      '--http-processes <n>',
+      'processes serving the API on the one port (default 1; above 1 the first runs the workers)',
+    )
     .option('--no-examples', 'do not register or start the example jobs')
     .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
     .option('--rate-limit <perMinute/burst>', 'per-key rate limit, e.g. 1200/200, or "off"')
@@ -27,6 +31,11 @@ export function registerServe(program: Command): void {
       const { default: pino } = await import('pino');
       const { startServer } = await import('./server.ts');
       const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const cluster = await import('./cluster.ts');
+      if (cluster.isHttpProcess()) {
+        exitOnSignals(logger, await cluster.runHttpProcess(config, logger));
+        return;
+      }
       const running = await startServer(config, { logger });
       console.log(`Longrun is listening on ${running.url}`);
       console.log(`  API:     ${running.url}/api/v1/jobs   (OpenAPI: ${running.url}/api/v1/openapi.json)`);

@@ -21,7 +21,7 @@ import { describeDb, openStore } from './store.ts';
 
 export const DEFAULT_WORKSPACE = 'default';
 
-interface ExamplesModule {
+export interface ExamplesModule {
   exampleJobs: AnyJobDefinition[];
   startExampleJobs(longrun: Longrun, opts?: { workspaceId?: string }): Promise<void>;
 }
@@ -77,11 +77,67 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
+/** The example types (unless `--no-examples`) and those of `--jobs` modules. */
+export async function loadJobTypes(
+  config: ServeConfig,
+  logger: Logger,
+): Promise<{ examples: ExamplesModule | null; jobs: AnyJobDefinition[] }> {
+  const examples = config.examples ? await loadExamples(logger) : null;
+  return { examples, jobs: [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))] };
+}
+
+type HttpServer = ReturnType<typeof serve>;
+
+/** Serves `app` on the configured host and port, parser errors answered in the API's envelope. */
+export async function listenApi(app: { fetch: Parameters<typeof serve>[0]['fetch'] }, config: ServeConfig) {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  answerClientErrors(server);
+  await new Promise<void>((res, rej) => {
+    server.once('listening', () => res());
+    server.once('error', rej);
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * Stops accepting and closes idle connections; requests in flight may finish until `deadline`
+ * settles, and whatever still hangs then is cut.
+ */
+export async function closeApi(server: HttpServer, deadline: Promise<unknown>): Promise<void> {
+  const closed = new Promise<void>((res) => server.close(() => res()));
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+  await Promise.race([closed, deadline]);
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  await closed;
+}
+
+/**
+ * The worker pool, lease reaper and retention, unless `--workers 0`: an API process only, and
+ * `longrun worker` processes on the same store run the jobs (and recover leases and apply
+ * retention, which is why none of that starts here either).
+ */
+export function startWorkers(longrun: Longrun, config: ServeConfig, logger: Logger): void {
+  if (config.workers === 0) return;
+  longrun.start({
+    retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
+    concurrency: config.workers,
+    onError: (err, where) => logger.error({ err, where }, 'worker error'),
+  });
+}
+
+export function urlOf(config: ServeConfig, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host}:${port}`;
+}
+
 export async function startServer(config: ServeConfig, opts: { logger: Logger }): Promise<RunningServer> {
+  if (config.httpProcesses > 1) {
+    const { startCluster } = await import('./cluster.ts');
+    return startCluster(config, opts);
+  }
   const { logger } = opts;
   const store = await openStore(config.db);
-  const examples = config.examples ? await loadExamples(logger) : null;
-  const jobs = [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))];
+  const { examples, jobs } = await loadJobTypes(config, logger);
   const longrun = createLongrun({ store, jobs });
   const adminKey = await bootstrapAdminKey(store);
 
@@ -92,25 +148,10 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
     shutdown: shutdownController.signal,
     rateLimit: config.rateLimit,
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  answerClientErrors(server);
-  await new Promise<void>((res, rej) => {
-    server.once('listening', () => res());
-    server.once('error', rej);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${host}:${port}`;
+  const { server, port } = await listenApi(app, config);
+  const url = urlOf(config, port);
 
-  // --workers 0: an API process only; `longrun worker` processes on the same store run the jobs
-  // (and recover leases and apply retention, which is why none of that starts here either).
-  if (config.workers > 0) {
-    longrun.start({
-      retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
-      concurrency: config.workers,
-      onError: (err, where) => logger.error({ err, where }, 'worker error'),
-    });
-  }
+  startWorkers(longrun, config, logger);
   if (examples) {
     await examples.startExampleJobs(longrun, { workspaceId: DEFAULT_WORKSPACE });
   }
@@ -124,12 +165,10 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
     closing ??= (async () => {
       logger.info('shutting down: no new connections, closing event streams, draining workers');
       shutdownController.abort();
-      const closed = new Promise<void>((res) => server.close(() => res()));
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
-      await longrun.stop({ graceMs: config.graceMs });
-      // In-flight requests had the grace period too; whatever still hangs is cut.
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await closed;
+      // In-flight requests have the workers' grace period too; whatever still hangs is cut.
+      const drained = longrun.stop({ graceMs: config.graceMs });
+      await closeApi(server, drained);
+      await drained;
       await store.close();
       logger.info('stopped');
     })();

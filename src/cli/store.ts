@@ -4,7 +4,7 @@
  * loads `pg`, and the import goes through a computed specifier because the backend may be absent
  * from a checkout (the error then says so instead of crashing at startup).
  */
-import type { Store } from '../store/types.ts';
+import type { NotificationRelay, Store } from '../store/types.ts';
 
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(db);
@@ -25,8 +25,14 @@ export function splitSchema(url: string): { connectionString: string; schema?: s
   return { connectionString: u.toString(), ...(schema ? { schema } : {}) };
 }
 
-/** `migrate: false` opens without applying migrations (for `longrun migrate --dry-run`). */
-export async function openStore(db: string, opts: { migrate?: boolean } = {}): Promise<Store> {
+/**
+ * `migrate: false` opens without applying migrations (for `longrun migrate --dry-run`); `relay`
+ * shares an embedded store's notifications with sibling processes (PostgreSQL's cross already).
+ */
+export async function openStore(
+  db: string,
+  opts: { migrate?: boolean; relay?: NotificationRelay } = {},
+): Promise<Store> {
   if (isPostgresUrl(db)) {
     const specifier = new URL('../store/postgres/index.ts', import.meta.url).href;
     let mod: PostgresModule;
@@ -38,7 +44,7 @@ export async function openStore(db: string, opts: { migrate?: boolean } = {}): P
     return mod.createPostgresStore({ ...splitSchema(db), migrate: opts.migrate });
   }
   const { createSqliteStore } = await import('../store/sqlite/index.ts');
-  return createSqliteStore({ path: db, migrate: opts.migrate });
+  return createSqliteStore({ path: db, migrate: opts.migrate, relay: opts.relay });
 }
 
 /** Hides the password of a connection URL for log lines. */

@@ -182,6 +182,24 @@ export interface StoreNotifications {
   eventsAdded(listener: () => void): () => void;
 }
 
+/** One store notification, as it crosses a process boundary (see `NotificationRelay`). */
+export type StoreSignal =
+  | { name: 'jobsAvailable' }
+  | { name: 'jobCancelled'; jobId: string }
+  | { name: 'eventsAdded' };
+
+/**
+ * Carries an embedded store's notifications to the other processes that share its file (the HTTP
+ * processes of `longrun serve --http-processes`): what this store commits is published, what the
+ * others committed is delivered to this store's listeners. PostgreSQL needs none: LISTEN/NOTIFY
+ * already crosses processes.
+ */
+export interface NotificationRelay {
+  publish(signal: StoreSignal): void;
+  /** Returns the unsubscribe. */
+  subscribe(deliver: (signal: StoreSignal) => void): () => void;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   migrate(params?: { dryRun?: boolean }): Promise<{ applied: string[]; pending: string[] }>;

@@ -1,7 +1,7 @@
 /**
  * The embedded SQLite store: one file, shared safely by several processes (WAL, `BEGIN IMMEDIATE`
- * for every write, busy timeout). Events are announced in-process only; another process sharing
- * the file learns of new work by polling.
+ * for every write, busy timeout). Events are announced in-process, and to the processes a `relay`
+ * connects; any other process sharing the file learns of new work by polling.
  *
  * ```ts
  * const store = await createSqliteStore({ path: './data/longrun.db' });
@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Clock, systemClock } from '../../core/clock.ts';
-import type { Store, StoreNotifications } from '../types.ts';
+import type { NotificationRelay, Store, StoreNotifications, StoreSignal } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
 import * as json from './job-json.ts';
@@ -30,6 +30,8 @@ export interface SqliteStoreOptions {
   maxLogsPerJob?: number;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /** Shares notifications with the other processes on this file (see `NotificationRelay`). */
+  relay?: NotificationRelay;
 }
 
 function emitterNotifications(emitter: EventEmitter): StoreNotifications {
@@ -52,6 +54,15 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   const clock = opts.clock ?? systemClock;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const relay = opts.relay;
+  const emitLocal = (signal: StoreSignal) =>
+    signal.name === 'jobCancelled' ? emitter.emit(signal.name, signal.jobId) : emitter.emit(signal.name);
+  const announce = (signal: StoreSignal) => {
+    emitLocal(signal);
+    relay?.publish(signal);
+  };
+  // What other processes committed reaches this process's listeners only, never back out.
+  const unsubscribeRelay = relay?.subscribe(emitLocal) ?? (() => {});
   let writeTransactions = 0;
   const snapshot = readSnapshots(db);
   const ctx: SqliteContext = {
@@ -77,9 +88,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     },
     read: snapshot.read,
     afterCommit: {
-      jobsAvailable: () => emitter.emit('jobsAvailable'),
-      jobCancelled: (id) => emitter.emit('jobCancelled', id),
-      eventsAdded: () => emitter.emit('eventsAdded'),
+      jobsAvailable: () => announce({ name: 'jobsAvailable' }),
+      jobCancelled: (jobId) => announce({ name: 'jobCancelled', jobId }),
+      eventsAdded: () => announce({ name: 'eventsAdded' }),
     },
   };
   if (opts.migrate !== false) migrateDatabase(db, { now: clock.now() });
@@ -96,6 +107,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     close: async () => {
       if (closed) return;
       closed = true;
+      unsubscribeRelay();
       emitter.removeAllListeners();
       snapshot.end();
       db.close();
