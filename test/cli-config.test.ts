@@ -68,6 +68,10 @@ describe('serve configuration', () => {
     );
     assert.throws(() => configFromFlags({ workers: '-1' }), /--workers/);
     assert.equal(configFromFlags({ workers: '0' }).workers, 0, '0 serves the API only');
+    assert.throws(() => configFromFlags({ httpProcesses: '0' }), /--http-processes/);
+    assert.throws(() => configFromEnv({ LONGRUN_HTTP_PROCESSES: 'many' }), /LONGRUN_HTTP_PROCESSES/);
+    assert.equal(configFromEnv({ LONGRUN_HTTP_PROCESSES: '4' }).httpProcesses, 4);
+    assert.equal(configFromFlags({ httpProcesses: '2' }).httpProcesses, 2);
     assert.throws(() => parseRateLimit('fast', '--rate-limit'), /--rate-limit/);
     assert.deepEqual(parseRateLimit('600/50', 'x'), { perMinute: 600, burst: 50 });
     const tmp = tempDir();

@@ -37,6 +37,8 @@ export function registerServe(program: Command): void {
         return;
       }
       const running = await startServer(config, { logger });
+      // Before the banner: whoever reads it may signal at once, and must not find the default action.
+      exitOnSignals(logger, () => running.shutdown());
       console.log(`Longrun is listening on ${running.url}`);
       console.log(`  API:     ${running.url}/api/v1/jobs   (OpenAPI: ${running.url}/api/v1/openapi.json)`);
       if (running.adminKey) {
@@ -45,6 +47,5 @@ export function registerServe(program: Command): void {
       } else {
         console.log('  Create API keys with: longrun keys create --workspace default --scope admin');
       }
-      exitOnSignals(logger, () => running.shutdown());
     });
 }
