@@ -127,7 +127,7 @@ describe('longrun serve --http-processes 2', () => {
     const short = await client.createJob({ type: 'test.slow', input: { items: 3, itemMs: 50 } });
     const seen = await until(
       client.jobEvents(short.job.id),
-      (e) => e.event === 'status' && (e.data as { status: string }).status === 'completed',
+      (e) => e.event === 'status' && e.data.status === 'completed',
     );
     assert.ok(seen.some((e) => e.event === 'progress'));
 
@@ -136,7 +136,7 @@ describe('longrun serve --http-processes 2', () => {
     await until(events, (e) => e.event === 'progress');
     assert.deepEqual(await client.cancelJob(long.job.id), { id: long.job.id, status: 'cancelled' });
     const rest = await until(events, (e) => e.event === 'status');
-    assert.equal((rest.at(-1)?.data as { status: string }).status, 'cancelled');
+    assert.equal(rest.at(-1)?.data.status, 'cancelled');
   });
 
   it('replaces an HTTP process that dies', async () => {
