@@ -1,11 +1,9 @@
 /**
  * The load side of `npm run bench -- http`, run as its own process so it never shares the server's
  * event loop: autocannon for the closed-loop scenarios, bench/open-loop.ts for the paced ones. The
- * parent passes one `LoadConfig` in `LONGRUN_BENCH_LOAD` and reads `LoadResult[]` from stdout;
- * `pinning()` puts the parent on CPU 0 and this process on CPU 1 where `taskset` exists.
+ * parent passes one `LoadConfig` in `LONGRUN_BENCH_LOAD` and reads `LoadResult[]` from stdout.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { spawn } from 'node:child_process';
 import { openLoop } from './open-loop.ts';
 
 export interface Scenario {
@@ -69,31 +67,9 @@ async function loadProcessMain(): Promise<void> {
   process.stdout.write(JSON.stringify(results));
 }
 
-/** `taskset` pins (see the file comment); without it, or with one core, nothing is pinned. */
-export function pinning(): { server: string; load: string[] } | null {
-  if (availableParallelism() < 2) return null;
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    return { server: 'CPU 0', load: ['taskset', '-c', '1'] };
-  } catch {
-    return null;
-  }
-}
-
-export function unpin(): void {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', `0-${availableParallelism() - 1}`, String(process.pid)], {
-      stdio: 'ignore',
-    });
-  } catch {
-    // nothing was pinned
-  }
-}
-
-export function runLoadProcess(cfg: LoadConfig, prefix: string[]): Promise<LoadResult[]> {
+export function runLoadProcess(cfg: LoadConfig): Promise<LoadResult[]> {
   return new Promise((resolve, reject) => {
-    const argv = [...prefix, process.execPath, '--import', 'tsx', import.meta.filename];
-    const child = spawn(argv[0]!, argv.slice(1), {
+    const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename], {
       env: { ...process.env, LONGRUN_BENCH_LOAD: JSON.stringify(cfg) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

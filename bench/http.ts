@@ -3,36 +3,30 @@
  * with the seed's status+category filter) with 1,000 jobs in the store and again with 1,000,000,
  * and POST create. Real sockets, keep-alive, 50 connections, rate limiting off.
  *
- * The load is autocannon (the tool of the reference figures in ../shared/reference) in a separate
- * process (bench/http-load.ts), so it never shares the server's event loop. On a 2-core machine the two processes share
- * the cores; left to the scheduler they sometimes land on the same core and the figures swing by
- * 2×, so where `taskset` exists the server is pinned to CPU 0 and the load to CPU 1: the server
- * gets one core, as in the reference table, every run.
+ * The server is the real command, `longrun serve --http-processes 2 --workers 0` on a filled
+ * SQLite file: one Node process answers on one core, and two use the machine's two. The load runs
+ * in a process of its own (bench/http-load.ts) beside them; nothing is pinned. The ceiling is a
+ * static `node:http` server in as many processes, answering with the very bytes Longrun sent.
  *
- * Latency is measured twice. The closed-loop p99 of those 50 connections, as in the reference
- * table, is mostly queueing: 50 requests always wait, so p99 ≈ 2 × 50 × the cost of a request
- * (even the static ceiling's list page sits near 10 ms there). The target "p99 < 10 ms" is read at
- * the target rates instead (8,000 req/s by id, 4,000 a list page), with an open-loop load that
- * sends on schedule and times each request from when it was due (bench/open-loop.ts; autocannon's
- * own pacing reported 300–450 ms p99s even for the static server, so it is not used for this).
+ * Latency is measured twice. The closed-loop p99 of those 50 connections (autocannon, the tool of
+ * the reference figures in ../shared/reference) is mostly queueing: 50 requests always wait, so
+ * p99 ≈ 2 × 50 × the cost of a request. The target "p99 < 10 ms" is read at the target rates
+ * instead (8,000 req/s by id, 4,000 a list page), with an open-loop load that sends on schedule and
+ * times each request from when it was due (bench/open-loop.ts; autocannon's own pacing reported
+ * 300–450 ms p99s even for the static server, so it is not used for this).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { serve } from '@hono/node-server';
+import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { z } from 'zod';
-import { createApp } from '../src/api/app.ts';
 import { createApiKey } from '../src/api/auth.ts';
-import { defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
-import type { Store } from '../src/store/types.ts';
-import { type LoadResult, pinning, runLoadProcess, type Scenario, unpin } from './http-load.ts';
+import { type LoadResult, runLoadProcess, type Scenario } from './http-load.ts';
+import { benchJobs, CATEGORIES } from './jobs.ts';
 import { probeStalls } from './stall-probe.ts';
 
 type Figures = Record<string, number | string>;
@@ -45,15 +39,10 @@ const SECONDS = Number(process.env.LONGRUN_BENCH_HTTP_SECONDS ?? 4);
 const REPS = Number(process.env.LONGRUN_BENCH_HTTP_REPS ?? 3);
 /** Open-loop runs: a p99 moves more from run to run than a throughput, so the median takes more. */
 const OPEN_REPS = REPS + 2;
-const CATEGORIES = ['seo', 'ai', 'sync', 'export'] as const;
-const benchJobs = CATEGORIES.map((category) =>
-  defineJob({
-    type: `bench.${category}`,
-    category,
-    input: z.object({ i: z.number() }),
-    run: async () => null,
-  }),
-);
+/** API processes of each server: one per core of the 2-core machine the targets are set for. */
+const HTTP_PROCESSES = Number(process.env.LONGRUN_BENCH_HTTP_PROCESSES ?? 2);
+const BIN = join(import.meta.dirname, '..', 'bin', 'longrun.js');
+const JOBS_MODULE = join(import.meta.dirname, 'jobs.ts');
 
 // ---- the server side (this process) -----------------------------------------------------------
 
@@ -129,45 +118,83 @@ function scenarios(ids: string[]): Scenario[] {
 
 interface Target {
   label: string;
-  /** Null for the static ceiling server. */
-  store: Store | null;
-  server: { close(cb: () => void): void; closeAllConnections?(): void };
+  proc: ChildProcess;
   url: string;
   key: string;
   ids: string[];
   serves(s: Scenario): boolean;
 }
 
+/** Starts a server command and resolves with its URL once it printed `listening on URL`. */
+function spawnServer(argv: string[]): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      const url = /listening on (http:\/\/\S+)/.exec(line)?.[1];
+      if (url) resolve({ proc, url });
+    });
+    proc.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited with ${code} before listening`)));
+  });
+}
+
+/** CPU time of a process and its children (the HTTP processes), in µs, from /proc. */
+function treeCpuUs(pid: number): number {
+  const ticks = (p: number | string) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return { ppid: -1, cpu: 0 };
+    }
+  };
+  let total = ticks(pid).cpu;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const t = ticks(entry);
+    if (t.ppid === pid) total += t.cpu;
+  }
+  // Clock ticks of 10 ms (USER_HZ 100 on Linux).
+  return total * 10_000;
+}
+
 /**
- * The ceiling row of the reference figures, measured in the same run: a hand-written `node:http`
- * server answering every GET with the very bytes Longrun sent for a job and for a list page. What
- * Longrun reaches against it says how much the framework, the database and the JSON cost, and it
- * moves with this machine's speed exactly as Longrun's own figures do.
+ * The ceiling row of the reference figures, measured in the same run: `node:http` answering every
+ * GET with the very bytes Longrun sent for a job and for a list page (bench/static-ceiling.ts).
+ * What Longrun reaches against it says how much the framework, the database and the JSON cost,
+ * and it moves with this machine's speed exactly as Longrun's own figures do.
  */
-async function openCeiling(from: Target): Promise<Target> {
+async function openCeiling(dir: string, from: Target): Promise<Target> {
   const get = async (path: string) =>
     (await fetch(`${from.url}${path}`, { headers: { authorization: `Bearer ${from.key}` } })).text();
-  const detail = await get(`/api/v1/jobs/${from.ids[0]}`);
-  const list = await get('/api/v1/jobs?limit=20');
-  const server = http.createServer((req, res) => {
-    const body = req.url?.startsWith('/api/v1/jobs?') ? list : detail;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
+  const bodies = join(dir, 'ceiling.json');
+  writeFileSync(
+    bodies,
+    JSON.stringify({
+      detail: await get(`/api/v1/jobs/${from.ids[0]}`),
+      list: await get('/api/v1/jobs?limit=20'),
+    }),
+  );
+  const script = join(import.meta.dirname, 'static-ceiling.ts');
+  const { proc, url } = await spawnServer([
+    process.execPath,
+    '--import',
+    'tsx',
+    script,
+    bodies,
+    String(HTTP_PROCESSES),
+  ]);
   return {
     label: 'static JSON, node:http (ceiling)',
-    store: null,
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    proc,
+    url,
     key: from.key,
     ids: from.ids,
     serves: (s) => s.method === 'GET' && !s.paths[0]?.includes('status='),
   };
 }
 
-/** A store of `count` jobs behind its own server; no workers, so the count stays exact. */
+/** A store of `count` jobs served by `longrun serve`; no workers, so the count stays exact. */
 async function openTarget(dir: string, label: string, count: number): Promise<Target & { fillS: number }> {
   const path = join(dir, `${count}.db`);
   const store = await createSqliteStore({ path });
@@ -176,15 +203,16 @@ async function openTarget(dir: string, label: string, count: number): Promise<Ta
   const t0 = performance.now();
   const ids = await fill(longrun, count);
   const fillS = (performance.now() - t0) / 1000;
+  await store.close();
   settle(path);
-  const server = serve({
-    fetch: createApp({ longrun, rateLimit: false }).fetch,
-    port: 0,
-    hostname: '127.0.0.1',
-  });
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { label, store, server, url, key, ids, fillS, serves: () => true };
+  const { proc, url } = await spawnServer([
+    process.execPath,
+    BIN,
+    'serve',
+    ...['--db', path, '--port', '0', '--host', '127.0.0.1', '--workers', '0', '--no-examples'],
+    ...['--jobs', JOBS_MODULE, '--rate-limit', 'off', '--http-processes', String(HTTP_PROCESSES)],
+  ]);
+  return { label, proc, url, key, ids, fillS, serves: () => true };
 }
 
 type Measured = LoadResult & { cpuUs: number; runsUnderTarget?: string };
@@ -212,18 +240,14 @@ export async function benchHttp(): Promise<Figures> {
   const figures: Figures = {};
   const targets: Target[] = [];
   try {
-    // Before pinning: once this process is pinned, availableParallelism() reports one CPU.
     const cpus = availableParallelism() >= 2 ? [0, 1] : [0];
-    const pinned = pinning();
-    const table = `HTTP API (closed loop: autocannon, ${CONNECTIONS} connections, median of ${REPS} × ${SECONDS} s; open loop: median of ${OPEN_REPS}; ${
-      pinned ? 'server pinned to CPU 0, load to CPU 1' : 'no CPU pinning'
-    })`;
+    const table = `HTTP API (longrun serve --http-processes ${HTTP_PROCESSES}; closed loop: autocannon, ${CONNECTIONS} connections, median of ${REPS} × ${SECONDS} s; open loop: median of ${OPEN_REPS})`;
     const small = await openTarget(dir, '1,000 jobs', 1_000);
     targets.push(small);
     const large = await openTarget(dir, '1,000,000 jobs', 1_000_000);
     targets.push(large);
     figures[`${table} › fill to 1,000,000 jobs (enqueueMany × 10,000) › s`] = Number(large.fillS.toFixed(1));
-    targets.push(await openCeiling(small));
+    targets.push(await openCeiling(dir, small));
 
     const stallTable = 'Machine stalls (a spin loop on each CPU for 4 s, before and after the HTTP runs)';
     const probe = async (when: string) => {
@@ -236,14 +260,16 @@ export async function benchHttp(): Promise<Figures> {
     await probe('before');
 
     const run = async (t: Target, s: Scenario, seconds: number): Promise<Measured> => {
-      const cpu0 = process.cpuUsage();
-      const [r] = await runLoadProcess(
-        { url: t.url, key: t.key, connections: CONNECTIONS, seconds, scenarios: [s] },
-        pinned?.load ?? [],
-      );
-      const cpu = process.cpuUsage(cpu0);
+      const cpu0 = treeCpuUs(t.proc.pid!);
+      const [r] = await runLoadProcess({
+        url: t.url,
+        key: t.key,
+        connections: CONNECTIONS,
+        seconds,
+        scenarios: [s],
+      });
       if (!r) throw new Error(`no result for ${s.name}`);
-      return { ...r, cpuUs: (cpu.user + cpu.system) / Math.max(1, r.requests) };
+      return { ...r, cpuUs: (treeCpuUs(t.proc.pid!) - cpu0) / Math.max(1, r.requests) };
     };
     const results = new Map<Target, Measured[]>(targets.map((t) => [t, []]));
     const names = scenarios(small.ids).map((s) => s.name);
@@ -290,14 +316,14 @@ export async function benchHttp(): Promise<Figures> {
       figures[`${table} › ${name} req/s, 1K ÷ 1M (target ≤ 1.3) › ratio`] = Number((a / b).toFixed(2));
     }
   } finally {
-    unpin();
-    for (const t of targets) {
-      await new Promise<void>((r) => {
-        t.server.closeAllConnections?.();
-        t.server.close(() => r());
-      });
-      await t.store?.close();
-    }
+    await Promise.all(
+      targets.map(async (t) => {
+        if (t.proc.exitCode !== null) return;
+        const exited = new Promise((r) => t.proc.once('exit', r));
+        t.proc.kill('SIGTERM');
+        await exited;
+      }),
+    );
     rmSync(dir, { recursive: true, force: true });
   }
   return figures;
