@@ -36,7 +36,7 @@ import {
   startWorkers,
   urlOf,
 } from './server.ts';
-import { openStore } from './store.ts';
+import { describeDb, openStore } from './store.ts';
 
 const HTTP_PROCESS_ENV = 'LONGRUN_HTTP_PROCESS';
 /** A process that does not answer a metrics call within this is left out of that scrape. */
@@ -156,7 +156,7 @@ export async function startCluster(config: ServeConfig, opts: { logger: Logger }
   logger.info(
     {
       url,
-      db: config.db,
+      db: describeDb(config.db),
       workers: config.workers,
       httpProcesses: config.httpProcesses,
       types: longrun.registry.types(),

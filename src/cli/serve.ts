@@ -1,6 +1,7 @@
 /**
- * `longrun serve`: the API and a worker pool in one process on one store (see server.ts). On first
- * start it prints an admin key once. SIGTERM/SIGINT shut down gracefully; a second signal exits at
+ * `longrun serve`: the API and a worker pool in one process on one store (see server.ts), or with
+ * `--http-processes N` the API in N processes beside the one running the workers (cluster.ts). On
+ * first start it prints an admin key once. SIGTERM/SIGINT shut down gracefully; a second signal exits at
  * once.
  */
 import type { Command } from 'commander';
@@ -10,7 +11,7 @@ import { exitOnSignals } from './signals.ts';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the HTTP API and workers in one process')
+    .description('run the HTTP API and workers (in one process unless --http-processes)')
     .option('--db <path|url>', 'SQLite file or postgres:// URL (default ./data/longrun.db)')
     .option('-p, --port <n>', 'port to listen on, 0 for any free port (default 3000)')
     .option('--host <addr>', 'address to bind (default 0.0.0.0)')
