@@ -1,7 +1,9 @@
 /**
  * `longrun serve --db postgres://…` against the PostgreSQL store (skipped, with the reason printed,
- * when no server answers): create a job over HTTP, watch it to completion over SSE, cancel another.
- * Each run uses a throwaway schema (`?schema=`), dropped afterwards.
+ * when no server answers): create a job over HTTP, watch it to completion over SSE, cancel another;
+ * in one process, and with `--http-processes 2` (each HTTP process with its own pool and LISTEN
+ * connection, the jobs run by the primary). Each run uses a throwaway schema (`?schema=`), dropped
+ * afterwards.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +14,34 @@ import { waitFor } from './helpers.ts';
 import { dropSchema, newSchemaName, PG_URL, pgSkipReason } from './store-postgres-helpers.ts';
 
 const skip = await pgSkipReason();
+
+/** Over HTTP as a user would: a short job watched to its end over SSE, a long one cancelled. */
+async function createWatchCancel(server: Server): Promise<void> {
+  assert.ok(server.key);
+  const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { store: string };
+  assert.equal(ready.store, 'postgres');
+  const client = new LongrunClient({ url: server.url, key: server.key });
+  const { job } = await client.createJob({ type: 'test.slow', input: { items: 6, itemMs: 20 } });
+  const kinds: string[] = [];
+  let status = '';
+  for await (const e of client.jobEvents(job.id)) {
+    kinds.push(e.event);
+    if (e.event === 'status') status = String(e.data.status);
+  }
+  assert.equal(kinds[0], 'snapshot');
+  assert.equal(kinds.at(-1), 'end');
+  assert.equal(status, 'completed');
+  assert.deepEqual((await client.getJob(job.id)).progress, { total: 6, completed: 6, failed: 0 });
+
+  const long = await client.createJob({ type: 'test.slow', input: { items: 10_000, itemMs: 50 } });
+  await waitFor('progress', async () => (await client.getJob(long.job.id)).progress.completed > 0);
+  assert.deepEqual(await client.cancelJob(long.job.id), { id: long.job.id, status: 'cancelled' });
+  const stopped = await waitFor('the worker to stop', async () => {
+    const j = await client.getJob(long.job.id);
+    return j.completedAt !== null ? j : null;
+  });
+  assert.equal(stopped.status, 'cancelled');
+}
 
 describe('longrun serve on PostgreSQL', { skip }, () => {
   const schema = newSchemaName();
@@ -35,30 +65,27 @@ describe('longrun serve on PostgreSQL', { skip }, () => {
   });
 
   it('creates, watches to completion over SSE, and cancels', async () => {
-    assert.ok(server.key);
-    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { store: string };
-    assert.equal(ready.store, 'postgres');
-    const client = new LongrunClient({ url: server.url, key: server.key });
-    const { job } = await client.createJob({ type: 'test.slow', input: { items: 6, itemMs: 20 } });
-    const kinds: string[] = [];
-    let status = '';
-    for await (const e of client.jobEvents(job.id)) {
-      kinds.push(e.event);
-      if (e.event === 'status') status = String(e.data.status);
-    }
-    assert.equal(kinds[0], 'snapshot');
-    assert.equal(kinds.at(-1), 'end');
-    assert.equal(status, 'completed');
-    assert.deepEqual((await client.getJob(job.id)).progress, { total: 6, completed: 6, failed: 0 });
+    await createWatchCancel(server);
+    server.proc.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  });
+});
 
-    const long = await client.createJob({ type: 'test.slow', input: { items: 10_000, itemMs: 50 } });
-    await waitFor('progress', async () => (await client.getJob(long.job.id)).progress.completed > 0);
-    assert.deepEqual(await client.cancelJob(long.job.id), { id: long.job.id, status: 'cancelled' });
-    const stopped = await waitFor('the worker to stop', async () => {
-      const j = await client.getJob(long.job.id);
-      return j.completedAt !== null ? j : null;
-    });
-    assert.equal(stopped.status, 'cancelled');
+describe('longrun serve on PostgreSQL with --http-processes 2', { skip }, () => {
+  const schema = newSchemaName();
+  let server: Server;
+  before(async () => {
+    const url = new URL(PG_URL);
+    url.searchParams.set('schema', schema);
+    server = await startServe(url.toString(), ['--grace-ms', '200', '--http-processes', '2']);
+  });
+  after(async () => {
+    if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL');
+    await dropSchema(schema);
+  });
+
+  it('creates in an HTTP process, runs in the primary, watches over SSE, and cancels', async () => {
+    await createWatchCancel(server);
     server.proc.kill('SIGTERM');
     assert.equal(await server.exited, 0);
   });

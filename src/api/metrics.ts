@@ -11,6 +11,9 @@
  * - `longrun_http_request_duration_seconds`: measured around every request, labelled by route
  *   pattern (never the raw path, which would explode cardinality).
  * - Node's default process metrics (event loop lag, heap, CPU).
+ *
+ * Under `longrun serve --http-processes N` a scrape reaching any process answers for all of them
+ * (`renderSnapshots`): requests and process figures summed, the job series from the primary alone.
  */
 import {
   AggregatorRegistry,
