@@ -162,3 +162,17 @@ describe('longrun serve --http-processes 2', () => {
     await waitFor('the HTTP processes to exit', () => children.every((pid) => !alive(pid)));
   });
 });
+
+describe('longrun serve --http-processes 2 when the primary dies', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  it('its HTTP processes exit instead of serving on without a primary', async () => {
+    const server = await startServe(join(tmp.dir, 'orphans.db'), ['--http-processes', '2']);
+    const children = childrenOf(server.proc.pid!);
+    assert.equal(children.length, 2);
+    server.proc.kill('SIGKILL');
+    await server.exited;
+    await waitFor('the orphaned HTTP processes to exit', () => children.every((pid) => !alive(pid)));
+  });
+});

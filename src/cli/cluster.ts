@@ -239,8 +239,7 @@ export async function runHttpProcess(config: ServeConfig, logger: Logger): Promi
     );
   };
   peer.handle('shutdown', exitAfterShutdown);
-  // The primary is gone (killed, crashed): nobody would relay or lend tokens any more.
-  process.on('disconnect', exitAfterShutdown);
+  // No handler for a vanished primary: node:cluster ends a worker whose IPC channel closes.
   peer.tell('listening', port);
   return shutdown;
 }
