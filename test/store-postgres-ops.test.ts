@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { isLongrunError } from '../src/core/errors.ts';
 import { canTransition, JOB_STATUSES, type JobStatus } from '../src/core/status.ts';
+import { createPool, isConnectionError } from '../src/store/postgres/db.ts';
 import { createPostgresStore, type PostgresStoreOptions } from '../src/store/postgres/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { eventually, insert, newJob, running } from './store-conformance-helpers.ts';
@@ -187,6 +188,27 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
       'jobCancelled from another instance',
     );
     assert.ok(cancelled.every((id) => requested.includes(id)));
+  });
+
+  it('survives losing the connection of a client checked out between two statements', async () => {
+    // A checked-out client has no pool listener; between statements its connection's end is an
+    // 'error' event, which without a listener of ours would crash the process.
+    const pool = createPool(PG_URL, 'public', 1);
+    const client = await pool.connect();
+    try {
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const ended = new Promise((r) => client.once('end', r));
+      await withAdmin((c) => c.query('SELECT pg_terminate_backend($1)', [pid]));
+      await ended;
+      const err = await client.query('SELECT 1').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(isConnectionError(err), String(err));
+    } finally {
+      client.release(true);
+      await pool.end();
+    }
   });
 
   it('reconnects its listener after the connection is killed', async () => {

@@ -78,6 +78,10 @@ export function createPool(connectionString: string, schema: string, max: number
   // An idle client that loses its server emits here; without a listener the process would crash.
   // The next checkout gets a fresh connection, and a query on a dead one fails as store_unavailable.
   pool.on('error', () => {});
+  // A checked-out client has no pool listener, and one that loses its server between two
+  // statements of a transaction emits 'error' on itself: the same crash. Its next statement fails
+  // as a connection error instead, and the transaction releases it as broken.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
