@@ -8,10 +8,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LongrunClient, type StreamEvent } from '../src/client/index.ts';
-import { type Server, startServe } from './cli-helpers.ts';
+import { cli, type Server, startServe } from './cli-helpers.ts';
 import { tempDir, waitFor } from './helpers.ts';
 
 /** A GET on a connection of its own, so the cluster hands each request to the next process. */
@@ -174,5 +175,27 @@ describe('longrun serve --http-processes 2 when the primary dies', () => {
     server.proc.kill('SIGKILL');
     await server.exited;
     await waitFor('the orphaned HTTP processes to exit', () => children.every((pid) => !alive(pid)));
+  });
+});
+
+describe('longrun serve --http-processes 2 that cannot start', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  it('exits 1 with the reason when its port is taken, instead of waiting forever', {
+    timeout: 30_000,
+  }, async () => {
+    const taken = http.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const db = join(tmp.dir, 'taken.db');
+      const args = ['serve', '--port', String(port), '--host', '127.0.0.1', '--db', db, '--no-examples'];
+      const res = await cli([...args, '--http-processes', '2']);
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, /EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 });

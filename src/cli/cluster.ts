@@ -43,6 +43,8 @@ const HTTP_PROCESS_ENV = 'LONGRUN_HTTP_PROCESS';
 const SNAPSHOT_TIMEOUT_MS = 2_000;
 /** A crashed HTTP process is replaced after this pause, so one that cannot start does not spin. */
 const RESPAWN_DELAY_MS = 1_000;
+/** An HTTP process not listening by then is taken as failed (it loads job modules and opens the store). */
+const START_TIMEOUT_MS = 60_000;
 
 export function isHttpProcess(): boolean {
   return cluster.isWorker && process.env[HTTP_PROCESS_ENV] === '1';
@@ -126,8 +128,16 @@ export async function startCluster(config: ServeConfig, opts: { logger: Logger }
       return renderSnapshots([await metrics.snapshot(), ...others.filter((s) => s !== null)]);
     });
     return new Promise<number>((resolve, reject) => {
-      peer.handle<number>('listening', resolve);
+      const timer = setTimeout(() => {
+        reject(new Error(`an HTTP process was not listening after ${START_TIMEOUT_MS / 1000} s`));
+        worker.process.kill('SIGKILL');
+      }, START_TIMEOUT_MS);
+      peer.handle<number>('listening', (port) => {
+        clearTimeout(timer);
+        resolve(port);
+      });
       worker.on('exit', (code, signal) => {
+        clearTimeout(timer);
         children.delete(worker);
         peer.disconnected();
         reject(new Error(`an HTTP process exited before it was listening (code ${code}, signal ${signal})`));

@@ -34,7 +34,13 @@ export function registerServe(program: Command): void {
       const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
       const cluster = await import('./cluster.ts');
       if (cluster.isHttpProcess()) {
-        exitOnSignals(logger, await cluster.runHttpProcess(config, logger));
+        // One that cannot start (its port taken, a job module that throws) must exit: its IPC
+        // channel would keep it alive, and the primary waiting for it, forever.
+        const shutdown = await cluster.runHttpProcess(config, logger).catch((err: unknown) => {
+          console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        });
+        exitOnSignals(logger, shutdown);
         return;
       }
       const running = await startServer(config, { logger });
