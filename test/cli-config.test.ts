@@ -72,6 +72,7 @@ describe('serve configuration', () => {
     assert.throws(() => configFromEnv({ LONGRUN_HTTP_PROCESSES: 'many' }), /LONGRUN_HTTP_PROCESSES/);
     assert.equal(configFromEnv({ LONGRUN_HTTP_PROCESSES: '4' }).httpProcesses, 4);
     assert.equal(configFromFlags({ httpProcesses: '2' }).httpProcesses, 2);
+    assert.throws(() => loadConfig({ httpProcesses: '2', db: ':memory:' }, { env: {} }), /:memory:/);
     assert.throws(() => parseRateLimit('fast', '--rate-limit'), /--rate-limit/);
     assert.deepEqual(parseRateLimit('600/50', 'x'), { perMinute: 600, burst: 50 });
     const tmp = tempDir();

@@ -164,11 +164,15 @@ export function loadConfig(
   flags: Record<string, unknown>,
   opts: { env?: NodeJS.ProcessEnv; configPath?: string; cwd?: string } = {},
 ): ServeConfig {
-  return resolveConfig({
+  const config = resolveConfig({
     file: readConfigFile(opts.configPath, opts.cwd),
     env: configFromEnv(opts.env ?? process.env),
     flags: configFromFlags(flags),
   });
+  // Each process would open its own empty database: jobs created in one invisible to the others.
+  if (config.httpProcesses > 1 && config.db === ':memory:')
+    throw new ConfigError('--http-processes above 1 needs a database the processes share, not :memory:');
+  return config;
 }
 
 /**
