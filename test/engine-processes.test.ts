@@ -115,11 +115,16 @@ describe('worker processes on one SQLite file', () => {
 
   it('two processes draining 5,000 jobs never run the same attempt twice', async () => {
     const { db, trace, store, longrun } = await open('two');
-    const ids = await longrun.enqueueMany(
-      Array.from({ length: 5_000 }, (_, n) => ({ type: 'test.noop', input: { n } })),
-    );
+    // Both running before the jobs exist, polling often, and jobs of 10 ms: another process's
+    // enqueue reaches a worker only through its poll, and one process drained 5,000 instant jobs in
+    // under half a second, so a worker that started or polled late (or waited on the write lock)
+    // could find nothing left. At 50 at a time, one process now needs a second at least.
     const workers = [1, 2].map(() =>
-      spawnWorker({ LONGRUN_DB: db, CONCURRENCY: '50', LONGRUN_TRACE: trace }),
+      spawnWorker({ LONGRUN_DB: db, CONCURRENCY: '50', LONGRUN_TRACE: trace, POLL_MS: '20' }),
+    );
+    await Promise.all(workers.map((w) => w.line(/^ready$/)));
+    const ids = await longrun.enqueueMany(
+      Array.from({ length: 5_000 }, (_, n) => ({ type: 'test.noop', input: { n, ms: 10 } })),
     );
     await waitFor(
       'all 5,000 jobs completed',
