@@ -8,7 +8,7 @@
  * - store notifications: on SQLite each process's commits are relayed to the others, so an SSE
  *   stream in one process hears a job a worker in the primary is running, and the primary's workers
  *   hear a job created in an HTTP process, as promptly as in one process (PostgreSQL's
- *   LISTEN/NOTIFY crosses processes by itself; the relay then only adds wake-ups);
+ *   LISTEN/NOTIFY crosses processes by itself, so its store takes no relay);
  * - the per-key rate limit: the buckets live in the primary, which lends tokens in small batches
  *   (api/rate-lease.ts), so N processes together allow what one would;
  * - `/metrics`: whichever process a scrape reaches answers with every process's series added up.
