@@ -36,6 +36,7 @@ import {
   startWorkers,
   urlOf,
 } from './server.ts';
+import { exitAfter } from './signals.ts';
 import { describeDb, openStore } from './store.ts';
 
 const HTTP_PROCESS_ENV = 'LONGRUN_HTTP_PROCESS';
@@ -239,16 +240,7 @@ export async function runHttpProcess(config: ServeConfig, logger: Logger): Promi
     })();
     return closing;
   };
-  const exitAfterShutdown = () => {
-    shutdown().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'HTTP process shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  peer.handle('shutdown', exitAfterShutdown);
+  peer.handle('shutdown', () => exitAfter(logger, shutdown()));
   // No handler for a vanished primary: node:cluster ends a worker whose IPC channel closes.
   peer.tell('listening', port);
   return shutdown;

@@ -8,6 +8,17 @@
  */
 import type { Logger } from 'pino';
 
+/** Exits 0 once `shutdown` settles, 1 (logged) if it fails. */
+export function exitAfter(logger: Logger, shutdown: Promise<void>): void {
+  shutdown.then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
 export function exitOnSignals(logger: Logger, shutdown: (sig: NodeJS.Signals) => Promise<void>): void {
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -15,13 +26,7 @@ export function exitOnSignals(logger: Logger, shutdown: (sig: NodeJS.Signals) =>
       logger.warn(`${sig} again: exiting without waiting`);
       process.exit(1);
     }
-    shutdown(sig).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    exitAfter(logger, shutdown(sig));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
