@@ -43,18 +43,27 @@ async function createWatchCancel(server: Server): Promise<void> {
   assert.equal(stopped.status, 'cancelled');
 }
 
-describe('longrun serve on PostgreSQL', { skip }, () => {
+/** `longrun serve` on a throwaway schema for the enclosing suite (dropped after it); call inside `describe`. */
+function serveOnFreshSchema(args: string[]): () => Server {
   const schema = newSchemaName();
-  let server: Server;
+  let server: Server | undefined;
   before(async () => {
     const url = new URL(PG_URL);
     url.searchParams.set('schema', schema);
-    server = await startServe(url.toString(), ['--grace-ms', '200']);
+    server = await startServe(url.toString(), args);
   });
   after(async () => {
     if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL');
     await dropSchema(schema);
   });
+  return () => {
+    if (!server) throw new Error('the server has not started');
+    return server;
+  };
+}
+
+describe('longrun serve on PostgreSQL', { skip }, () => {
+  const server = serveOnFreshSchema(['--grace-ms', '200']);
 
   it('takes the schema out of the URL before pg sees it', () => {
     assert.deepEqual(splitSchema('postgres://u@h:5432/db?schema=abc&sslmode=disable'), {
@@ -65,28 +74,18 @@ describe('longrun serve on PostgreSQL', { skip }, () => {
   });
 
   it('creates, watches to completion over SSE, and cancels', async () => {
-    await createWatchCancel(server);
-    server.proc.kill('SIGTERM');
-    assert.equal(await server.exited, 0);
+    await createWatchCancel(server());
+    server().proc.kill('SIGTERM');
+    assert.equal(await server().exited, 0);
   });
 });
 
 describe('longrun serve on PostgreSQL with --http-processes 2', { skip }, () => {
-  const schema = newSchemaName();
-  let server: Server;
-  before(async () => {
-    const url = new URL(PG_URL);
-    url.searchParams.set('schema', schema);
-    server = await startServe(url.toString(), ['--grace-ms', '200', '--http-processes', '2']);
-  });
-  after(async () => {
-    if (server && server.proc.exitCode === null) server.proc.kill('SIGKILL');
-    await dropSchema(schema);
-  });
+  const server = serveOnFreshSchema(['--grace-ms', '200', '--http-processes', '2']);
 
   it('creates in an HTTP process, runs in the primary, watches over SSE, and cancels', async () => {
-    await createWatchCancel(server);
-    server.proc.kill('SIGTERM');
-    assert.equal(await server.exited, 0);
+    await createWatchCancel(server());
+    server().proc.kill('SIGTERM');
+    assert.equal(await server().exited, 0);
   });
 });
