@@ -5,14 +5,15 @@
  */
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import { type AppOptions, createApp, type LongrunApp } from '../src/api/app.ts';
 import { createApiKey } from '../src/api/auth.ts';
 import { answerClientErrors } from '../src/api/client-errors.ts';
+import { nodeRequestListener } from '../src/api/direct.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
 import { NonRetryableError } from '../src/engine/context.ts';
 import { defineJob } from '../src/engine/define.ts';
@@ -120,9 +121,9 @@ export const apiTestJobs = [steppedJob, quickJob, failingJob, idleJob, chattyJob
 
 /** Serves an app on a real socket (port 0) for tests that need the Node adapter's behaviour. */
 export async function listen(app: LongrunApp): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  const server = createServer(nodeRequestListener(app));
   answerClientErrors(server);
-  await new Promise<void>((r) => server.once('listening', () => r()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -12,9 +12,10 @@ import pino, { type Logger } from 'pino';
 import { LongrunError } from '../core/errors.ts';
 import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
+import { type DirectHandler, directJobGet } from './direct.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
-import { setRequestId } from './headers.ts';
+import { requestFrame } from './frame.ts';
 import { jobRoutes } from './jobs.ts';
 import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
@@ -50,7 +51,11 @@ export interface AppOptions {
   metrics?: ApiMetrics;
 }
 
-export type LongrunApp = Hono<ApiEnv> & { readonly routeTable: readonly AnyRoute[] };
+export type LongrunApp = Hono<ApiEnv> & {
+  readonly routeTable: readonly AnyRoute[];
+  /** `GET /api/v1/jobs/:id` straight on node:http; `nodeRequestListener` (direct.ts) tries it first. */
+  readonly direct: DirectHandler;
+};
 
 export function createApp(opts: AppOptions): LongrunApp {
   const logger = opts.logger ?? pino({ level: 'silent' });
@@ -66,29 +71,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   };
 
   const app = new Hono<ApiEnv>();
-  // One middleware frames every request (id, timing, the body size limit): each middleware layer
-  // is a closure and a promise per request, and these three always run together.
-  app.use(async (c, next) => {
-    const started = performance.now();
-    setRequestId(c);
-    // Refuse oversized bodies on every route before any handler or auth runs.
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > deps.maxBodyBytes) {
-      c.res = errorResponse(
-        c,
-        new LongrunError('payload_too_large', `request body exceeds ${deps.maxBodyBytes} bytes`, {
-          details: [{ message: `maximum body size is ${deps.maxBodyBytes} bytes`, limit: deps.maxBodyBytes }],
-        }),
-      );
-    } else {
-      await next();
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const route = c.get('route') ?? 'unmatched';
-    deps.metrics.observeHttp(c.req.method, route, c.res.status, seconds);
-    if (c.res.status >= 500)
-      logger.warn({ requestId: c.get('requestId'), status: c.res.status, route }, 'request failed');
-  });
+  app.use(requestFrame(deps));
 
   const routes: AnyRoute[] = [];
   routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps));
@@ -102,7 +85,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     ),
   );
   app.onError(makeErrorHandler(logger));
-  return Object.assign(app, { routeTable: routes as readonly AnyRoute[] });
+  return Object.assign(app, { routeTable: routes as readonly AnyRoute[], direct: directJobGet(deps) });
 }
 
 function rateLimiter(opt: AppOptions['rateLimit']): KeyRateLimiter | null {

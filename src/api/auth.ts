@@ -106,16 +106,26 @@ export class KeyCache {
   }
 }
 
+/** The SHA-256 of the key an `Authorization: Bearer lr_…` header carries, or null if it carries none. */
+function presentedKeyHash(header: string | undefined): string | null {
+  const key = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  return key && KEY_PATTERN.test(key) ? hashKey(key) : null;
+}
+
+/** The synchronous half of `authenticate`: the key's record if the cache holds it, else undefined. */
+export function cachedAuth(header: string | undefined, cache: KeyCache): AuthInfo | undefined {
+  const hash = presentedKeyHash(header);
+  return hash === null ? undefined : cache.get(hash, performance.now());
+}
+
 /** Resolves an `Authorization` header to the key's workspace and scope, or throws the one 401. */
 export async function authenticate(
   store: Store,
   header: string | undefined,
   cache: KeyCache | null = null,
 ): Promise<AuthInfo> {
-  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '');
-  const key = m?.[1];
-  if (!key || !KEY_PATTERN.test(key)) throw unauthorized();
-  const hash = hashKey(key);
+  const hash = presentedKeyHash(header);
+  if (hash === null) throw unauthorized();
   const now = performance.now();
   const cached = cache?.get(hash, now);
   if (cached) return cached;

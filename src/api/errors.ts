@@ -74,15 +74,36 @@ export function toLongrunError(err: unknown): LongrunError | null {
   return null;
 }
 
+export interface ErrorAnswer {
+  status: number;
+  body: ReturnType<typeof errorBody>;
+  headers: Record<string, string>;
+}
+
+/** What to answer for anything a handler threw, logged when it is the server's fault. */
+export function errorAnswer(
+  err: unknown,
+  logger: Logger,
+  req: { requestId: string; method: string; path: string },
+): ErrorAnswer {
+  const known = toLongrunError(err);
+  if (known) {
+    if (known.status >= 500) logger.warn({ err, requestId: req.requestId }, known.message);
+    const headers: Record<string, string> = known.code === 'store_unavailable' ? { 'Retry-After': '1' } : {};
+    return { status: known.status, body: known.toJSON(), headers };
+  }
+  logger.error({ err, ...req }, 'unhandled error');
+  return {
+    status: 500,
+    body: errorBody('internal', `internal error (request id ${req.requestId})`),
+    headers: {},
+  };
+}
+
 export function makeErrorHandler(logger: Logger) {
   return (err: unknown, c: Context): Response => {
-    const known = toLongrunError(err);
-    if (known) {
-      if (known.status >= 500) logger.warn({ err, requestId: c.get('requestId') }, known.message);
-      return errorResponse(c, known, known.code === 'store_unavailable' ? { 'Retry-After': '1' } : {});
-    }
     const requestId = String(c.get('requestId') ?? '');
-    logger.error({ err, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
-    return c.json(errorBody('internal', `internal error (request id ${requestId})`), 500);
+    const a = errorAnswer(err, logger, { requestId, method: c.req.method, path: c.req.path });
+    return c.json(a.body, a.status as 400, a.headers);
   };
 }

@@ -26,14 +26,18 @@ export function setResponseHeader(c: Context, name: string, value: string): void
   else c.header(name, value);
 }
 
-const REQUEST_ID = 'X-Request-Id';
+export const REQUEST_ID = 'X-Request-Id';
 /** What an incoming id may look like (the same rule as Hono's requestId middleware). */
 const SANE_ID = /^[\w\-=]{1,255}$/;
 
-/** Sets `c.get('requestId')` and `X-Request-Id`: the caller's own id when it sent a sane one, else a new UUID. */
+/** The caller's own request id when it sent a sane one, else a new UUID. */
+export function requestIdFor(given: string | undefined): string {
+  return given && SANE_ID.test(given) ? given : randomUUID();
+}
+
+/** Sets `c.get('requestId')` and `X-Request-Id` (see `requestIdFor`). */
 export function setRequestId(c: Context<ApiEnv>): void {
-  const given = c.req.header(REQUEST_ID);
-  const id = given && SANE_ID.test(given) ? given : randomUUID();
+  const id = requestIdFor(c.req.header(REQUEST_ID));
   c.set('requestId', id);
   setResponseHeader(c, REQUEST_ID, id);
 }

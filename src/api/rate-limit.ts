@@ -10,6 +10,7 @@
  * const verdict = limiter.take('key-id'); // { ok: true, remaining: 199 } or { ok: false, retryAfterS: 1 }
  * ```
  */
+import { LongrunError } from '../core/errors.ts';
 
 export interface RateLimitOptions {
   /** Sustained requests per minute per key (default 1,200). */
@@ -25,6 +26,13 @@ export const DEFAULT_RATE_LIMIT = { perMinute: 1_200, burst: 200 } as const;
 interface Bucket {
   tokens: number;
   at: number;
+}
+
+/** The 429 for an empty bucket; the caller sets `Retry-After: retryAfterS`. */
+export function rateLimitedError(retryAfterS: number): LongrunError {
+  return new LongrunError('rate_limited', `rate limit exceeded; retry in ${retryAfterS} s`, {
+    details: [{ message: 'per-key token bucket is empty', retryAfterSeconds: retryAfterS }],
+  });
 }
 
 export type RateVerdict = { ok: true; remaining: number } | { ok: false; retryAfterS: number };

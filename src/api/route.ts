@@ -19,6 +19,7 @@ import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
 import { readJsonBody } from './body.ts';
 import { validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
+import { rateLimitedError } from './rate-limit.ts';
 import type { Scope } from './schemas.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -120,9 +121,7 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
     const verdict = taken instanceof Promise ? await taken : taken;
     if (!verdict.ok) {
       c.header('Retry-After', String(verdict.retryAfterS));
-      throw new LongrunError('rate_limited', `rate limit exceeded; retry in ${verdict.retryAfterS} s`, {
-        details: [{ message: 'per-key token bucket is empty', retryAfterSeconds: verdict.retryAfterS }],
-      });
+      throw rateLimitedError(verdict.retryAfterS);
     }
     setResponseHeader(c, 'X-RateLimit-Remaining', String(verdict.remaining));
   }

@@ -5,14 +5,15 @@
  * released for another worker), close the store. Kept apart from the command so other commands
  * do not load the server's dependencies.
  */
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app.ts';
+import { createApp, type LongrunApp } from '../api/app.ts';
 import { createApiKey } from '../api/auth.ts';
 import { answerClientErrors } from '../api/client-errors.ts';
+import { nodeRequestListener } from '../api/direct.ts';
 import type { AnyJobDefinition } from '../engine/define.ts';
 import { createLongrun, type Longrun } from '../engine/longrun.ts';
 import type { Store } from '../store/types.ts';
@@ -86,12 +87,11 @@ export async function loadJobTypes(
   return { examples, jobs: [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))] };
 }
 
-type HttpServer = ReturnType<typeof serve>;
-
 /** Serves `app` on the configured host and port, parser errors answered in the API's envelope. */
-export async function listenApi(app: { fetch: Parameters<typeof serve>[0]['fetch'] }, config: ServeConfig) {
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+export async function listenApi(app: LongrunApp, config: ServeConfig) {
+  const server = createServer(nodeRequestListener(app));
   answerClientErrors(server);
+  server.listen(config.port, config.host);
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
     server.once('error', rej);

@@ -1,0 +1,107 @@
+/**
+ * `GET /api/v1/jobs/:id` answered straight on `node:http`: the request every client that watches a
+ * job's progress repeats, and so the API's busiest. Through Hono and its Node adapter a request
+ * builds a Request, a Context and a Response and runs four promises; on the 2-core machine the
+ * HTTP bench runs on that was about 30 of 150 µs per request, a fifth of what the p99 at 8,000
+ * req/s has to fit in (docs/scaling.md).
+ *
+ * It is the same route, not a second one. The route table (jobs.ts) still declares it, documents
+ * it in OpenAPI and serves it in-process (`app.request`) and whenever this path declines. It
+ * declines, before it does anything, whatever is not the plain case: another method or path shape,
+ * an id that would need decoding, a query string, a body, or a key the key cache does not hold
+ * (first use, unknown, revoked, malformed). What it takes it answers as Hono would: the same body,
+ * status and headers, rate limit, metrics and error envelope. test/api-direct.test.ts holds the two
+ * paths equal.
+ *
+ * ```ts
+ * const app = createApp({ longrun });
+ * http.createServer(nodeRequestListener(app)).listen(3000);
+ * ```
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { type AuthInfo, cachedAuth, scopeAllows } from './auth.ts';
+import { errorAnswer } from './errors.ts';
+import { recordRequest } from './frame.ts';
+import { REQUEST_ID, requestIdFor } from './headers.ts';
+import { rateLimitedError } from './rate-limit.ts';
+import type { ApiDeps } from './types.ts';
+
+/** Answers the request and returns true, or returns false having touched nothing. */
+export type DirectHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+const PREFIX = '/api/v1/jobs/';
+export const DIRECT_ROUTE = '/api/v1/jobs/:id';
+/**
+ * Ids taken here: those that read the same before and after URL decoding, which every id Longrun
+ * generates does. It also keeps out `?`, `/` and `%`, so a query, a deeper path or an escape goes
+ * to Hono, which decodes and validates them.
+ */
+const PLAIN_ID = /^[0-9A-Za-z_-]{1,200}$/;
+
+export function directJobGet(deps: ApiDeps): DirectHandler {
+  return (req, res) => {
+    const url = req.url;
+    if (req.method !== 'GET' || url === undefined || !url.startsWith(PREFIX)) return false;
+    const id = url.slice(PREFIX.length);
+    const headers = req.headers;
+    if (
+      !PLAIN_ID.test(id) ||
+      headers['content-length'] !== undefined ||
+      headers['transfer-encoding'] !== undefined
+    )
+      return false;
+    const auth = cachedAuth(headers.authorization, deps.keyCache);
+    if (!auth || !scopeAllows(auth.scope, 'read')) return false;
+    void answer(deps, req, res, id, auth);
+    return true;
+  };
+}
+
+async function answer(
+  deps: ApiDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  auth: AuthInfo,
+): Promise<void> {
+  const started = performance.now();
+  const given = req.headers['x-request-id'];
+  const requestId = requestIdFor(typeof given === 'string' ? given : undefined);
+  const headers: OutgoingHttpHeaders = { [REQUEST_ID]: requestId };
+  let status = 200;
+  let body: string;
+  try {
+    if (deps.limiter) {
+      const taken = deps.limiter.take(auth.keyId);
+      const verdict = taken instanceof Promise ? await taken : taken;
+      if (!verdict.ok) {
+        headers['Retry-After'] = String(verdict.retryAfterS);
+        throw rateLimitedError(verdict.retryAfterS);
+      }
+      headers['X-RateLimit-Remaining'] = String(verdict.remaining);
+    }
+    body = await deps.longrun.getJobJson(id, { workspaceId: auth.workspaceId });
+  } catch (err) {
+    const a = errorAnswer(err, deps.logger, { requestId, method: 'GET', path: req.url ?? '' });
+    status = a.status;
+    body = JSON.stringify(a.body);
+    Object.assign(headers, a.headers);
+  }
+  headers['Content-Type'] = 'application/json';
+  headers['Content-Length'] = Buffer.byteLength(body);
+  res.writeHead(status, headers);
+  res.end(body);
+  recordRequest(deps, { method: 'GET', route: DIRECT_ROUTE, status, started, requestId });
+}
+
+/** The `node:http` listener of an app: the direct path first, Hono's Node adapter for the rest. */
+export function nodeRequestListener(app: {
+  fetch: Parameters<typeof getRequestListener>[0];
+  direct: DirectHandler;
+}): RequestListener {
+  const viaHono = getRequestListener(app.fetch);
+  return (req, res) => {
+    if (!app.direct(req, res)) void viaHono(req, res);
+  };
+}
