@@ -70,6 +70,7 @@ describe('longrun serve --http-processes 2', () => {
   const tmp = tempDir();
   let server: Server;
   let admin: LongrunClient;
+  let jobId: string;
   const keyOf = async (scope: string) => {
     const res = await fetch(`${server.url}/api/v1/keys`, {
       method: 'POST',
@@ -89,6 +90,7 @@ describe('longrun serve --http-processes 2', () => {
       '60/20',
     ]);
     admin = new LongrunClient({ url: server.url, key: server.key! });
+    jobId = (await admin.createJob({ type: 'test.slow', input: { items: 1, itemMs: 1 } })).job.id;
   });
   after(async () => {
     if (server.proc.exitCode === null) server.proc.kill('SIGKILL');
@@ -100,31 +102,40 @@ describe('longrun serve --http-processes 2', () => {
     assert.ok(admin);
   });
 
-  it('holds one rate limit per key across the processes and reports every request in /metrics', async () => {
-    const key = await keyOf('read');
-    let ok = 0;
-    let limited = 0;
-    const started = Date.now();
-    for (let i = 0; i < 30; i++) {
-      const { status } = await getFresh(`${server.url}/api/v1/jobs?limit=1`, key);
-      if (status === 200) ok++;
-      else if (status === 429) limited++;
-    }
-    // 20 from the burst plus one a second refilled meanwhile; tokens lent to one process and not
-    // yet spent there (at most one batch, 2 here) may be missing from the other. Without the
-    // primary lending them, each process would allow its own 20: all 30 would pass.
-    const refilled = Math.ceil((Date.now() - started) / 1000);
-    assert.ok(ok >= 18 && ok <= 20 + refilled, `200s: ${ok} (${refilled} s of refill)`);
-    assert.equal(ok + limited, 30);
+  // The list goes through Hono; a job by id through the direct path (src/api/direct.ts) once the
+  // process has the key cached, so both ways of spending a token are covered.
+  for (const [what, path, route] of [
+    ['a list page', () => '/api/v1/jobs?limit=1', '/api/v1/jobs'],
+    ['a job by id', () => `/api/v1/jobs/${jobId}`, '/api/v1/jobs/:id'],
+  ] as const) {
+    it(`holds one rate limit per key across the processes and reports every request in /metrics (${what})`, async () => {
+      const key = await keyOf('read');
+      let ok = 0;
+      let limited = 0;
+      const started = Date.now();
+      for (let i = 0; i < 30; i++) {
+        const { status } = await getFresh(`${server.url}${path()}`, key);
+        if (status === 200) ok++;
+        else if (status === 429) limited++;
+      }
+      // 20 from the burst plus one a second refilled meanwhile; tokens lent to one process and not
+      // yet spent there (at most one batch, 2 here) may be missing from the other. Without the
+      // primary lending them, each process would allow its own 20: all 30 would pass.
+      const refilled = Math.ceil((Date.now() - started) / 1000);
+      assert.ok(ok >= 18 && ok <= 20 + refilled, `200s: ${ok} (${refilled} s of refill)`);
+      assert.equal(ok + limited, 30);
 
-    const metrics = (await getFresh(`${server.url}/metrics`, null)).body;
-    const counted = [...metrics.matchAll(/^longrun_http_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)]
-      .filter(([, labels]) => labels?.includes('route="/api/v1/jobs"') && labels.includes('method="GET"'))
-      .reduce((sum, m) => sum + Number(m[2]), 0);
-    assert.equal(counted, 30, 'both processes counted, once');
-    const jobSeries = [...metrics.matchAll(/^longrun_jobs\{[^}]*\}/gm)].map((m) => m[0]);
-    assert.equal(new Set(jobSeries).size, jobSeries.length, 'store-derived series appear once');
-  });
+      const metrics = (await getFresh(`${server.url}/metrics`, null)).body;
+      const counted = [
+        ...metrics.matchAll(/^longrun_http_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm),
+      ]
+        .filter(([, labels]) => labels?.includes(`route="${route}"`) && labels.includes('method="GET"'))
+        .reduce((sum, m) => sum + Number(m[2]), 0);
+      assert.equal(counted, 30, 'both processes counted, once');
+      const jobSeries = [...metrics.matchAll(/^longrun_jobs\{[^}]*\}/gm)].map((m) => m[0]);
+      assert.equal(new Set(jobSeries).size, jobSeries.length, 'store-derived series appear once');
+    });
+  }
 
   it('runs a job created over HTTP in the primary, streams it live, and cancels another', async () => {
     const client = new LongrunClient({ url: server.url, key: await keyOf('write') });
