@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { createApp } from '../src/api/app.ts';
 import { DIRECT_ROUTE, nodeRequestListener } from '../src/api/direct.ts';
 import type { KeyRateLimiter, RateVerdict } from '../src/api/rate-limit.ts';
 import { type ApiFixture, apiFixture, gate } from './api-helpers.ts';
@@ -28,14 +29,17 @@ interface Served {
 /** `direct: false` serves every request through Hono's Node adapter: the reference answer. */
 async function serveApp(app: ApiFixture['app'], opts: { direct: boolean }): Promise<Served> {
   const taken: boolean[] = [];
-  const listener = nodeRequestListener({
-    fetch: app.fetch,
-    direct: (req, res) => {
-      const took = opts.direct && app.direct(req, res);
-      taken.push(took);
-      return took;
+  const listener = nodeRequestListener(
+    {
+      fetch: app.fetch,
+      direct: (req, res) => {
+        const took = opts.direct && app.direct(req, res);
+        taken.push(took);
+        return took;
+      },
     },
-  });
+    { hostname: '127.0.0.1' },
+  );
   const server: Server = createServer(listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
@@ -71,6 +75,24 @@ function send(
     });
     req.on('error', reject);
     req.end(opts.body);
+  });
+}
+
+/** Bytes as they are (a missing `Host`, a header twice); the status line of the answer. */
+function sendRaw(url: string, text: string): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let got = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d) => {
+      got += d;
+    });
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(got)?.[1] ?? 0)));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(text)}`)));
+    // No half-close: Node's server drops a request still in flight when the client sends FIN.
+    socket.write(text);
   });
 }
 
@@ -159,6 +181,28 @@ describe('GET /api/v1/jobs/:id on the direct path', () => {
     }
   });
 
+  it('leaves an unusual Host or a second Authorization header to Hono, which answers as before', async () => {
+    const get = (head: string, version = '1.1') =>
+      `GET /api/v1/jobs/${pending} HTTP/${version}\r\n${head}Connection: close\r\n\r\n`;
+    const auth = `Authorization: Bearer ${f.keys.read}\r\n`;
+    const cases: [string, string, number][] = [
+      // Node keeps the first of two; the adapter joins them, and the joined value is no key.
+      ['a second key after the valid one', get(`Host: x\r\n${auth}Authorization: Bearer junk\r\n`), 401],
+      ['the valid key twice', get(`Host: x\r\n${auth}${auth}`), 401],
+      // Without Host, the adapter stands in the listener's hostname.
+      ['HTTP/1.0 without Host', get(auth, '1.0'), 200],
+      ['a Host the adapter refuses', get(`Host: example.com/evil\r\n${auth}`), 400],
+      ['an out-of-range port', get(`Host: localhost:99999\r\n${auth}`), 400],
+    ];
+    for (const [what, text, status] of cases) {
+      direct.taken.length = 0;
+      assert.equal(await sendRaw(direct.url, text), status, what);
+      assert.deepEqual(direct.taken, [false], `${what} went to Hono`);
+      assert.equal(await sendRaw(hono.url, text), status, `${what}, Hono alone`);
+    }
+    assert.equal(await sendRaw(direct.url, 'GET /healthz HTTP/1.0\r\n\r\n'), 200, 'a probe without Host');
+  });
+
   it('takes a key only once it authenticated, and drops it the moment it is revoked', async () => {
     const { key, record } = await import('../src/api/auth.ts').then((m) =>
       m.createApiKey(f.store, { workspace: 'default', scope: 'read' }),
@@ -196,16 +240,36 @@ describe('GET /api/v1/jobs/:id on the direct path', () => {
     assert.equal((await count()) - before, 5);
   });
 
-  it('is the only GET route a plain id after /api/v1/jobs/ can reach', () => {
-    const matches = f.app.routeTable
-      .filter((r) => r.method === 'get')
-      .filter((r) => new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`).test('/api/v1/jobs/x1-_Y'))
+  it('is the only GET route of the shape /api/v1/jobs/<one segment>, static or not', () => {
+    const sameShape = f.app.routeTable
+      .filter((r) => r.method === 'get' && /^\/api\/v1\/jobs\/[^/]+$/.test(r.path))
       .map((r) => r.path);
-    assert.deepEqual(matches, [DIRECT_ROUTE]);
+    assert.deepEqual(sameShape, [DIRECT_ROUTE]);
   });
 });
 
 describe('the direct path and the rate limit', () => {
+  it('answers each request of a draining bucket as Hono does with a bucket of its own', async () => {
+    const limit = { perMinute: 1, burst: 3 };
+    const f = await apiFixture({ rateLimit: limit, keyCacheMs: 60_000 });
+    const served = await serveApp(f.app, { direct: true });
+    const reference = await serveApp(createApp({ longrun: f.longrun, rateLimit: limit }), { direct: false });
+    try {
+      const id = (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000 })).job.id;
+      const headers = { ...bearer(f.keys.read), 'x-request-id': 'one-id' };
+      for (let i = 0; i < 5; i++) {
+        const viaDirect = await send(served.url, `/api/v1/jobs/${id}`, { headers });
+        const viaHono = await send(reference.url, `/api/v1/jobs/${id}`, { headers });
+        assert.deepEqual(viaDirect, viaHono, `request ${i + 1}`);
+      }
+      assert.deepEqual(served.taken, [false, true, true, true, true]);
+    } finally {
+      await served.close();
+      await reference.close();
+      await f.close();
+    }
+  });
+
   it('spends the same bucket and answers 429 with Retry-After when it is empty', async () => {
     const f = await apiFixture({ rateLimit: { perMinute: 1, burst: 3 }, keyCacheMs: 60_000 });
     const served = await serveApp(f.app, { direct: true });

@@ -121,7 +121,7 @@ export const apiTestJobs = [steppedJob, quickJob, failingJob, idleJob, chattyJob
 
 /** Serves an app on a real socket (port 0) for tests that need the Node adapter's behaviour. */
 export async function listen(app: LongrunApp): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer(nodeRequestListener(app));
+  const server = createServer(nodeRequestListener(app, { hostname: '127.0.0.1' }));
   answerClientErrors(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;

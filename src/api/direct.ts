@@ -7,10 +7,10 @@
  * It is the same route, not a second one. The route table (jobs.ts) still declares it, documents
  * it in OpenAPI and serves it in-process (`app.request`) and whenever this path declines. It
  * declines, before it does anything, whatever is not the plain case: another method or path shape,
- * an id that would need decoding, a query string, a body, or a key the key cache does not hold
- * (first use, unknown, revoked, malformed). What it takes it answers as Hono would: the same body,
- * status and headers, rate limit, metrics and error envelope. test/api-direct.test.ts holds the two
- * paths equal.
+ * an id that would need decoding, a query string, a body, an unusual or missing `Host`, two
+ * `Authorization` headers, or a key the key cache does not hold (first use, unknown, revoked,
+ * malformed). What it takes it answers as Hono would: the same body, status and headers, rate
+ * limit, metrics and error envelope. test/api-direct.test.ts holds the two paths equal.
  *
  * ```ts
  * const app = createApp({ longrun });
@@ -37,6 +37,24 @@ export const DIRECT_ROUTE = '/api/v1/jobs/:id';
  * to Hono, which decodes and validates them.
  */
 const PLAIN_ID = /^[0-9A-Za-z_-]{1,200}$/;
+/**
+ * Hosts the Node adapter takes as they are (its own fast check); it refuses some others with a
+ * bare 400 and fills in a missing one, so those go to it.
+ */
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+
+/**
+ * Node keeps the first of two `Authorization` headers, where the adapter joins them (and the
+ * joined value is no valid key, a 401): a request with two goes to the adapter.
+ */
+function repeatsAuthorization(raw: string[]): boolean {
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) return true;
+  }
+  return false;
+}
 
 export function directJobGet(deps: ApiDeps): DirectHandler {
   return (req, res) => {
@@ -47,7 +65,9 @@ export function directJobGet(deps: ApiDeps): DirectHandler {
     if (
       !PLAIN_ID.test(id) ||
       headers['content-length'] !== undefined ||
-      headers['transfer-encoding'] !== undefined
+      headers['transfer-encoding'] !== undefined ||
+      !PLAIN_HOST.test(headers.host ?? '') ||
+      repeatsAuthorization(req.rawHeaders)
     )
       return false;
     const auth = cachedAuth(headers.authorization, deps.keyCache);
@@ -56,7 +76,7 @@ export function directJobGet(deps: ApiDeps): DirectHandler {
       // Only a bug gets here (every error of the request itself is answered); the client sees a
       // dropped connection rather than the process going down with an unhandled rejection.
       deps.logger.error({ err, path: url }, 'direct answer failed');
-      res.destroy();
+      if (!res.writableEnded) res.destroy();
     });
     return true;
   };
@@ -99,12 +119,15 @@ async function answer(
   recordRequest(deps, { method: 'GET', route: DIRECT_ROUTE, status, started, requestId });
 }
 
-/** The `node:http` listener of an app: the direct path first, Hono's Node adapter for the rest. */
-export function nodeRequestListener(app: {
-  fetch: Parameters<typeof getRequestListener>[0];
-  direct: DirectHandler;
-}): RequestListener {
-  const viaHono = getRequestListener(app.fetch);
+/**
+ * The `node:http` listener of an app: the direct path first, Hono's Node adapter for the rest.
+ * `hostname` stands in for a request without a `Host` header (HTTP/1.0 health checks send none).
+ */
+export function nodeRequestListener(
+  app: { fetch: Parameters<typeof getRequestListener>[0]; direct: DirectHandler },
+  opts: { hostname?: string } = {},
+): RequestListener {
+  const viaHono = getRequestListener(app.fetch, { hostname: opts.hostname });
   return (req, res) => {
     if (!app.direct(req, res)) void viaHono(req, res);
   };

@@ -89,7 +89,7 @@ export async function loadJobTypes(
 
 /** Serves `app` on the configured host and port, parser errors answered in the API's envelope. */
 export async function listenApi(app: LongrunApp, config: ServeConfig) {
-  const server = createServer(nodeRequestListener(app));
+  const server = createServer(nodeRequestListener(app, { hostname: config.host }));
   answerClientErrors(server);
   server.listen(config.port, config.host);
   await new Promise<void>((res, rej) => {
