@@ -1,6 +1,6 @@
 /**
- * The ceiling of the HTTP bench: `node:http` answering every GET with fixed bytes (a job for
- * `/api/v1/jobs/:id`, a list page for `/api/v1/jobs?…`), in as many processes as Longrun serves
+ * The ceiling of the HTTP bench: `node:http` answering every GET with fixed bytes (each job's own
+ * for `/api/v1/jobs/:id`, a list page for anything else), in as many processes as Longrun serves
  * with (node:cluster, one port). No framework, no database: what the machine allows for the bytes.
  *
  *   node --import tsx bench/static-ceiling.ts BODIES.json PROCESSES
@@ -25,9 +25,13 @@ if (cluster.isPrimary && count > 1) {
     process.exit(0);
   });
 } else {
-  const { detail, list } = JSON.parse(readFileSync(file, 'utf8')) as { detail: string; list: string };
+  const { details, list } = JSON.parse(readFileSync(file, 'utf8')) as {
+    details: Record<string, string>;
+    list: string;
+  };
+  const byPath = new Map(Object.entries(details));
   const server = http.createServer((req, res) => {
-    const body = req.url?.startsWith('/api/v1/jobs?') ? list : detail;
+    const body = byPath.get(req.url ?? '') ?? list;
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
