@@ -279,7 +279,9 @@ export async function benchHttp(): Promise<Figures> {
     targets.push(small);
     const large = await openTarget(dir, '1,000,000 jobs', 1_000_000);
     targets.push(large);
-    figures[`${table} › fill to 1,000,000 jobs (after 500 run ones: enqueueMany × 10,000) › s`] = Number(large.fillS.toFixed(1));
+    figures[`${table} › fill to 1,000,000 jobs (after 500 run ones: enqueueMany × 10,000) › s`] = Number(
+      large.fillS.toFixed(1),
+    );
     targets.push(await openCeiling(dir, small));
 
     const run = async (t: Target, s: Scenario, seconds: number): Promise<Measured> => {
