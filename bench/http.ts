@@ -75,9 +75,12 @@ async function finishJobs(longrun: Longrun, count: number): Promise<string[]> {
     Array.from({ length: count }, (_, i) => ({ type: 'bench.publish', input: { i } })),
   );
   longrun.start({ concurrency: 16, pollIntervalMs: 10, flushIntervalMs: 10 });
+  const deadline = Date.now() + 60_000;
   for (;;) {
-    const done = (await longrun.counts()).find((r) => r.category === 'seo' && r.status === 'completed');
-    if ((done?.count ?? 0) >= count) break;
+    const rows = await longrun.counts();
+    const done = rows.find((r) => r.category === 'seo' && r.status === 'completed')?.count ?? 0;
+    if (done >= count) break;
+    if (Date.now() > deadline) throw new Error(`bench: ${done} of ${count} jobs finished within 60 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
   await longrun.stop();
