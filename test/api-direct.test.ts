@@ -98,6 +98,37 @@ function sendRaw(url: string, text: string): Promise<number> {
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
+/** A job that stays pending for the whole test (due in an hour). */
+async function parkedJob(f: ApiFixture, workspaceId?: string): Promise<string> {
+  return (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000, workspaceId })).job.id;
+}
+
+/**
+ * A fixture whose keys stay cached for a minute (so no request falls back because a slow machine
+ * let one expire), served with the direct path, and a parked job; all closed afterwards.
+ */
+async function withDirectServer(
+  opts: Parameters<typeof apiFixture>[0],
+  fn: (f: ApiFixture, served: Served, id: string) => Promise<void>,
+): Promise<void> {
+  const f = await apiFixture({ keyCacheMs: 60_000, ...opts });
+  const served = await serveApp(f.app, { direct: true });
+  try {
+    await fn(f, served, await parkedJob(f));
+  } finally {
+    await served.close();
+    await f.close();
+  }
+}
+
+/** `n` GETs of one job, one after another. */
+async function getJobTimes(served: Served, id: string, key: string, n: number): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (let i = 0; i < n; i++)
+    answers.push(await send(served.url, `/api/v1/jobs/${id}`, { headers: bearer(key) }));
+  return answers;
+}
+
 describe('GET /api/v1/jobs/:id on the direct path', () => {
   let f: ApiFixture;
   let direct: Served;
@@ -117,10 +148,8 @@ describe('GET /api/v1/jobs/:id on the direct path', () => {
       'the stepped job to finish',
       async () => (await f.longrun.getJob(done)).status === 'completed',
     );
-    pending = (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000 })).job.id;
-    foreign = (
-      await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000, workspaceId: 'other' })
-    ).job.id;
+    pending = await parkedJob(f);
+    foreign = await parkedJob(f, 'other');
   });
   after(async () => {
     await direct.close();
@@ -251,33 +280,27 @@ describe('GET /api/v1/jobs/:id on the direct path', () => {
 describe('the direct path and the rate limit', () => {
   it('answers each request of a draining bucket as Hono does with a bucket of its own', async () => {
     const limit = { perMinute: 1, burst: 3 };
-    const f = await apiFixture({ rateLimit: limit, keyCacheMs: 60_000 });
-    const served = await serveApp(f.app, { direct: true });
-    const reference = await serveApp(createApp({ longrun: f.longrun, rateLimit: limit }), { direct: false });
-    try {
-      const id = (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000 })).job.id;
-      const headers = { ...bearer(f.keys.read), 'x-request-id': 'one-id' };
-      for (let i = 0; i < 5; i++) {
-        const viaDirect = await send(served.url, `/api/v1/jobs/${id}`, { headers });
-        const viaHono = await send(reference.url, `/api/v1/jobs/${id}`, { headers });
-        assert.deepEqual(viaDirect, viaHono, `request ${i + 1}`);
+    await withDirectServer({ rateLimit: limit }, async (f, served, id) => {
+      const reference = await serveApp(createApp({ longrun: f.longrun, rateLimit: limit }), {
+        direct: false,
+      });
+      try {
+        const headers = { ...bearer(f.keys.read), 'x-request-id': 'one-id' };
+        for (let i = 0; i < 5; i++) {
+          const viaDirect = await send(served.url, `/api/v1/jobs/${id}`, { headers });
+          const viaHono = await send(reference.url, `/api/v1/jobs/${id}`, { headers });
+          assert.deepEqual(viaDirect, viaHono, `request ${i + 1}`);
+        }
+        assert.deepEqual(served.taken, [false, true, true, true, true]);
+      } finally {
+        await reference.close();
       }
-      assert.deepEqual(served.taken, [false, true, true, true, true]);
-    } finally {
-      await served.close();
-      await reference.close();
-      await f.close();
-    }
+    });
   });
 
   it('spends the same bucket and answers 429 with Retry-After when it is empty', async () => {
-    const f = await apiFixture({ rateLimit: { perMinute: 1, burst: 3 }, keyCacheMs: 60_000 });
-    const served = await serveApp(f.app, { direct: true });
-    try {
-      const id = (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000 })).job.id;
-      const answers = [];
-      for (let i = 0; i < 4; i++)
-        answers.push(await send(served.url, `/api/v1/jobs/${id}`, { headers: bearer(f.keys.read) }));
+    await withDirectServer({ rateLimit: { perMinute: 1, burst: 3 } }, async (f, served, id) => {
+      const answers = await getJobTimes(served, id, f.keys.read, 4);
       assert.deepEqual(
         served.taken,
         [false, true, true, true],
@@ -295,10 +318,7 @@ describe('the direct path and the rate limit', () => {
       const limited = answers[3]!;
       assert.match(limited.headers['retry-after'] ?? '', /^\d+$/);
       assert.equal(JSON.parse(limited.body).error.code, 'rate_limited');
-    } finally {
-      await served.close();
-      await f.close();
-    }
+    });
   });
 
   it('waits for a limiter that answers through a promise (an HTTP process borrowing tokens)', async () => {
@@ -310,13 +330,8 @@ describe('the direct path and the rate limit', () => {
     const borrowed: KeyRateLimiter = {
       take: () => new Promise((r) => setTimeout(() => r(verdicts.shift() ?? { ok: true, remaining: 0 }), 5)),
     };
-    const f = await apiFixture({ rateLimit: borrowed, keyCacheMs: 60_000 });
-    const served = await serveApp(f.app, { direct: true });
-    try {
-      const id = (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000 })).job.id;
-      const answers = [];
-      for (let i = 0; i < 3; i++)
-        answers.push(await send(served.url, `/api/v1/jobs/${id}`, { headers: bearer(f.keys.read) }));
+    await withDirectServer({ rateLimit: borrowed }, async (f, served, id) => {
+      const answers = await getJobTimes(served, id, f.keys.read, 3);
       assert.deepEqual(served.taken, [false, true, true]);
       assert.deepEqual(
         answers.map((a) => [a.status, a.headers['x-ratelimit-remaining'], a.headers['retry-after']]),
@@ -326,32 +341,20 @@ describe('the direct path and the rate limit', () => {
           [429, undefined, '2'],
         ],
       );
-    } finally {
-      await served.close();
-      await f.close();
-    }
+    });
   });
 });
 
 describe('the direct path when the store is gone', () => {
   it('answers 503 store_unavailable with Retry-After, in the envelope', async () => {
-    const f = await apiFixture({ keyCacheMs: 60_000 });
-    const served = await serveApp(f.app, { direct: true });
-    try {
-      const id = (await f.longrun.enqueue('test.idle', {}, { runAt: Date.now() + 3_600_000 })).job.id;
-      assert.equal(
-        (await send(served.url, `/api/v1/jobs/${id}`, { headers: bearer(f.keys.read) })).status,
-        200,
-      );
+    await withDirectServer({}, async (f, served, id) => {
+      assert.equal((await getJobTimes(served, id, f.keys.read, 1))[0]!.status, 200);
       await f.store.close();
-      const res = await send(served.url, `/api/v1/jobs/${id}`, { headers: bearer(f.keys.read) });
+      const [res] = await getJobTimes(served, id, f.keys.read, 1);
       assert.deepEqual(served.taken, [false, true]);
-      assert.equal(res.status, 503, res.body);
-      assert.equal(res.headers['retry-after'], '1');
-      assert.equal(JSON.parse(res.body).error.code, 'store_unavailable');
-    } finally {
-      await served.close();
-      await f.close();
-    }
+      assert.equal(res!.status, 503, res!.body);
+      assert.equal(res!.headers['retry-after'], '1');
+      assert.equal(JSON.parse(res!.body).error.code, 'store_unavailable');
+    });
   });
 });

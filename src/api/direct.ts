@@ -23,7 +23,7 @@ import { type AuthInfo, cachedAuth, scopeAllows } from './auth.ts';
 import { errorAnswer } from './errors.ts';
 import { recordRequest } from './frame.ts';
 import { REQUEST_ID, requestIdFor } from './headers.ts';
-import { rateLimitedError } from './rate-limit.ts';
+import { spendToken } from './rate-limit.ts';
 import type { ApiDeps } from './types.ts';
 
 /** Answers the request and returns true, or returns false having touched nothing. */
@@ -97,13 +97,10 @@ async function answer(
   let body: string;
   try {
     if (deps.limiter) {
-      const taken = deps.limiter.take(auth.keyId);
-      const verdict = taken instanceof Promise ? await taken : taken;
-      if (!verdict.ok) {
-        headers['Retry-After'] = String(verdict.retryAfterS);
-        throw rateLimitedError(verdict.retryAfterS);
-      }
-      headers['X-RateLimit-Remaining'] = String(verdict.remaining);
+      const spent = spendToken(deps.limiter, auth.keyId, (name, value) => {
+        headers[name] = value;
+      });
+      if (spent) await spent;
     }
     body = await deps.longrun.getJobJson(id, { workspaceId: auth.workspaceId });
   } catch (err) {

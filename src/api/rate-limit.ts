@@ -28,11 +28,28 @@ interface Bucket {
   at: number;
 }
 
-/** The 429 for an empty bucket; the caller sets `Retry-After: retryAfterS`. */
-export function rateLimitedError(retryAfterS: number): LongrunError {
-  return new LongrunError('rate_limited', `rate limit exceeded; retry in ${retryAfterS} s`, {
-    details: [{ message: 'per-key token bucket is empty', retryAfterSeconds: retryAfterS }],
-  });
+/**
+ * Spends one of the key's tokens for a request: sets `X-RateLimit-Remaining`, or sets
+ * `Retry-After` and throws the 429. It returns a promise only when the limiter does (one that
+ * borrows its tokens from another process), so a local bucket adds no await to a request.
+ */
+export function spendToken(
+  limiter: KeyRateLimiter,
+  key: string,
+  setHeader: (name: string, value: string) => void,
+): void | Promise<void> {
+  const taken = limiter.take(key);
+  return taken instanceof Promise ? taken.then((v) => settle(v, setHeader)) : settle(taken, setHeader);
+}
+
+function settle(verdict: RateVerdict, setHeader: (name: string, value: string) => void): void {
+  if (!verdict.ok) {
+    setHeader('Retry-After', String(verdict.retryAfterS));
+    throw new LongrunError('rate_limited', `rate limit exceeded; retry in ${verdict.retryAfterS} s`, {
+      details: [{ message: 'per-key token bucket is empty', retryAfterSeconds: verdict.retryAfterS }],
+    });
+  }
+  setHeader('X-RateLimit-Remaining', String(verdict.remaining));
 }
 
 export type RateVerdict = { ok: true; remaining: number } | { ok: false; retryAfterS: number };

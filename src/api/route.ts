@@ -19,7 +19,7 @@ import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
 import { readJsonBody } from './body.ts';
 import { validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
-import { rateLimitedError } from './rate-limit.ts';
+import { spendToken } from './rate-limit.ts';
 import type { Scope } from './schemas.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -116,14 +116,8 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
   const auth = await authenticate(deps.longrun.store, c.req.header('authorization'), deps.keyCache);
   c.set('auth', auth);
   if (deps.limiter) {
-    const taken = deps.limiter.take(auth.keyId);
-    // Only a limiter that borrows its tokens from another process ever has to wait.
-    const verdict = taken instanceof Promise ? await taken : taken;
-    if (!verdict.ok) {
-      c.header('Retry-After', String(verdict.retryAfterS));
-      throw rateLimitedError(verdict.retryAfterS);
-    }
-    setResponseHeader(c, 'X-RateLimit-Remaining', String(verdict.remaining));
+    const spent = spendToken(deps.limiter, auth.keyId, (name, value) => setResponseHeader(c, name, value));
+    if (spent) await spent;
   }
   if (!scopeAllows(auth.scope, scope)) throw forbidden(auth.scope, scope);
   return auth;
