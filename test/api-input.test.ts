@@ -214,6 +214,13 @@ describe('input validation', () => {
       400,
       'invalid_input',
     );
+    // Well formed but never sent: both streams would otherwise wait silently for the sequence.
+    const future = String((await f.longrun.store.eventSequenceLast()) + 1);
+    for (const path of [`/api/v1/jobs/${jobId}/events`, '/api/v1/events']) {
+      const res = await f.req(path, { headers: { 'last-event-id': future } });
+      if (res.status === 200) await res.body?.cancel(); // a silent stream: fail, do not wait on it
+      await expectError(res, 400, 'invalid_input', /was ever sent/);
+    }
     await expectError(await f.req('/api/v1/nothing'), 404, 'not_found');
     await expectError(await f.req('/api/v1/jobs', { method: 'PUT' }), 404, 'not_found');
     await expectError(await f.req(`/api/v1/jobs/${'x'.repeat(300)}`), 400, 'invalid_input', /id/);

@@ -272,6 +272,23 @@ export function reapAndPurgeTests(withStore: WithStore): void {
         ]);
       }));
 
+    it('never issues an event id again after purging the newest events', () =>
+      withStore(async ({ store, clock }) => {
+        // A workspace stream that saw the newest event resumes after its id: if purging that
+        // event's job let the store issue the id again, the stream would skip what comes next.
+        const a = await running(store);
+        await finish(store, a.lease);
+        const seen = Math.max(...(await allEvents(store, 'ws1')).map((e) => e.id));
+        assert.equal(await store.eventSequenceLast(), seen);
+        clock.advance(10);
+        assert.equal(await store.jobPurge({ before: T0 + 100, limit: 10 }), 1);
+        assert.equal(await store.eventSequenceLast(), seen, 'purging does not lower the sequence');
+        await running(store);
+        const after = (await allEvents(store, 'ws1')).map((e) => e.id);
+        assert.ok(after.length > 0 && after.every((id) => id > seen), `ids ${after} after ${seen}`);
+        assert.equal(await store.eventSequenceLast(), Math.max(...after));
+      }));
+
     it('deletes at most limit jobs, oldest first', () =>
       withStore(async ({ store, clock }) => {
         const ids: string[] = [];

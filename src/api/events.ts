@@ -12,6 +12,7 @@ import { LongrunError } from '../core/errors.ts';
 import type { JobEvent } from '../core/job.ts';
 import { toJobDetailJson } from '../core/job-json.ts';
 import { JOB_STATUSES, type JobStatus } from '../core/status.ts';
+import type { Store } from '../store/types.ts';
 import { eventPayload, isFinalEvent, runFeed } from './event-feed.ts';
 import { type AnyRoute, route } from './route.ts';
 import { commaList, IdParams } from './schemas.ts';
@@ -25,16 +26,23 @@ const SSE_RESPONSE = {
 };
 const LAST_EVENT_ID = { 'Last-Event-ID': 'resume after this event id (sent automatically by EventSource)' };
 
-function lastEventId(c: Context): number | undefined {
+/**
+ * The id to resume after, if the client sent one. An id above every id the store has issued was
+ * never sent: resuming after it would wait, silently, until the sequence passed it.
+ */
+async function lastEventId(c: Context, store: Store): Promise<number | undefined> {
   const raw = c.req.header('last-event-id');
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n)) {
-    throw new LongrunError('invalid_input', 'Last-Event-ID must be an event id this server sent', {
-      details: [{ path: 'Last-Event-ID', message: 'a non-negative integer' }],
-    });
-  }
+  if (!Number.isSafeInteger(n)) throw invalidLastEventId('a non-negative integer');
+  if (n > (await store.eventSequenceLast())) throw invalidLastEventId('no event with this id was ever sent');
   return n;
+}
+
+function invalidLastEventId(message: string): LongrunError {
+  return new LongrunError('invalid_input', 'Last-Event-ID must be an event id this server sent', {
+    details: [{ path: 'Last-Event-ID', message }],
+  });
 }
 
 /** Job facts that never change (category, name, type), remembered per stream to enrich events. */
@@ -71,7 +79,7 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
       responses: { 200: SSE_RESPONSE },
       async handler(c, { params, auth }) {
         const workspaceId = auth.workspaceId;
-        const resume = lastEventId(c);
+        const resume = await lastEventId(c, longrun.store);
         // Position first, then state: whatever happens in between is both in the snapshot and
         // re-sent as events, which carry absolute values, so nothing is missed.
         const start = resume ?? (await longrun.store.eventLatestId({ workspaceId, jobId: params.id }));
@@ -121,7 +129,8 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
       responses: { 200: SSE_RESPONSE },
       async handler(c, { query, auth }) {
         const workspaceId = auth.workspaceId;
-        const start = lastEventId(c) ?? (await longrun.store.eventLatestId({ workspaceId }));
+        const start =
+          (await lastEventId(c, longrun.store)) ?? (await longrun.store.eventLatestId({ workspaceId }));
         const facts = new Map<string, JobFacts>();
         const statuses = query.status ? new Set<string>(query.status) : null;
         const categories = query.category ? new Set(query.category) : null;

@@ -274,6 +274,12 @@ export interface Store {
     kinds?: EventKind[];
   }): Promise<JobEvent[]>;
   eventLatestId(params: { workspaceId: string; jobId?: string }): Promise<number>;
+  /**
+   * The highest event id the store has ever issued, in any workspace (0 before the first). It never
+   * goes down, not even when retention purges the newest events, so an id above it was never sent
+   * by any server. On PostgreSQL it also counts ids of writes that rolled back.
+   */
+  eventSequenceLast(): Promise<number>;
 
   apiKeyCreate(params: {
     workspaceId: string;

@@ -137,6 +137,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     itemList: (p) => readOps.itemList(ctx, p),
     eventList: (p) => readOps.eventList(ctx, p),
     eventLatestId: (p) => readOps.eventLatestId(ctx, p),
+    eventSequenceLast: () => readOps.eventSequenceLast(ctx),
     apiKeyCreate: (p) => keys.apiKeyCreate(ctx, p),
     apiKeyFindByHash: (p) => keys.apiKeyFindByHash(ctx, p),
     apiKeyList: (p) => keys.apiKeyList(ctx, p),

@@ -217,6 +217,14 @@ export async function eventList(
   return (await read(ctx, { text, values })).map(rowToEvent);
 }
 
+export async function eventSequenceLast(ctx: PgContext): Promise<number> {
+  const [row] = await read(ctx, {
+    text: "SELECT coalesce(pg_sequence_last_value('job_events_id_seq'::regclass), 0) AS id",
+    values: [],
+  });
+  return num(row?.id);
+}
+
 export async function eventLatestId(
   ctx: PgContext,
   p: { workspaceId: string; jobId?: string },

@@ -138,6 +138,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     itemList: async (p) => ctx.read(() => read.itemList(ctx, p)),
     eventList: async (p) => ctx.read(() => read.eventList(ctx, p)),
     eventLatestId: async (p) => ctx.read(() => read.eventLatestId(ctx, p)),
+    eventSequenceLast: async () => ctx.read(() => read.eventSequenceLast(ctx)),
     apiKeyCreate: async (p) => keys.apiKeyCreate(ctx, p),
     apiKeyFindByHash: async (p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p)),
     apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),

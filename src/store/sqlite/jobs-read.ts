@@ -209,6 +209,14 @@ export function eventList(
   return (ctx.sql.get(sql).all(...args, ...(p.kinds ?? [])) as Row[]).map(rowToEvent);
 }
 
+/** sqlite_sequence holds the highest id AUTOINCREMENT ever issued (migration 002). */
+export function eventSequenceLast(ctx: SqliteContext): number {
+  const row = ctx.sql.get("SELECT seq FROM sqlite_sequence WHERE name = 'job_events'").get() as
+    | Row
+    | undefined;
+  return row?.seq == null ? 0 : num(row.seq);
+}
+
 /**
  * The newest event id of a job, or of a workspace's status/progress/step events. Without a
  * workspace index the workspace case walks the primary key backwards; a workspace with no jobs is
