@@ -69,7 +69,7 @@ export function templateGenerator(opts: { latencyMs?: number } = {}): Descriptio
   };
 }
 
-export const aiDescribeInput = z.object({
+export const aiDescribeInput = z.strictObject({
   collection: identifier,
   /** Output directory under the output root (default `descriptions`). */
   outDir: relativePath.optional(),

@@ -40,7 +40,7 @@ export const EXPORT_COLUMNS = [
 const column = z.enum(EXPORT_COLUMNS);
 type Column = z.infer<typeof column>;
 
-export const exportInput = z.object({
+export const exportInput = z.strictObject({
   collection: identifier,
   format: z.enum(['csv', 'ndjson']).default('csv'),
   /** Output file under the output root (default `exports/<collection>.<format>`). */

@@ -75,7 +75,7 @@ export function toDocument(e: CmsEntity): PublishedDocument {
   };
 }
 
-export const seoPublishInput = z.object({
+export const seoPublishInput = z.strictObject({
   bucketId: identifier,
   /** Publish only these entities of the bucket (default: all of them). */
   entityIds: z.array(z.string().min(1)).max(10_000).optional(),

@@ -108,7 +108,7 @@ export function upsertRecord(path: string, rec: ProductDatabase['records'][strin
   return existing ? 'updated' : 'inserted';
 }
 
-export const syncImportInput = z.object({
+export const syncImportInput = z.strictObject({
   /** A file in the data directory (default: the bundled `products.csv`). */
   source: fileName.default('products.csv'),
   /** Default: from the file extension (`.csv`, `.ndjson`/`.jsonl`). */

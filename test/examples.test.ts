@@ -276,6 +276,30 @@ test('inputs are validated: paths cannot escape the output root, formats are che
   }
 });
 
+test('each published input schema says what validation does: required fields, unknown fields', async (t) => {
+  const { longrun } = await setup(t, {}, false);
+  const described = longrun.registry.describe();
+  assert.equal(described.length, 4);
+  for (const { type, inputSchema } of described) {
+    const schema = inputSchema as { required?: string[]; additionalProperties?: unknown };
+    const def = longrun.registry.require(type);
+    // What `{}` lacks is what a client must send: fields with defaults are not among them.
+    const missing = def.input.safeParse({}).error?.issues.map((i) => String(i.path[0])) ?? [];
+    assert.deepEqual((schema.required ?? []).sort(), missing.sort(), `${type}: required`);
+    assert.equal(schema.additionalProperties, false, `${type}: unknown fields are refused`);
+    const demo = DEMO_REQUESTS.find((r) => r.type === type);
+    await assert.rejects(longrun.enqueue(type, { ...demo?.input, colection: 'blog' }), (err: unknown) => {
+      assert.ok(err instanceof LongrunError && err.code === 'invalid_input');
+      assert.deepEqual(
+        err.details?.map((d) => d.path),
+        ['input'],
+      );
+      assert.match(String(err.details?.[0]?.message), /colection/);
+      return true;
+    });
+  }
+});
+
 test('startExampleJobs enqueues a demo mix covering every category', async (t) => {
   const { longrun } = await setup(t, {}, false);
   await startExampleJobs(longrun, { workspaceId: 'demo' });

@@ -5,7 +5,7 @@
  * ```ts
  * const publish = defineJob({
  *   type: 'seo.publish', category: 'seo',
- *   input: z.object({ entityIds: z.array(z.string()) }),
+ *   input: z.strictObject({ entityIds: z.array(z.string()) }),
  *   async run(ctx, input) {
  *     await ctx.each('publish', input.entityIds, { key: (id) => id }, async (id) => publishOne(id));
  *   },
@@ -109,7 +109,9 @@ export class JobRegistry {
       type: d.type,
       category: d.category,
       description: d.description ?? null,
-      inputSchema: z.toJSONSchema(d.input, { unrepresentable: 'any' }),
+      // The schema a client must send, so a field with a default is optional (the output side,
+      // zod's default, would list it as required).
+      inputSchema: z.toJSONSchema(d.input, { io: 'input', unrepresentable: 'any' }),
       maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       timeoutMs: d.timeoutMs ?? null,
     }));
