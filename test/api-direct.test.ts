@@ -32,6 +32,7 @@ async function serveApp(app: ApiFixture['app'], opts: { direct: boolean }): Prom
   const listener = nodeRequestListener(
     {
       fetch: app.fetch,
+      adapterError: app.adapterError,
       direct: (req, res) => {
         const took = opts.direct && app.direct(req, res);
         taken.push(took);

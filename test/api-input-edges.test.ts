@@ -222,6 +222,23 @@ describe('requests that are not HTTP', () => {
     assert.equal(after.status, 200, 'the server is still up');
   });
 
+  it('answer a request without a usable URL with 400 in the envelope, and a request id', async () => {
+    // The Node adapter refuses these before Hono sees them; its own answer is an empty 400.
+    for (const [target, host] of [
+      ['/healthz', 'localhost:99999'],
+      ['/api/v1/jobs', 'example.com/evil'],
+      ['*', 'localhost'],
+      ['/a\\b', 'example.com/evil'],
+    ]) {
+      const r = envelope(await raw(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+      assert.match(r.head, /^HTTP\/1\.1 400 /, `${target} on ${host}`);
+      assert.match(r.head, /content-type: application\/json/i);
+      assert.match(r.head, /x-request-id: [\w-]{36}/i);
+      assert.equal(r.error.code, 'invalid_input');
+      assert.equal(r.error.details?.[0]?.path, 'request');
+    }
+  });
+
   it('answer oversized headers with 431 headers_too_large', async () => {
     const r = envelope(await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
     assert.match(r.head, /^HTTP\/1\.1 431 /);

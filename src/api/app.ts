@@ -12,7 +12,7 @@ import pino, { type Logger } from 'pino';
 import { LongrunError } from '../core/errors.ts';
 import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
-import { type DirectHandler, directJobGet } from './direct.ts';
+import { type AdapterError, adapterErrorAnswer, type DirectHandler, directJobGet } from './direct.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
 import { requestFrame } from './frame.ts';
@@ -55,6 +55,8 @@ export type LongrunApp = Hono<ApiEnv> & {
   readonly routeTable: readonly AnyRoute[];
   /** `GET /api/v1/jobs/:id` straight on node:http; `nodeRequestListener` (direct.ts) tries it first. */
   readonly direct: DirectHandler;
+  /** The answer to a request the Node adapter cannot parse (`nodeRequestListener`). */
+  readonly adapterError: AdapterError;
 };
 
 export function createApp(opts: AppOptions): LongrunApp {
@@ -85,7 +87,11 @@ export function createApp(opts: AppOptions): LongrunApp {
     ),
   );
   app.onError(makeErrorHandler(logger));
-  return Object.assign(app, { routeTable: routes as readonly AnyRoute[], direct: directJobGet(deps) });
+  return Object.assign(app, {
+    routeTable: routes as readonly AnyRoute[],
+    direct: directJobGet(deps),
+    adapterError: adapterErrorAnswer(logger),
+  });
 }
 
 function rateLimiter(opt: AppOptions['rateLimit']): KeyRateLimiter | null {

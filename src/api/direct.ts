@@ -18,7 +18,9 @@
  * ```
  */
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { LongrunError } from '../core/errors.ts';
 import { type AuthInfo, cachedAuth, scopeAllows } from './auth.ts';
 import { errorAnswer } from './errors.ts';
 import { recordRequest } from './frame.ts';
@@ -121,11 +123,32 @@ async function answer(
  * `hostname` stands in for a request without a `Host` header (HTTP/1.0 health checks send none).
  */
 export function nodeRequestListener(
-  app: { fetch: Parameters<typeof getRequestListener>[0]; direct: DirectHandler },
+  app: { fetch: Parameters<typeof getRequestListener>[0]; direct: DirectHandler; adapterError: AdapterError },
   opts: { hostname?: string } = {},
 ): RequestListener {
-  const viaHono = getRequestListener(app.fetch, { hostname: opts.hostname });
+  const viaHono = getRequestListener(app.fetch, { hostname: opts.hostname, errorHandler: app.adapterError });
   return (req, res) => {
     if (!app.direct(req, res)) void viaHono(req, res);
+  };
+}
+
+export type AdapterError = (err: unknown) => Response;
+
+/**
+ * What the Node adapter answers when it cannot make a Request of what arrived (an invalid `Host`,
+ * `*` or a backslash as the path) or Hono itself throws: our envelope, where the adapter's own is
+ * an empty 400 or 500. The adapter does not pass the request, so the request id is always fresh.
+ */
+export function adapterErrorAnswer(logger: Logger): AdapterError {
+  return (err) => {
+    const requestId = requestIdFor(undefined);
+    const error =
+      err instanceof RequestError
+        ? new LongrunError('invalid_input', 'the request has no usable URL', {
+            details: [{ path: 'request', message: err.message }],
+          })
+        : err;
+    const a = errorAnswer(error, logger, { requestId, method: '', path: '' });
+    return Response.json(a.body, { status: a.status, headers: { ...a.headers, [REQUEST_ID]: requestId } });
   };
 }
