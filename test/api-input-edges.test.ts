@@ -71,6 +71,7 @@ describe('NUL characters', () => {
     );
     await expectError(await f.req(`/api/v1/jobs/${jobId}/items?step=a%00b`), 400, 'invalid_input', nul);
     // An item cursor carries one NUL between step and key; a forged one with a second is refused.
+    const cursors = await f.longrun.cursors();
     const forged = Buffer.from('i1.step\u0000key\u0000more').toString('base64url');
     await expectError(
       await f.req(`/api/v1/jobs/${jobId}/items?cursor=${forged}`),
@@ -78,7 +79,13 @@ describe('NUL characters', () => {
       'invalid_input',
       /cursor/,
     );
-    const honest = Buffer.from('i1.step\u0000key').toString('base64url');
+    await expectError(
+      await f.req(`/api/v1/jobs/${jobId}/items?cursor=${cursors.encodeItem('step', 'key\u0000more')}`),
+      400,
+      'invalid_input',
+      /cursor/,
+    );
+    const honest = cursors.encodeItem('step', 'key');
     assert.equal((await f.req(`/api/v1/jobs/${jobId}/items?cursor=${honest}`)).status, 200);
     await expectError(
       await f.req('/api/v1/jobs', {

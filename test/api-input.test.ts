@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { createApp } from '../src/api/app.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
+import { CursorCodec } from '../src/engine/cursor.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import type { Store } from '../src/store/types.ts';
 import { type ApiFixture, apiFixture, apiTestJobs, expectError } from './api-helpers.ts';
@@ -192,14 +193,31 @@ describe('input validation', () => {
       'x'.repeat(500),
       '%00',
     ];
+    // Well formed but not signed by this store: hand-made (the unsigned format of earlier releases),
+    // signed under another database's key, edited, or an item cursor passed to the job list.
+    const issued = (await f.longrun.cursors()).encodeJob(5);
+    const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
+    forged.push(
+      Buffer.from('v1.0').toString('base64url'),
+      `${Buffer.from('v1.0').toString('base64url')}.${'A'.repeat(16)}`,
+      new CursorCodec('another database').encodeJob(5),
+      flip(issued, 0),
+      flip(issued, issued.length - 1),
+      `${issued}A`,
+      (await f.longrun.cursors()).encodeItem('s', 'k'),
+      issued.replace('.', 'é'),
+      `${issued.slice(0, -1)}é`,
+    );
     for (const cursor of forged) {
       const res = await f.req(`/api/v1/jobs?cursor=${encodeURIComponent(cursor)}`);
       await expectError(res, 400, 'invalid_input', /cursor/);
     }
-    const items = await f.req(
-      `/api/v1/jobs/${jobId}/items?cursor=${Buffer.from('v1.5').toString('base64url')}`,
-    );
-    await expectError(items, 400, 'invalid_input', /cursor/);
+    for (const cursor of [Buffer.from('v1.5').toString('base64url'), issued]) {
+      const items = await f.req(`/api/v1/jobs/${jobId}/items?cursor=${cursor}`);
+      await expectError(items, 400, 'invalid_input', /cursor/);
+    }
+    const honest = await f.req(`/api/v1/jobs?cursor=${issued}`);
+    assert.equal(honest.status, 200, 'the issued cursor itself is taken');
   });
 
   it('rejects a malformed Last-Event-ID and unknown routes with the envelope', async () => {

@@ -22,7 +22,7 @@ function schema001(path: string): void {
   db.exec(
     'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
-  db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run('001_init');
+  db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run('001_init.sql');
   const event = db.prepare(
     "INSERT INTO job_events (id, workspace_id, job_id, kind, attempt, data, created_at) VALUES (?, 'ws1', 'j1', 'status', 1, '{}', 0)",
   );
@@ -61,7 +61,7 @@ describe('SQLite migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'job_events' AND type = 'index'")
       .all();
     db.close();
-    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
+    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
     assert.match(sql.sql, /AUTOINCREMENT/);
     assert.deepEqual(indexes, [{ name: 'job_events_job' }]);
   });

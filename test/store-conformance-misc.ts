@@ -118,6 +118,22 @@ export function miscTests(withStore: WithStore): void {
         assert.ok(store.statsRead().writeTransactions > afterInsert);
       }));
 
+    it('holds a random cursor_key made by its migrations, its own, the same on every read', async () => {
+      const keys: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        await withStore(async ({ store }) => {
+          const key = await store.settingGet({ name: 'cursor_key' });
+          assert.match(key ?? '', /^[0-9a-f]{64}$/, '64 hex digits: 244 random bits at least');
+          assert.equal(await store.settingGet({ name: 'cursor_key' }), key);
+          await store.migrate();
+          assert.equal(await store.settingGet({ name: 'cursor_key' }), key, 'migrating again keeps it');
+          assert.equal(await store.settingGet({ name: 'no_such_setting' }), null);
+          keys.push(key as string);
+        });
+      }
+      assert.notEqual(keys[0], keys[1], 'each database makes its own');
+    });
+
     it('runs on its own clock when none is injected', () =>
       withStore(
         async ({ store }) => {

@@ -57,12 +57,18 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
     const fresh = newSchemaName();
     schemas.push(fresh);
     const probe = await open(fresh, { migrate: false });
-    assert.deepEqual(await probe.migrate({ dryRun: true }), { applied: [], pending: ['001_init.sql'] });
+    assert.deepEqual(await probe.migrate({ dryRun: true }), {
+      applied: [],
+      pending: ['001_init.sql', '002_settings.sql'],
+    });
     const exists = await withAdmin((c) => c.query('SELECT to_regnamespace($1) AS ns', [fresh]));
     assert.equal(exists.rows[0]?.ns, null, 'a dry run creates nothing');
     const started = await Promise.all(Array.from({ length: 4 }, () => open(fresh)));
     const rows = await withAdmin((c) => c.query('SELECT version, name FROM schema_migrations'), fresh);
-    assert.deepEqual(rows.rows, [{ version: 1, name: '001_init.sql' }]);
+    assert.deepEqual(rows.rows, [
+      { version: 1, name: '001_init.sql' },
+      { version: 2, name: '002_settings.sql' },
+    ]);
     for (const s of started) assert.deepEqual((await s.migrate({ dryRun: true })).pending, []);
     assert.deepEqual(await probe.migrate(), { applied: [], pending: [] });
   });

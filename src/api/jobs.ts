@@ -4,7 +4,7 @@ import { LongrunError } from '../core/errors.ts';
 import { ITEM_STATUSES, LOG_LEVELS } from '../core/job.ts';
 import { toJobJson, toLogJson } from '../core/job-json.ts';
 import { JOB_STATUSES } from '../core/status.ts';
-import { decodeItemCursor, encodeItemCursor, setNextPage } from './pagination.ts';
+import { setNextPage } from './pagination.ts';
 import { type AnyRoute, route } from './route.ts';
 import {
   CancelResultSchema,
@@ -197,16 +197,17 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       responses: { 200: { description: 'items', schema: z.array(ItemSchema), headers: PAGED } },
       async handler(c, { params, query, auth }) {
         const limit = query.limit ?? 100;
+        const cursors = await longrun.cursors();
         const items = await longrun.listItems(params.id, {
           workspaceId: auth.workspaceId,
           status: query.status,
           step: query.step,
-          after: query.cursor === undefined ? undefined : decodeItemCursor(query.cursor),
+          after: query.cursor === undefined ? undefined : cursors.decodeItem(query.cursor),
           limit: limit + 1,
         });
         const page = items.slice(0, limit);
         const last = page[page.length - 1];
-        setNextPage(c, items.length > limit && last ? encodeItemCursor(last.step, last.key) : null);
+        setNextPage(c, items.length > limit && last ? cursors.encodeItem(last.step, last.key) : null);
         return c.json(page);
       },
     }),

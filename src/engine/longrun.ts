@@ -23,7 +23,7 @@ import type {
 } from '../core/job.ts';
 import type { JobStatus } from '../core/status.ts';
 import type { JobListParams, Store } from '../store/types.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { CursorCodec } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
 import { InsertBatcher } from './insert-batcher.ts';
@@ -57,6 +57,7 @@ export class Longrun {
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
   private retention: RetentionSweeper | null = null;
+  private codec: Promise<CursorCodec> | null = null;
 
   constructor(opts: LongrunOptions) {
     this.store = opts.store;
@@ -111,17 +112,37 @@ export class Longrun {
   }
 
   async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
-    const page = await this.store.jobList(this.listParams(p));
-    return { jobs: page.jobs, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+    const codec = await this.cursors();
+    const page = await this.store.jobList(this.listParams(p, codec));
+    return { jobs: page.jobs, nextCursor: page.next === null ? null : codec.encodeJob(page.next) };
   }
 
   /** `listJobs` as the JSON text of `jobs.map(toJobJson)`: what the API sends, built by the store. */
   async listJobsJson(p: ListJobsParams = {}): Promise<{ json: string; nextCursor: string | null }> {
-    const page = await this.store.jobListJson(this.listParams(p));
-    return { json: page.json, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+    const codec = await this.cursors();
+    const page = await this.store.jobListJson(this.listParams(p, codec));
+    return { json: page.json, nextCursor: page.next === null ? null : codec.encodeJob(page.next) };
   }
 
-  private listParams(p: ListJobsParams): JobListParams {
+  /**
+   * Signs and checks list cursors with the store's `cursor_key`, read once. A failed read is not
+   * kept: the next list tries again (the store may be back).
+   */
+  cursors(): Promise<CursorCodec> {
+    this.codec ??= this.store.settingGet({ name: 'cursor_key' }).then(
+      (key) => {
+        if (key === null) throw new Error('the store has no cursor_key: run its migrations');
+        return new CursorCodec(key);
+      },
+      (err: unknown) => {
+        this.codec = null;
+        throw err;
+      },
+    );
+    return this.codec;
+  }
+
+  private listParams(p: ListJobsParams, codec: CursorCodec): JobListParams {
     const limit = p.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
       throw new LongrunError('invalid_input', 'limit must be an integer from 1 to 100', {
@@ -134,7 +155,7 @@ export class Longrun {
       categories: p.category,
       types: p.type,
       limit,
-      before: p.cursor === undefined ? undefined : decodeCursor(p.cursor),
+      before: p.cursor === undefined ? undefined : codec.decodeJob(p.cursor),
     };
   }
 

@@ -281,6 +281,9 @@ export interface Store {
    */
   eventSequenceLast(): Promise<number>;
 
+  /** A value the store's migrations made once (`cursor_key`), or null for a name it does not hold. */
+  settingGet(params: { name: string }): Promise<string | null>;
+
   apiKeyCreate(params: {
     workspaceId: string;
     name: string;

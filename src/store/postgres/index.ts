@@ -138,6 +138,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     eventList: (p) => readOps.eventList(ctx, p),
     eventLatestId: (p) => readOps.eventLatestId(ctx, p),
     eventSequenceLast: () => readOps.eventSequenceLast(ctx),
+    settingGet: (p) => readOps.settingGet(ctx, p),
     apiKeyCreate: (p) => keys.apiKeyCreate(ctx, p),
     apiKeyFindByHash: (p) => keys.apiKeyFindByHash(ctx, p),
     apiKeyList: (p) => keys.apiKeyList(ctx, p),

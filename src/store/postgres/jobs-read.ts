@@ -217,6 +217,11 @@ export async function eventList(
   return (await read(ctx, { text, values })).map(rowToEvent);
 }
 
+export async function settingGet(ctx: PgContext, p: { name: string }): Promise<string | null> {
+  const [row] = await read(ctx, { text: 'SELECT value FROM settings WHERE name = $1', values: [p.name] });
+  return row === undefined ? null : String(row.value);
+}
+
 export async function eventSequenceLast(ctx: PgContext): Promise<number> {
   const [row] = await read(ctx, {
     text: "SELECT coalesce(pg_sequence_last_value('job_events_id_seq'::regclass), 0) AS id",

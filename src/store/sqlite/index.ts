@@ -139,6 +139,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     eventList: async (p) => ctx.read(() => read.eventList(ctx, p)),
     eventLatestId: async (p) => ctx.read(() => read.eventLatestId(ctx, p)),
     eventSequenceLast: async () => ctx.read(() => read.eventSequenceLast(ctx)),
+    settingGet: async (p) => ctx.read(() => read.settingGet(ctx, p)),
     apiKeyCreate: async (p) => keys.apiKeyCreate(ctx, p),
     apiKeyFindByHash: async (p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p)),
     apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),

@@ -209,6 +209,11 @@ export function eventList(
   return (ctx.sql.get(sql).all(...args, ...(p.kinds ?? [])) as Row[]).map(rowToEvent);
 }
 
+export function settingGet(ctx: SqliteContext, p: { name: string }): string | null {
+  const row = ctx.sql.get('SELECT value FROM settings WHERE name = ?').get(p.name) as Row | undefined;
+  return row === undefined ? null : String(row.value);
+}
+
 /** sqlite_sequence holds the highest id AUTOINCREMENT ever issued (migration 002). */
 export function eventSequenceLast(ctx: SqliteContext): number {
   const row = ctx.sql.get("SELECT seq FROM sqlite_sequence WHERE name = 'job_events'").get() as
