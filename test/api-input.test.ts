@@ -240,7 +240,19 @@ describe('input validation', () => {
       await expectError(res, 400, 'invalid_input', /was ever sent/);
     }
     await expectError(await f.req('/api/v1/nothing'), 404, 'not_found');
-    await expectError(await f.req('/api/v1/jobs', { method: 'PUT' }), 404, 'not_found');
+    // A path that exists under other methods: 405 naming them, before any key is looked at.
+    for (const [method, path, allow] of [
+      ['PUT', '/api/v1/jobs', 'GET, HEAD, POST'],
+      ['DELETE', `/api/v1/jobs/${jobId}`, 'GET, HEAD'],
+      ['GET', `/api/v1/jobs/${jobId}/cancel`, 'POST'],
+      ['PATCH', '/api/v1/keys', 'GET, HEAD, POST'],
+      ['OPTIONS', '/healthz', 'GET, HEAD'],
+    ] as const) {
+      const res = await f.req(path, { method, key: null });
+      assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
+      await expectError(res, 405, 'method_not_allowed', /allowed: /);
+    }
+    assert.equal((await f.req('/healthz', { method: 'HEAD', key: null })).status, 200, 'HEAD is served');
     await expectError(await f.req(`/api/v1/jobs/${'x'.repeat(300)}`), 400, 'invalid_input', /id/);
     await expectError(await f.req('/api/v1/jobs/does-not-exist'), 404, 'not_found');
     await expectError(await f.req('/api/v1/jobs/%E0%A4%A'), 404, 'not_found');

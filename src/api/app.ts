@@ -21,7 +21,7 @@ import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
 import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
-import { type AnyRoute, registerRoutes } from './route.ts';
+import { type AnyRoute, allowedMethods, registerRoutes } from './route.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -80,12 +80,18 @@ export function createApp(opts: AppOptions): LongrunApp {
   routes.push(...metaRoutes(deps, () => routes, API_VERSION));
   registerRoutes(app, deps, routes);
 
-  app.notFound((c) =>
-    errorResponse(
-      c,
-      new LongrunError('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
-    ),
-  );
+  const allowed = allowedMethods(routes);
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const methods = allowed(path);
+    if (methods.length === 0)
+      return errorResponse(c, new LongrunError('not_found', `no route for ${c.req.method} ${path}`));
+    const allow = methods.join(', ');
+    const err = new LongrunError('method_not_allowed', `${c.req.method} is not allowed on ${path}`, {
+      details: [{ path: 'method', message: `allowed: ${allow}` }],
+    });
+    return errorResponse(c, err, { Allow: allow });
+  });
   app.onError(makeErrorHandler(logger));
   return Object.assign(app, {
     routeTable: routes as readonly AnyRoute[],

@@ -123,6 +123,22 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
   return auth;
 }
 
+/**
+ * The methods each path takes, for a 405 with `Allow` where a route exists under another method
+ * (`PUT /api/v1/jobs`). Hono answers HEAD with the GET route, so HEAD goes with GET.
+ */
+export function allowedMethods(routes: readonly AnyRoute[]): (path: string) => string[] {
+  const patterns = routes.map((r) => ({
+    method: r.method.toUpperCase(),
+    test: new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
+  }));
+  return (path) => {
+    const methods = patterns.filter((p) => p.test.test(path)).map((p) => p.method);
+    if (methods.includes('GET')) methods.push('HEAD');
+    return [...new Set(methods)].sort();
+  };
+}
+
 export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRoute[]): void {
   for (const spec of routes) {
     app.on(spec.method.toUpperCase(), spec.path, async (c) => {

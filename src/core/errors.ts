@@ -23,6 +23,10 @@ export const ERROR_REGISTRY = {
   unauthorized: { status: 401, description: 'Missing, malformed, unknown or revoked API key.' },
   forbidden: { status: 403, description: "The API key's scope does not allow this operation." },
   not_found: { status: 404, description: 'No such resource in this workspace.' },
+  method_not_allowed: {
+    status: 405,
+    description: 'The path exists, but not for this method; `Allow` lists the methods it takes.',
+  },
   job_not_cancellable: {
     status: 409,
     description: 'The job already completed or failed; `details[0].status` says which.',
