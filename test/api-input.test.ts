@@ -253,6 +253,8 @@ describe('input validation', () => {
       await expectError(res, 405, 'method_not_allowed', /allowed: /);
     }
     assert.equal((await f.req('/healthz', { method: 'HEAD', key: null })).status, 200, 'HEAD is served');
+    // Route paths are literal: the dot of openapi.json matches only a dot.
+    await expectError(await f.req('/api/v1/openapiXjson', { method: 'PUT' }), 404, 'not_found');
     await expectError(await f.req(`/api/v1/jobs/${'x'.repeat(300)}`), 400, 'invalid_input', /id/);
     await expectError(await f.req('/api/v1/jobs/does-not-exist'), 404, 'not_found');
     await expectError(await f.req('/api/v1/jobs/%E0%A4%A'), 404, 'not_found');

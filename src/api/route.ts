@@ -128,15 +128,20 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
  * (`PUT /api/v1/jobs`). Hono answers HEAD with the GET route, so HEAD goes with GET.
  */
 export function allowedMethods(routes: readonly AnyRoute[]): (path: string) => string[] {
-  const patterns = routes.map((r) => ({
-    method: r.method.toUpperCase(),
-    test: new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`),
-  }));
+  const patterns = routes.map((r) => ({ method: r.method.toUpperCase(), test: pathPattern(r.path) }));
   return (path) => {
     const methods = patterns.filter((p) => p.test.test(path)).map((p) => p.method);
     if (methods.includes('GET')) methods.push('HEAD');
     return [...new Set(methods)].sort();
   };
+}
+
+/** `/api/v1/jobs/:id` → a regex taking one segment for `:id` and the rest literally. */
+function pathPattern(path: string): RegExp {
+  const parts = path
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${parts.join('/')}$`);
 }
 
 export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRoute[]): void {
