@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { createApp } from '../src/api/app.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
+import { LongrunError } from '../src/core/errors.ts';
 import { CursorCodec } from '../src/engine/cursor.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import type { Store } from '../src/store/types.ts';
@@ -247,6 +248,7 @@ describe('input validation', () => {
       ['GET', `/api/v1/jobs/${jobId}/cancel`, 'POST'],
       ['PATCH', '/api/v1/keys', 'GET, HEAD, POST'],
       ['OPTIONS', '/healthz', 'GET, HEAD'],
+      ['PUT', '/api/v1/%6Aobs', 'GET, HEAD, POST'],
     ] as const) {
       const res = await f.req(path, { method, key: null });
       assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
@@ -294,6 +296,32 @@ describe('server-side failures', () => {
         logged.some((l) => l.includes('secret_column') && l.includes(requestId)),
         'the log has the detail',
       );
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('reads the cursor key again after a failed read, whatever the failure', async () => {
+    const f = await apiFixture();
+    const answers: (() => Promise<string | null>)[] = [
+      async () => {
+        throw new LongrunError('store_unavailable', 'gone for a moment');
+      },
+      async () => null,
+    ];
+    const flaky = new Proxy(f.store, {
+      get(target, prop, receiver) {
+        if (prop === 'settingGet')
+          return (p: { name: string }) => answers.shift()?.() ?? target.settingGet(p);
+        return Reflect.get(target, prop, receiver);
+      },
+    }) as Store;
+    const app = createApp({ longrun: createLongrun({ store: flaky, jobs: apiTestJobs }), rateLimit: false });
+    const list = () => app.request('/api/v1/jobs', { headers: { authorization: `Bearer ${f.keys.read}` } });
+    try {
+      await expectError(await list(), 503, 'store_unavailable');
+      await expectError(await list(), 500, 'internal');
+      assert.equal((await list()).status, 200, 'the third read finds the key');
     } finally {
       await f.close();
     }

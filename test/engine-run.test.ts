@@ -298,27 +298,35 @@ describe('engine', () => {
     assert.equal(done.attempts.length, 1);
   });
 
-  it('a step name or item key holding NUL fails the job at once, naming it', async () => {
+  it('a step name or item key holding NUL or too long fails the job at once, naming it', async () => {
+    const bad = { nul: ['a\u0000b', 'x\u0000y'], long: ['s'.repeat(201), 'k'.repeat(1_001)] };
     const nul = defineJob({
       type: 'test.nul',
       category: 'sync',
-      input: z.object({ where: z.enum(['step', 'key']) }),
+      input: z.object({ where: z.enum(['step', 'key']), how: z.enum(['nul', 'long']) }),
       run: async (ctx, input) => {
-        if (input.where === 'step') await ctx.step('a\u0000b', () => 1);
-        await ctx.each('items', [1, 2], { key: (i) => (i === 2 ? 'x\u0000y' : `k${i}`) }, async () => {});
+        const [step, key] = bad[input.how];
+        if (input.where === 'step') await ctx.step(step!, () => 1);
+        await ctx.each('items', [1, 2], { key: (i) => (i === 2 ? key! : `k${i}`) }, async () => {});
       },
     });
     longrun.registry.register(nul);
     longrun.start({ concurrency: 2 });
-    for (const [where, what] of [
-      ['step', 'step name'],
-      ['key', 'item key'],
+    for (const [where, how, message] of [
+      ['step', 'nul', 'step name must not contain NUL (U+0000)'],
+      ['key', 'nul', 'item key must not contain NUL (U+0000)'],
+      ['step', 'long', 'step name must be at most 200 characters'],
+      ['key', 'long', 'item key must be at most 1000 characters'],
     ] as const) {
-      const { job } = await longrun.enqueue('test.nul', { where });
+      const { job } = await longrun.enqueue('test.nul', { where, how });
       const done = await finished(job.id);
       assert.equal(done.status, 'failed');
-      assert.equal(done.error?.message, `${what} must not contain NUL (U+0000)`);
+      assert.equal(done.error?.message, message);
       assert.equal(done.attempts.length, 1, 'not retried');
     }
+    // The longest allowed step and key still page: their cursor is one the server takes back.
+    const cursors = await longrun.cursors();
+    const longest = cursors.encodeItem('\u0800'.repeat(200), '\u0800'.repeat(1_000));
+    assert.equal(cursors.decodeItem(longest), `${'\u0800'.repeat(200)}\u0000${'\u0800'.repeat(1_000)}`);
   });
 });

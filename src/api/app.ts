@@ -82,7 +82,8 @@ export function createApp(opts: AppOptions): LongrunApp {
 
   const allowed = allowedMethods(routes);
   app.notFound((c) => {
-    const path = new URL(c.req.url).pathname;
+    // Decoded, as Hono routes it: `PUT /api/v1/%6Aobs` is `PUT /api/v1/jobs`.
+    const path = c.req.path;
     const methods = allowed(path);
     if (methods.length === 0)
       return errorResponse(c, new LongrunError('not_found', `no route for ${c.req.method} ${path}`));

@@ -4,6 +4,7 @@ import { LongrunError } from '../core/errors.ts';
 import { ITEM_STATUSES, LOG_LEVELS } from '../core/job.ts';
 import { toJobJson, toLogJson } from '../core/job-json.ts';
 import { JOB_STATUSES } from '../core/status.ts';
+import { MAX_CURSOR } from '../engine/cursor.ts';
 import { setNextPage } from './pagination.ts';
 import { type AnyRoute, route } from './route.ts';
 import {
@@ -191,7 +192,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       query: z.strictObject({
         status: z.enum(ITEM_STATUSES).optional(),
         step: clientText(200).optional(),
-        cursor: z.string().max(2000).optional(),
+        cursor: z.string().max(MAX_CURSOR).optional(),
         limit: intParam('limit', 1, 1000).optional().describe('1–1000, default 100'),
       }),
       responses: { 200: { description: 'items', schema: z.array(ItemSchema), headers: PAGED } },

@@ -30,9 +30,18 @@ export class NonRetryableError extends Error {
  * PostgreSQL text cannot hold NUL at all. One refuses it on both backends, and a retry would
  * meet the same name, so the job fails at once.
  */
-function assertStorable(what: string, value: string): void {
+/**
+ * Step names and item keys end up in list cursors and query strings (`/items?step=&cursor=`), so
+ * they are bounded: 200 characters as the API's `step` filter, 1,000 for a key (an entity id or a
+ * URL), which keeps an item cursor well inside a request line.
+ */
+const MAX_CHARS = { 'step name': 200, 'item key': 1_000 } as const;
+
+function assertStorable(what: keyof typeof MAX_CHARS, value: string): void {
   if (value.includes('\u0000'))
     throw new NonRetryableError(`${what} must not contain NUL (U+0000)`, 'invalid_name');
+  if (value.length > MAX_CHARS[what])
+    throw new NonRetryableError(`${what} must be at most ${MAX_CHARS[what]} characters`, 'invalid_name');
 }
 
 export interface EachOptions<T> {

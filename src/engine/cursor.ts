@@ -14,8 +14,11 @@ import { LongrunError } from '../core/errors.ts';
 
 /** 96 bits of HMAC-SHA256: forging one means guessing it, at one HTTP request per guess. */
 const MAC_CHARS = 16;
-/** The API takes cursors of up to 2,000 characters (an item key can be long). */
-const MAX_CURSOR = 2_000;
+/**
+ * The longest an item cursor gets: a 200-character step and a 1,000-character key (the engine's
+ * limits), 3 bytes each in UTF-8 at worst, in base64url, is under 4,900 characters.
+ */
+export const MAX_CURSOR = 6_000;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export class CursorCodec {

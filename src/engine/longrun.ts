@@ -129,17 +129,16 @@ export class Longrun {
    * kept: the next list tries again (the store may be back).
    */
   cursors(): Promise<CursorCodec> {
-    this.codec ??= this.store.settingGet({ name: 'cursor_key' }).then(
-      (key) => {
-        if (key === null) throw new Error('the store has no cursor_key: run its migrations');
-        return new CursorCodec(key);
-      },
-      (err: unknown) => {
-        this.codec = null;
-        throw err;
-      },
-    );
-    return this.codec;
+    if (this.codec) return this.codec;
+    const made = this.store.settingGet({ name: 'cursor_key' }).then((key) => {
+      if (key === null) throw new Error('the store has no cursor_key: run its migrations');
+      return new CursorCodec(key);
+    });
+    this.codec = made;
+    made.catch(() => {
+      if (this.codec === made) this.codec = null;
+    });
+    return made;
   }
 
   private listParams(p: ListJobsParams, codec: CursorCodec): JobListParams {
