@@ -26,17 +26,17 @@ export class NonRetryableError extends Error {
 }
 
 /**
- * Step names and item keys are stored as text and come back in item cursors, split at a NUL;
- * PostgreSQL text cannot hold NUL at all. One refuses it on both backends, and a retry would
- * meet the same name, so the job fails at once.
- */
-/**
  * Step names and item keys end up in list cursors and query strings (`/items?step=&cursor=`), so
  * they are bounded: 200 characters as the API's `step` filter, 1,000 for a key (an entity id or a
  * URL), which keeps an item cursor well inside a request line.
  */
 const MAX_CHARS = { 'step name': 200, 'item key': 1_000 } as const;
 
+/**
+ * Step names and item keys are stored as text and come back in item cursors, split at a NUL;
+ * PostgreSQL text cannot hold NUL at all. One refuses it on both backends, and a retry would
+ * meet the same name, so the job fails at once.
+ */
 function assertStorable(what: keyof typeof MAX_CHARS, value: string): void {
   if (value.includes('\u0000'))
     throw new NonRetryableError(`${what} must not contain NUL (U+0000)`, 'invalid_name');
