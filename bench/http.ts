@@ -51,7 +51,7 @@ const REPS = Number(process.env.LONGRUN_BENCH_HTTP_REPS ?? 3);
 const OPEN_REPS = REPS + 2;
 /** API processes of each server: one per core of the 2-core machine the targets are set for. */
 const HTTP_PROCESSES = Number(process.env.LONGRUN_BENCH_HTTP_PROCESSES ?? 2);
-const BIN = join(import.meta.dirname, '..', 'bin', 'longrun.js');
+const BIN = join(import.meta.dirname, '..', 'scripts', 'longrun-src.js');
 const JOBS_MODULE = join(import.meta.dirname, 'jobs.ts');
 
 // ---- the server side (this process) -----------------------------------------------------------

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { waitFor } from './helpers.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
-export const BIN = join(ROOT, 'bin', 'longrun.js');
+/** The CLI from source (scripts/longrun-src.js): tests load TypeScript job modules. */
+export const BIN = join(ROOT, 'scripts', 'longrun-src.js');
 export const JOBS = join(ROOT, 'test', 'fixtures', 'test-jobs.ts');
 const run = promisify(execFile);
 

@@ -37,7 +37,7 @@ function childrenOf(pid: number): number[] {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('longrun.js'))
+      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('longrun-src.js'))
         out.push(Number(entry));
     } catch {
       // gone meanwhile

@@ -47,6 +47,11 @@ export interface AppOptions {
    * every request). Revoking through this app takes effect at once regardless.
    */
   keyCacheMs?: number;
+  /**
+   * Mount the API under this path prefix of a larger app, e.g. `/jobs-api`: routes, pagination links
+   * and the OpenAPI `servers` entry all carry it (default: the root). docs/embedding.md has examples.
+   */
+  basePath?: string;
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
 }
@@ -60,6 +65,7 @@ export type LongrunApp = Hono<ApiEnv> & {
 };
 
 export function createApp(opts: AppOptions): LongrunApp {
+  const basePath = normalizeBasePath(opts.basePath);
   const logger = opts.logger ?? pino({ level: 'silent' });
   const deps: ApiDeps = {
     longrun: opts.longrun,
@@ -70,9 +76,10 @@ export function createApp(opts: AppOptions): LongrunApp {
     sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
     shutdown: opts.shutdown ?? new AbortController().signal,
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+    basePath,
   };
 
-  const app = new Hono<ApiEnv>();
+  const app = basePath ? (new Hono<ApiEnv>().basePath(basePath) as Hono<ApiEnv>) : new Hono<ApiEnv>();
   app.use(requestFrame(deps));
 
   const routes: AnyRoute[] = [];
@@ -84,7 +91,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   app.notFound((c) => {
     // Decoded, as Hono routes it: `PUT /api/v1/%6Aobs` is `PUT /api/v1/jobs`.
     const path = c.req.path;
-    const methods = allowed(path);
+    const methods = path.startsWith(`${basePath}/`) ? allowed(path.slice(basePath.length)) : [];
     if (methods.length === 0)
       return errorResponse(c, new LongrunError('not_found', `no route for ${c.req.method} ${path}`));
     const allow = methods.join(', ');
@@ -99,6 +106,16 @@ export function createApp(opts: AppOptions): LongrunApp {
     direct: directJobGet(deps),
     adapterError: adapterErrorAnswer(logger),
   });
+}
+
+/** `/jobs-api/` and `jobs-api` → `/jobs-api`; `/` and undefined → ''. */
+export function normalizeBasePath(raw: string | undefined): string {
+  const trimmed = (raw ?? '').replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  const path = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path))
+    throw new TypeError(`basePath "${raw}" must be a URL path such as /jobs-api (letters, digits, . _ ~ -)`);
+  return path;
 }
 
 function rateLimiter(opt: AppOptions['rateLimit']): KeyRateLimiter | null {

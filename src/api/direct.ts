@@ -31,7 +31,6 @@ import type { ApiDeps } from './types.ts';
 /** Answers the request and returns true, or returns false having touched nothing. */
 export type DirectHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-const PREFIX = '/api/v1/jobs/';
 export const DIRECT_ROUTE = '/api/v1/jobs/:id';
 /**
  * Ids taken here: those that read the same before and after URL decoding, which every id Longrun
@@ -59,10 +58,11 @@ function repeatsAuthorization(raw: string[]): boolean {
 }
 
 export function directJobGet(deps: ApiDeps): DirectHandler {
+  const prefix = `${deps.basePath}/api/v1/jobs/`;
   return (req, res) => {
     const url = req.url;
-    if (req.method !== 'GET' || url === undefined || !url.startsWith(PREFIX)) return false;
-    const id = url.slice(PREFIX.length);
+    if (req.method !== 'GET' || url === undefined || !url.startsWith(prefix)) return false;
+    const id = url.slice(prefix.length);
     const headers = req.headers;
     if (
       !PLAIN_ID.test(id) ||

@@ -67,7 +67,7 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
       summary: 'This document',
       responses: { 200: { description: 'OpenAPI 3.1' } },
       handler(c) {
-        openapi ??= buildOpenApi(allRoutes(), { version });
+        openapi ??= buildOpenApi(allRoutes(), { version, basePath: deps.basePath });
         return c.json(openapi);
       },
     }),

@@ -103,7 +103,7 @@ function responses(route: AnyRoute, schemas: SchemaCollector): Json {
   return out;
 }
 
-export function buildOpenApi(routes: AnyRoute[], info: { version: string }): Json {
+export function buildOpenApi(routes: AnyRoute[], info: { version: string; basePath?: string }): Json {
   const schemas = new SchemaCollector();
   const paths: Record<string, Json> = {};
   for (const route of routes) {
@@ -138,7 +138,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string }): Jso
       description:
         'Background jobs you can watch and stop. Errors are `{ "error": { "code", "message", "details"? } }`.',
     },
-    servers: [{ url: '/' }],
+    servers: [{ url: info.basePath || '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'lr_<prefix>_<secret>' } },
       schemas: schemas.components,

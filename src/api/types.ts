@@ -24,6 +24,8 @@ export interface ApiDeps {
   sse: SseOptions;
   /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */
   shutdown: AbortSignal;
+  /** Where the API is mounted: '' at the root, or a prefix such as `/jobs-api` (no trailing slash). */
+  basePath: string;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
 }

@@ -31,11 +31,36 @@ function isJobDefinition(v: unknown): v is AnyJobDefinition {
   return typeof v === 'object' && v !== null && 'type' in v && 'run' in v && typeof v.run === 'function';
 }
 
+/**
+ * Why a job module did not load, in words that say what to do. Node runs `.js` and `.mjs`; a `.ts`
+ * module needs Node's type stripping (22.6+ with `--experimental-strip-types`, on by default from
+ * 23.6) or tsx (`NODE_OPTIONS="--import tsx"`).
+ */
+function jobModuleError(path: string, err: unknown): Error {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(path)) {
+    return new Error(
+      `cannot load the TypeScript job module ${path}: Node ${process.version} does not run TypeScript here. ` +
+        'Use Node 22.6 or newer with --experimental-strip-types (the default from 23.6), run through tsx ' +
+        `(NODE_OPTIONS="--import tsx" longrun …), or compile it to .js`,
+      { cause: err },
+    );
+  }
+  if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(resolve(path)))
+    return new Error(`job module ${path} does not exist (looked for ${resolve(path)})`, { cause: err });
+  return new Error(`job module ${path} failed to load: ${(err as Error).message}`, { cause: err });
+}
+
 /** Loads job definitions from user modules: any exported array of definitions (or a single one). */
 export async function loadJobModules(paths: string[]): Promise<AnyJobDefinition[]> {
   const out: AnyJobDefinition[] = [];
   for (const p of paths) {
-    const mod = (await import(pathToFileURL(resolve(p)).href)) as Record<string, unknown>;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(resolve(p)).href)) as Record<string, unknown>;
+    } catch (err) {
+      throw jobModuleError(p, err);
+    }
     for (const value of Object.values(mod)) {
       if (Array.isArray(value) && value.every(isJobDefinition)) out.push(...value);
       else if (isJobDefinition(value)) out.push(value);
@@ -46,10 +71,8 @@ export async function loadJobModules(paths: string[]): Promise<AnyJobDefinition[
 }
 
 export async function loadExamples(logger: Logger): Promise<ExamplesModule | null> {
-  // Computed specifier: the examples ship with the repository, not with every build.
-  const specifier = new URL('../../examples/index.ts', import.meta.url).href;
   try {
-    return (await import(specifier)) as ExamplesModule;
+    return (await import('../../examples/index.ts')) as ExamplesModule;
   } catch (err) {
     logger.warn({ err }, 'example job types not available; continuing without them');
     return null;

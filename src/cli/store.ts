@@ -1,17 +1,13 @@
 /**
  * Opens the store a `--db` value names: a `postgres://` / `postgresql://` URL selects PostgreSQL,
- * anything else is a SQLite file path. PostgreSQL is imported lazily so a SQLite-only install never
- * loads `pg`, and the import goes through a computed specifier because the backend may be absent
- * from a checkout (the error then says so instead of crashing at startup).
+ * anything else is a SQLite file path. Each backend loads its driver only when opened (store/open.ts),
+ * so a SQLite-only install never needs `pg`.
  */
+import { createPostgresStore, createSqliteStore } from '../store/open.ts';
 import type { NotificationRelay, Store } from '../store/types.ts';
 
 export function isPostgresUrl(db: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(db);
-}
-
-interface PostgresModule {
-  createPostgresStore(opts: { connectionString: string; schema?: string; migrate?: boolean }): Promise<Store>;
 }
 
 /**
@@ -33,17 +29,7 @@ export async function openStore(
   db: string,
   opts: { migrate?: boolean; relay?: NotificationRelay } = {},
 ): Promise<Store> {
-  if (isPostgresUrl(db)) {
-    const specifier = new URL('../store/postgres/index.ts', import.meta.url).href;
-    let mod: PostgresModule;
-    try {
-      mod = (await import(specifier)) as PostgresModule;
-    } catch (err) {
-      throw new Error(`the PostgreSQL store is not available in this build: ${(err as Error).message}`);
-    }
-    return mod.createPostgresStore({ ...splitSchema(db), migrate: opts.migrate });
-  }
-  const { createSqliteStore } = await import('../store/sqlite/index.ts');
+  if (isPostgresUrl(db)) return createPostgresStore({ ...splitSchema(db), migrate: opts.migrate });
   return createSqliteStore({ path: db, migrate: opts.migrate, relay: opts.relay });
 }
 

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Clock } from '../../core/clock.ts';
+import type { PostgresStoreOptions } from '../options.ts';
 import type { Store, StoreNotifications } from '../types.ts';
 import { CLOCK_SQL, type LocalEmit, type PgContext, read } from './context.ts';
 import {
@@ -28,19 +28,7 @@ import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
 import { PgListener } from './notify.ts';
 
-export interface PostgresStoreOptions {
-  connectionString: string;
-  /** Schema holding the tables (default `public`); created by the first migration. */
-  schema?: string;
-  /** Tests only: replaces the database clock with this one. */
-  clock?: Clock;
-  /** Log lines kept per job; later lines are counted and dropped after one marker line. */
-  maxLogsPerJob?: number;
-  /** Apply pending migrations on open (default true). */
-  migrate?: boolean;
-  /** Pooled connections for queries (default 10); LISTEN uses one more, opened on first subscription. */
-  poolSize?: number;
-}
+export type { PostgresStoreOptions } from '../options.ts';
 
 export async function createPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
   const schema = validateSchema(opts.schema ?? 'public');

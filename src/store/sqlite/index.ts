@@ -10,8 +10,9 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Clock, systemClock } from '../../core/clock.ts';
-import type { NotificationRelay, Store, StoreNotifications, StoreSignal } from '../types.ts';
+import { systemClock } from '../../core/clock.ts';
+import type { SqliteStoreOptions } from '../options.ts';
+import type { Store, StoreNotifications, StoreSignal } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
 import * as json from './job-json.ts';
@@ -22,17 +23,7 @@ import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
 import { readSnapshots } from './read-snapshot.ts';
 
-export interface SqliteStoreOptions {
-  /** A file path, or `:memory:` for a throwaway store. */
-  path: string;
-  clock?: Clock;
-  /** Log lines kept per job; later lines are counted and dropped after one marker line. */
-  maxLogsPerJob?: number;
-  /** Apply pending migrations on open (default true). */
-  migrate?: boolean;
-  /** Shares notifications with the other processes on this file (see `NotificationRelay`). */
-  relay?: NotificationRelay;
-}
+export type { SqliteStoreOptions } from '../options.ts';
 
 function emitterNotifications(emitter: EventEmitter): StoreNotifications {
   const on = <A extends unknown[]>(name: string, listener: (...args: A) => void) => {

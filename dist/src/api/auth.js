@@ -1,0 +1,155 @@
+/**
+ * API keys: `lr_<prefix>_<secret>`. The prefix (8 hex chars) is public and shown in listings so a
+ * person can tell keys apart; the secret is 32 random bytes. Only the SHA-256 of the whole key is
+ * stored. A presented key is hashed and looked up by that hash (see `authenticate` for why that is
+ * timing-safe).
+ *
+ * Unknown, revoked, malformed and missing keys all get the same 401 body: the response never tells
+ * an attacker which of those it was.
+ *
+ * A key that checked out is remembered for `keyCacheMs` (default 1 s; `KeyCache`): the lookup was a
+ * fifth of the cost of serving a job by id. Revoking through this server's API forgets the key at
+ * once; a revocation made elsewhere (the CLI, another API process) takes effect within that time.
+ *
+ * ```ts
+ * const { key, record } = await createApiKey(store, { workspace: 'default', scope: 'admin', name: 'ops' });
+ * ```
+ */
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LongrunError } from "../core/errors.js";
+/** How often a key's `lastUsedAt` is brought up to date (see `KeyCache.shouldTouch`). */
+const TOUCH_EVERY_MS = 60_000;
+const KEY_PATTERN = /^lr_([0-9a-f]{8})_([0-9a-f]{64})$/;
+const SCOPE_RANK = { read: 1, write: 2, admin: 3 };
+/** One-shot `crypto.hash`: a third of createHash's cost, and it runs on every request. */
+export function hashKey(key) {
+    return hash('sha256', key, 'hex');
+}
+export function generateKey() {
+    const prefix = randomBytes(4).toString('hex');
+    const key = `lr_${prefix}_${randomBytes(32).toString('hex')}`;
+    return { key, prefix, hash: hashKey(key) };
+}
+export function scopeAllows(have, need) {
+    return SCOPE_RANK[have] >= SCOPE_RANK[need];
+}
+export function unauthorized() {
+    return new LongrunError('unauthorized', 'a valid API key is required: send "Authorization: Bearer lr_…" (keys are created with `longrun keys create`)');
+}
+export function forbidden(have, need) {
+    return new LongrunError('forbidden', `this operation needs a key with scope "${need}"; this key has "${have}"`, {
+        details: [{ message: `required scope: ${need}`, required: need, scope: have }],
+    });
+}
+/**
+ * Keys that authenticated recently, by hash. Only successes are kept, so a new key works at once
+ * and nothing an attacker sends grows the map past one entry per real key. Bounded all the same.
+ */
+export class KeyCache {
+    ttlMs;
+    maxEntries;
+    entries = new Map();
+    touched = new Map();
+    constructor(ttlMs, maxEntries = 10_000) {
+        this.ttlMs = ttlMs;
+        this.maxEntries = maxEntries;
+    }
+    get(hash, now) {
+        const e = this.entries.get(hash);
+        if (!e)
+            return undefined;
+        if (e.until > now)
+            return e.auth;
+        this.entries.delete(hash);
+        return undefined;
+    }
+    set(hash, auth, now) {
+        if (this.ttlMs <= 0)
+            return;
+        if (this.entries.size >= this.maxEntries)
+            this.entries.clear();
+        this.entries.set(hash, { auth, until: now + this.ttlMs });
+    }
+    /**
+     * Whether to record a use of this key now: once a minute per key and process, so `lastUsedAt`
+     * costs one small write a minute, not one per request.
+     */
+    shouldTouch(keyId, now) {
+        const last = this.touched.get(keyId);
+        if (last !== undefined && now - last < TOUCH_EVERY_MS)
+            return false;
+        if (this.touched.size >= this.maxEntries)
+            this.touched.clear();
+        this.touched.set(keyId, now);
+        return true;
+    }
+    forgetKey(keyId) {
+        for (const [hash, e] of this.entries)
+            if (e.auth.keyId === keyId)
+                this.entries.delete(hash);
+    }
+}
+/** The SHA-256 of the key an `Authorization: Bearer lr_…` header carries, or null if it carries none. */
+function presentedKeyHash(header) {
+    const key = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')?.[1];
+    return key && KEY_PATTERN.test(key) ? hashKey(key) : null;
+}
+/** The synchronous half of `authenticate`: the key's record if the cache holds it, else undefined. */
+export function cachedAuth(header, cache) {
+    const hash = presentedKeyHash(header);
+    return hash === null ? undefined : cache.get(hash, performance.now());
+}
+/** Resolves an `Authorization` header to the key's workspace and scope, or throws the one 401. */
+export async function authenticate(store, header, cache = null) {
+    const hash = presentedKeyHash(header);
+    if (hash === null)
+        throw unauthorized();
+    const now = performance.now();
+    const cached = cache?.get(hash, now);
+    if (cached)
+        return cached;
+    const record = await store.apiKeyFindByHash({ hash });
+    if (!record || record.revokedAt !== null)
+        throw unauthorized();
+    // The store found the row through an index on the SHA-256 digest; timing there can at most reveal
+    // how many leading bytes of an unpredictable digest agree, which says nothing about the secret.
+    // The decision itself is a constant-time comparison of the digests.
+    if (!safeEqualHex(hash, record.hash))
+        throw unauthorized();
+    const auth = { keyId: record.id, workspaceId: record.workspaceId, scope: record.scope };
+    cache?.set(hash, auth, now);
+    // Bookkeeping only: a failure here must not fail the request it rides on.
+    if (!cache || cache.shouldTouch(record.id, now))
+        store.apiKeyTouch({ id: record.id }).catch(() => { });
+    return auth;
+}
+function safeEqualHex(a, b) {
+    const x = Buffer.from(a, 'hex');
+    const y = Buffer.from(b, 'hex');
+    return x.length === y.length && timingSafeEqual(x, y);
+}
+export async function createApiKey(store, p) {
+    await store.workspaceEnsure({ name: p.workspace });
+    const { key, prefix, hash } = generateKey();
+    const record = await store.apiKeyCreate({
+        workspaceId: p.workspace,
+        name: p.name ?? `${p.scope} key`,
+        scope: p.scope,
+        hash,
+        prefix,
+    });
+    return { key, record };
+}
+export function toApiKey(r) {
+    return {
+        id: r.id,
+        name: r.name,
+        workspace: r.workspaceName,
+        scope: r.scope,
+        prefix: r.prefix,
+        createdAt: r.createdAt,
+        revokedAt: r.revokedAt,
+        lastUsedAt: r.lastUsedAt,
+    };
+}
+//# sourceMappingURL=auth.js.map

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { LongrunError } from "../core/errors.js";
+import { toJobDetailJson } from "../core/job-json.js";
+import { JOB_STATUSES } from "../core/status.js";
+import { eventPayload, isFinalEvent, runFeed } from "./event-feed.js";
+import { route } from "./route.js";
+import { commaList, IdParams } from "./schemas.js";
+import { sseResponse } from "./sse.js";
+const SSE_RESPONSE = {
+    description: 'text/event-stream: `snapshot` (job stream only), then `status`, `progress`, `step`, `log` events',
+    contentType: 'text/event-stream',
+};
+const LAST_EVENT_ID = { 'Last-Event-ID': 'resume after this event id (sent automatically by EventSource)' };
+/**
+ * The id to resume after, if the client sent one. An id above every id the store has issued was
+ * never sent: resuming after it would wait, silently, until the sequence passed it.
+ */
+async function lastEventId(c, store) {
+    const raw = c.req.header('last-event-id');
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    const n = /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(n))
+        throw invalidLastEventId('a non-negative integer');
+    if (n > (await store.eventSequenceLast()))
+        throw invalidLastEventId('no event with this id was ever sent');
+    return n;
+}
+function invalidLastEventId(message) {
+    return new LongrunError('invalid_input', 'Last-Event-ID must be an event id this server sent', {
+        details: [{ path: 'Last-Event-ID', message }],
+    });
+}
+export function eventRoutes(deps) {
+    const { longrun } = deps;
+    const options = deps.sse;
+    const open = (c, produce) => sseResponse({
+        heartbeatMs: options.heartbeatMs,
+        maxQueuedBytes: options.maxQueuedBytes,
+        signals: [deps.shutdown, c.req.raw.signal],
+        onError: (err) => deps.logger.error({ err, requestId: c.get('requestId') }, 'event stream failed'),
+    }, produce);
+    return [
+        route({
+            method: 'get',
+            path: '/api/v1/jobs/:id/events',
+            tag: 'events',
+            scope: 'read',
+            summary: "A job's live events; ends after its terminal status",
+            params: IdParams,
+            headers: LAST_EVENT_ID,
+            responses: { 200: SSE_RESPONSE },
+            async handler(c, { params, auth }) {
+                const workspaceId = auth.workspaceId;
+                const resume = await lastEventId(c, longrun.store);
+                // Position first, then state: whatever happens in between is both in the snapshot and
+                // re-sent as events, which carry absolute values, so nothing is missed.
+                const start = resume ?? (await longrun.store.eventLatestId({ workspaceId, jobId: params.id }));
+                const detail = await longrun.getJob(params.id, {
+                    workspaceId,
+                    logLimit: resume === undefined ? undefined : 0,
+                });
+                const overAtConnect = detail.completedAt !== null;
+                return open(c, async (sse) => {
+                    sse.retry(2_000);
+                    if (resume === undefined)
+                        sse.send({ event: 'snapshot', id: start, data: toJobDetailJson(detail, { maxLogId: start }) });
+                    else
+                        sse.comment(`resuming after ${resume}`);
+                    await runFeed({
+                        deps,
+                        sse,
+                        options,
+                        after: start,
+                        read: (after, limit) => longrun.events({ workspaceId, jobId: params.id, after, limit }),
+                        deliver: (events) => {
+                            for (const e of events) {
+                                if (!sse.send({ event: e.kind, id: e.id, data: eventPayload(e) }))
+                                    return true;
+                                if (isFinalEvent(e))
+                                    return true;
+                            }
+                            return false;
+                        },
+                        idleDone: () => overAtConnect,
+                    });
+                    // An explicit end tells clients not to reconnect (EventSource would, forever).
+                    if (!sse.closed)
+                        sse.send({ event: 'end', data: { jobId: params.id } });
+                });
+            },
+        }),
+        route({
+            method: 'get',
+            path: '/api/v1/events',
+            tag: 'events',
+            scope: 'read',
+            summary: 'Live status, progress and step events of every job in the workspace',
+            description: 'Log lines are not included (use the job stream). `category` keeps events of jobs in those categories; `status` keeps status events entering or leaving those statuses, and progress/step events of jobs currently in them.',
+            query: z.strictObject({
+                status: commaList('status', JOB_STATUSES).optional(),
+                category: commaList('category', longrun.registry.categories).optional(),
+            }),
+            headers: LAST_EVENT_ID,
+            responses: { 200: SSE_RESPONSE },
+            async handler(c, { query, auth }) {
+                const workspaceId = auth.workspaceId;
+                const start = (await lastEventId(c, longrun.store)) ?? (await longrun.store.eventLatestId({ workspaceId }));
+                const facts = new Map();
+                const statuses = query.status ? new Set(query.status) : null;
+                const categories = query.category ? new Set(query.category) : null;
+                const lookup = async (e) => {
+                    const known = facts.get(e.jobId);
+                    if (known)
+                        return known;
+                    const found = await longrun.store.jobGet({ workspaceId, id: e.jobId });
+                    if (!found)
+                        return null;
+                    // The job's status now may be later than this event; for a status event the status
+                    // before it is unknown, so it counts as entering, never as leaving, a filtered status.
+                    const { category, type, name, status } = found.job;
+                    const f = { category, type, name, status: e.kind === 'status' ? null : status };
+                    // Bounded memory on a stream that stays open for days.
+                    if (facts.size >= 10_000)
+                        facts.delete(facts.keys().next().value);
+                    facts.set(e.jobId, f);
+                    return f;
+                };
+                const keep = (e, f, before) => {
+                    if (categories && !categories.has(f.category))
+                        return false;
+                    if (!statuses)
+                        return true;
+                    if (e.kind === 'status')
+                        return statuses.has(String(e.data.status)) || (before !== null && statuses.has(before));
+                    return f.status !== null && statuses.has(f.status);
+                };
+                return open(c, async (sse) => {
+                    sse.retry(2_000);
+                    sse.comment('connected');
+                    await runFeed({
+                        deps,
+                        sse,
+                        options,
+                        after: start,
+                        read: (after, limit) => longrun.events({ workspaceId, after, limit }),
+                        deliver: async (events) => {
+                            for (const e of events) {
+                                const f = await lookup(e);
+                                if (!f)
+                                    continue; // purged since
+                                const before = f.status;
+                                if (e.kind === 'status')
+                                    f.status = e.data.status;
+                                if (!keep(e, f, before))
+                                    continue;
+                                const data = Object.assign(eventPayload(e), {
+                                    category: f.category,
+                                    type: f.type,
+                                    name: f.name,
+                                });
+                                if (!sse.send({ event: e.kind, id: e.id, data }))
+                                    return true;
+                            }
+                            return false;
+                        },
+                    });
+                });
+            },
+        }),
+    ];
+}
+//# sourceMappingURL=events.js.map

@@ -1,0 +1,118 @@
+/** Job types, stats, the OpenAPI document, health, readiness and metrics. */
+import { z } from 'zod';
+import { LongrunError } from "../core/errors.js";
+import { JOB_STATUSES } from "../core/status.js";
+import { buildOpenApi } from "./openapi.js";
+import { route } from "./route.js";
+import { JobTypeSchema, StatsSchema } from "./schemas.js";
+const PING_TIMEOUT_MS = 2_000;
+async function pingWithTimeout(ping) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
+    });
+    try {
+        await Promise.race([ping(), timeout]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/** `allRoutes` is called lazily so the document includes every route, this file's too. */
+export function metaRoutes(deps, allRoutes, version) {
+    const { longrun } = deps;
+    let openapi = null;
+    return [
+        route({
+            method: 'get',
+            path: '/api/v1/job-types',
+            tag: 'meta',
+            scope: 'read',
+            summary: 'Registered job types with the JSON Schema of their input',
+            responses: { 200: { description: 'job types', schema: z.array(JobTypeSchema) } },
+            handler: (c) => c.json(longrun.jobTypes()),
+        }),
+        route({
+            method: 'get',
+            path: '/api/v1/stats',
+            tag: 'meta',
+            scope: 'read',
+            summary: 'Job counts per status and category (maintained counters, not a scan)',
+            responses: { 200: { description: 'counts', schema: StatsSchema } },
+            async handler(c, { auth }) {
+                const rows = await longrun.counts({ workspaceId: auth.workspaceId });
+                const zero = () => Object.fromEntries(JOB_STATUSES.map((s) => [s, 0]));
+                const byStatus = zero();
+                const byCategory = {};
+                for (const cat of longrun.registry.categories)
+                    byCategory[cat] = zero();
+                let total = 0;
+                for (const r of rows) {
+                    byStatus[r.status] = (byStatus[r.status] ?? 0) + r.count;
+                    byCategory[r.category] ??= zero();
+                    const cat = byCategory[r.category];
+                    cat[r.status] = (cat[r.status] ?? 0) + r.count;
+                    total += r.count;
+                }
+                return c.json({ total, byStatus, byCategory });
+            },
+        }),
+        route({
+            method: 'get',
+            path: '/api/v1/openapi.json',
+            tag: 'meta',
+            scope: 'read',
+            summary: 'This document',
+            responses: { 200: { description: 'OpenAPI 3.1' } },
+            handler(c) {
+                openapi ??= buildOpenApi(allRoutes(), { version, basePath: deps.basePath });
+                return c.json(openapi);
+            },
+        }),
+        route({
+            method: 'get',
+            path: '/healthz',
+            tag: 'ops',
+            scope: 'public',
+            summary: 'Liveness: the process serves HTTP',
+            responses: { 200: { description: 'alive', schema: z.object({ status: z.literal('ok') }) } },
+            handler: (c) => c.json({ status: 'ok' }),
+        }),
+        route({
+            method: 'get',
+            path: '/readyz',
+            tag: 'ops',
+            scope: 'public',
+            summary: 'Readiness: the store answers and the server is not shutting down',
+            responses: {
+                200: { description: 'ready', schema: z.object({ status: z.literal('ready'), store: z.string() }) },
+                503: { description: 'store_unavailable or shutting_down' },
+            },
+            async handler(c) {
+                if (deps.shutdown.aborted)
+                    throw new LongrunError('shutting_down', 'the server is shutting down');
+                try {
+                    await pingWithTimeout(() => longrun.store.ping());
+                }
+                catch (err) {
+                    deps.logger.warn({ err }, 'readiness check failed');
+                    throw new LongrunError('store_unavailable', 'the job store does not answer');
+                }
+                return c.json({ status: 'ready', store: longrun.store.kind });
+            },
+        }),
+        route({
+            method: 'get',
+            path: '/metrics',
+            tag: 'ops',
+            scope: 'public',
+            summary: 'Prometheus metrics (expose on an internal network only)',
+            responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
+            async handler(c) {
+                const text = await deps.metrics.render();
+                return c.body(text, 200, { 'Content-Type': deps.metrics.registry.contentType });
+            },
+        }),
+    ];
+}
+//# sourceMappingURL=meta.js.map

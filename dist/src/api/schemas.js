@@ -1,0 +1,176 @@
+/**
+ * The zod schemas of the public API: response shapes (documentation and test contracts) and the
+ * query parsers every route validates with. The same objects feed `/api/v1/openapi.json`, so the
+ * document cannot drift from what the routes accept.
+ *
+ * Response schemas are not run on every response (that would cost a few µs per job on a hot list
+ * path); the tests parse real responses with them instead.
+ */
+import { z } from 'zod';
+import { LOG_LEVELS } from "../core/job.js";
+import { ATTEMPT_OUTCOMES, JOB_STATUSES } from "../core/status.js";
+const ms = z.number().int().describe('milliseconds since the Unix epoch');
+export const ProgressSchema = z
+    .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
+    .meta({ id: 'Progress' });
+/** The seed's job fields plus the extras of DESIGN.md §2; `workspaceId`, `runAt` and `priority` stay internal. */
+export const JobSchema = z
+    .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    category: z.string(),
+    status: z.enum(JOB_STATUSES),
+    progress: ProgressSchema,
+    createdAt: ms,
+    completedAt: ms.nullable(),
+    startedAt: ms.nullable(),
+    updatedAt: ms,
+    attempt: z.number().int(),
+    maxAttempts: z.number().int(),
+    currentStep: z.string().nullable(),
+    cancelRequestedAt: ms.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+})
+    .meta({ id: 'Job' });
+export const LogEntrySchema = z
+    .object({
+    id: z.number().int().describe('event id; pass it as `after` to page on'),
+    timestamp: ms,
+    level: z.enum(LOG_LEVELS),
+    message: z.string(),
+    step: z.string().nullable(),
+    attempt: z.number().int(),
+})
+    .meta({ id: 'LogEntry' });
+export const StepSchema = z
+    .object({
+    name: z.string(),
+    status: z.enum(['running', 'completed', 'failed']),
+    attempt: z.number().int(),
+    startedAt: ms,
+    completedAt: ms.nullable(),
+})
+    .meta({ id: 'Step' });
+export const AttemptSchema = z
+    .object({
+    attempt: z.number().int(),
+    workerId: z.string().nullable(),
+    startedAt: ms,
+    endedAt: ms.nullable(),
+    outcome: z.enum(ATTEMPT_OUTCOMES).nullable(),
+    error: z.string().nullable(),
+})
+    .meta({ id: 'Attempt' });
+export const JobDetailSchema = JobSchema.extend({
+    input: z.unknown(),
+    result: z.unknown(),
+    logs: z.array(LogEntrySchema).describe('chronological; the newest 1,000 lines at most'),
+    logsTotal: z.number().int(),
+    steps: z.array(StepSchema),
+    attempts: z.array(AttemptSchema),
+}).meta({ id: 'JobDetail' });
+export const ItemSchema = z
+    .object({
+    step: z.string(),
+    key: z.string(),
+    status: z.enum(['completed', 'failed']),
+    error: z.string().nullable(),
+    attempt: z.number().int(),
+    updatedAt: ms,
+})
+    .meta({ id: 'Item' });
+export const CancelResultSchema = z
+    .object({ id: z.string(), status: z.literal('cancelled') })
+    .meta({ id: 'CancelResult' });
+export const ErrorSchema = z
+    .object({
+    error: z.object({
+        code: z.string(),
+        message: z.string(),
+        details: z.array(z.object({ path: z.string().optional(), message: z.string() }).loose()).optional(),
+    }),
+})
+    .meta({ id: 'Error' });
+export const JobTypeSchema = z
+    .object({
+    type: z.string(),
+    category: z.string(),
+    description: z.string().nullable(),
+    inputSchema: z.unknown().describe('JSON Schema of the input'),
+    maxAttempts: z.number().int(),
+    timeoutMs: z.number().int().nullable(),
+})
+    .meta({ id: 'JobType' });
+export const StatsSchema = z
+    .object({
+    total: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+    byCategory: z.record(z.string(), z.record(z.string(), z.number().int())),
+})
+    .meta({ id: 'Stats' });
+export const SCOPES = ['read', 'write', 'admin'];
+export const ApiKeySchema = z
+    .object({
+    id: z.string(),
+    name: z.string(),
+    workspace: z.string(),
+    scope: z.enum(SCOPES),
+    prefix: z.string(),
+    createdAt: ms,
+    revokedAt: ms.nullable(),
+    lastUsedAt: ms.nullable(),
+})
+    .meta({ id: 'ApiKey' });
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+    key: z.string().describe('the secret; shown only in this response'),
+}).meta({ id: 'CreatedApiKey' });
+// ---- request parsers ----------------------------------------------------------------------
+/**
+ * A comma list of allowed values (`status=pending,running`). The error names every allowed value,
+ * as the contract requires, both in the message and in `details[].allowed`.
+ */
+export function commaList(name, allowed) {
+    const help = `${name} must be one or more of ${allowed.join(', ')} (comma-separated)`;
+    return z
+        .string()
+        .describe(`comma-separated; any of: ${allowed.join(', ')}`)
+        .transform((raw, ctx) => {
+        const values = raw.split(',').map((s) => s.trim());
+        const bad = values.filter((v) => !allowed.includes(v));
+        if (bad.length > 0) {
+            ctx.addIssue({ code: 'custom', message: help, params: { allowed, got: bad } });
+            return z.NEVER;
+        }
+        return [...new Set(values)];
+    });
+}
+/** An integer query parameter in `[min, max]`; never clamped: out of range is a 400. */
+export function intParam(name, min, max) {
+    const help = `${name} must be an integer from ${min} to ${max}`;
+    return z
+        .string()
+        .describe(`integer, ${min}–${max}`)
+        .transform((raw, ctx) => {
+        const n = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+            ctx.addIssue({ code: 'custom', message: help, params: { allowed: `${min}-${max}` } });
+            return z.NEVER;
+        }
+        return n;
+    });
+}
+/**
+ * Client text that reaches a text column or a lookup. PostgreSQL text cannot hold NUL (a query
+ * carrying one fails outright), so neither backend accepts it from a client: a 400 on both, not a
+ * 404 on one and a 500 on the other.
+ */
+export function clientText(max) {
+    return z
+        .string()
+        .min(1)
+        .max(max)
+        .refine((s) => !s.includes('\u0000'), 'must not contain NUL (U+0000)');
+}
+export const IdParams = z.strictObject({ id: clientText(200) });
+//# sourceMappingURL=schemas.js.map

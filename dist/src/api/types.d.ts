@@ -1,0 +1,30 @@
+/** What every route handler can reach: the engine facade and the app's shared services. */
+import type { Logger } from 'pino';
+import type { Longrun } from '../engine/longrun.ts';
+import type { AuthInfo, KeyCache } from './auth.ts';
+import type { ApiMetrics } from './metrics.ts';
+import type { KeyRateLimiter } from './rate-limit.ts';
+import type { SseOptions } from './sse.ts';
+export interface ApiEnv {
+    Variables: {
+        requestId: string;
+        auth: AuthInfo;
+        /** The route pattern that matched, for metrics labels (bounded cardinality). */
+        route: string;
+    };
+}
+export interface ApiDeps {
+    longrun: Longrun;
+    logger: Logger;
+    limiter: KeyRateLimiter | null;
+    keyCache: KeyCache;
+    metrics: ApiMetrics;
+    sse: SseOptions;
+    /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */
+    shutdown: AbortSignal;
+    /** Where the API is mounted: '' at the root, or a prefix such as `/jobs-api` (no trailing slash). */
+    basePath: string;
+    /** Largest accepted request body in bytes. */
+    maxBodyBytes: number;
+}
+//# sourceMappingURL=types.d.ts.map

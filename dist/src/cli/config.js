@@ -1,0 +1,179 @@
+/**
+ * Configuration for `longrun serve` (and the store-opening commands): flags > environment >
+ * config file > defaults, resolved by one pure function so the precedence is testable.
+ *
+ * | setting | flag | env | file key | default |
+ * |---|---|---|---|---|
+ * | database | `--db` | `LONGRUN_DB`, then `DATABASE_URL` | `db` | `./data/longrun.db` |
+ * | port | `--port` | `LONGRUN_PORT` | `port` | 3000 |
+ * | host | `--host` | `LONGRUN_HOST` | `host` | `0.0.0.0` |
+ * | worker concurrency (0: API only) | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
+ * | HTTP processes (cluster.ts) | `--http-processes` | `LONGRUN_HTTP_PROCESSES` | `httpProcesses` | 1 |
+ * | example jobs | `--no-examples` | `LONGRUN_EXAMPLES=false` | `examples` | true |
+ * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |
+ * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
+ * | shutdown grace | `--grace-ms` | `LONGRUN_GRACE_MS` | `graceMs` | 10000 |
+ * | keep finished jobs (days, 0 = forever) | `--retention-days` | `LONGRUN_RETENTION_DAYS` | `retentionDays` | 30 |
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+export const DEFAULT_CONFIG = {
+    db: './data/longrun.db',
+    port: 3000,
+    host: '0.0.0.0',
+    workers: 10,
+    httpProcesses: 1,
+    examples: true,
+    jobs: [],
+    rateLimit: { perMinute: 1_200, burst: 200 },
+    graceMs: 10_000,
+    retentionDays: 30,
+};
+export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
+const port = z.coerce.number().int().min(0).max(65_535);
+/** 0 is allowed: `longrun serve --workers 0` serves the API only (`longrun worker` requires ≥ 1). */
+const count = z.coerce.number().int().min(0).max(10_000);
+const processes = z.coerce.number().int().min(1).max(64);
+const days = z.coerce.number().min(0).max(36_500);
+const rateLimit = z.union([
+    z.literal(false),
+    z.strictObject({ perMinute: z.number().positive(), burst: z.number().int().min(1) }),
+]);
+const FileSchema = z.strictObject({
+    db: z.string().min(1).optional(),
+    port: port.optional(),
+    host: z.string().min(1).optional(),
+    workers: count.optional(),
+    httpProcesses: processes.optional(),
+    examples: z.boolean().optional(),
+    jobs: z.array(z.string().min(1)).optional(),
+    rateLimit: rateLimit.optional(),
+    graceMs: z.number().int().min(0).optional(),
+    retentionDays: days.optional(),
+});
+export class ConfigError extends Error {
+}
+function check(schema, value, where) {
+    const res = schema.safeParse(value);
+    if (!res.success) {
+        const issue = res.error.issues[0];
+        const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+        throw new ConfigError(`${where}: ${path}${issue?.message ?? 'invalid'}`);
+    }
+    return res.data;
+}
+/** `1200/200` → `{ perMinute: 1200, burst: 200 }`; `off` → false. */
+export function parseRateLimit(raw, where) {
+    if (/^(off|false|0)$/i.test(raw))
+        return false;
+    const m = /^(\d+)(?:\/(\d+))?$/.exec(raw.trim());
+    if (!m)
+        throw new ConfigError(`${where}: expected PER_MINUTE[/BURST] or "off", got "${raw}"`);
+    const perMinute = Number(m[1]);
+    return { perMinute, burst: m[2] ? Number(m[2]) : Math.max(1, Math.round(perMinute / 6)) };
+}
+export function readConfigFile(path, cwd = process.cwd()) {
+    const file = resolve(cwd, path ?? DEFAULT_CONFIG_FILE);
+    if (!existsSync(file)) {
+        if (path)
+            throw new ConfigError(`config file ${file} does not exist`);
+        return {};
+    }
+    let json;
+    try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+    }
+    catch (err) {
+        throw new ConfigError(`config file ${file}: ${err.message}`);
+    }
+    return check(FileSchema, json, `config file ${file}`);
+}
+export function configFromEnv(env) {
+    const out = {};
+    const db = env.LONGRUN_DB || env.DATABASE_URL;
+    if (db)
+        out.db = db;
+    if (env.LONGRUN_PORT)
+        out.port = check(port, env.LONGRUN_PORT, 'LONGRUN_PORT');
+    if (env.LONGRUN_HOST)
+        out.host = env.LONGRUN_HOST;
+    if (env.LONGRUN_WORKERS)
+        out.workers = check(count, env.LONGRUN_WORKERS, 'LONGRUN_WORKERS');
+    if (env.LONGRUN_HTTP_PROCESSES)
+        out.httpProcesses = check(processes, env.LONGRUN_HTTP_PROCESSES, 'LONGRUN_HTTP_PROCESSES');
+    if (env.LONGRUN_EXAMPLES)
+        out.examples = !/^(0|false|no|off)$/i.test(env.LONGRUN_EXAMPLES);
+    if (env.LONGRUN_JOBS)
+        out.jobs = env.LONGRUN_JOBS.split(',').filter(Boolean);
+    if (env.LONGRUN_RATE_LIMIT)
+        out.rateLimit = parseRateLimit(env.LONGRUN_RATE_LIMIT, 'LONGRUN_RATE_LIMIT');
+    if (env.LONGRUN_GRACE_MS)
+        out.graceMs = check(z.coerce.number().int().min(0), env.LONGRUN_GRACE_MS, 'LONGRUN_GRACE_MS');
+    if (env.LONGRUN_RETENTION_DAYS)
+        out.retentionDays = check(days, env.LONGRUN_RETENTION_DAYS, 'LONGRUN_RETENTION_DAYS');
+    return out;
+}
+/** Flags as commander hands them over (strings), only those given on the command line. */
+export function configFromFlags(flags) {
+    const out = {};
+    if (flags.db !== undefined)
+        out.db = String(flags.db);
+    if (flags.port !== undefined)
+        out.port = check(port, flags.port, '--port');
+    if (flags.host !== undefined)
+        out.host = String(flags.host);
+    if (flags.workers !== undefined)
+        out.workers = check(count, flags.workers, '--workers');
+    if (flags.httpProcesses !== undefined)
+        out.httpProcesses = check(processes, flags.httpProcesses, '--http-processes');
+    if (flags.examples !== undefined)
+        out.examples = Boolean(flags.examples);
+    if (flags.jobs !== undefined)
+        out.jobs = String(flags.jobs).split(',').filter(Boolean);
+    if (flags.rateLimit !== undefined)
+        out.rateLimit = parseRateLimit(String(flags.rateLimit), '--rate-limit');
+    if (flags.graceMs !== undefined)
+        out.graceMs = check(z.coerce.number().int().min(0), flags.graceMs, '--grace-ms');
+    if (flags.retentionDays !== undefined)
+        out.retentionDays = check(days, flags.retentionDays, '--retention-days');
+    return out;
+}
+/** Later sources win: defaults < file < env < flags. */
+export function resolveConfig(layers) {
+    const defined = (p) => Object.fromEntries(Object.entries(p ?? {}).filter(([, v]) => v !== undefined));
+    return { ...DEFAULT_CONFIG, ...defined(layers.file), ...defined(layers.env), ...defined(layers.flags) };
+}
+export function loadConfig(flags, opts = {}) {
+    const config = resolveConfig({
+        file: readConfigFile(opts.configPath, opts.cwd),
+        env: configFromEnv(opts.env ?? process.env),
+        flags: configFromFlags(flags),
+    });
+    // Each process would open its own empty database: jobs created in one invisible to the others.
+    if (config.httpProcesses > 1 && config.db === ':memory:')
+        throw new ConfigError('--http-processes above 1 needs a database the processes share, not :memory:');
+    return config;
+}
+/**
+ * The config of a command that takes the serve settings as flags. Only values typed on the command
+ * line count as flags (commander's defaults must not shadow the environment or the file); `rename`
+ * maps a command's own flag names onto config keys (`--concurrency` → `workers`). A bad setting
+ * ends the command with exit code 2 and the offending source in the message.
+ */
+export function configForCommand(cmd, flags, rename = {}) {
+    const given = {};
+    for (const [k, v] of Object.entries(flags)) {
+        if (cmd.getOptionValueSource(k) === 'cli')
+            given[rename[k] ?? k] = v;
+    }
+    try {
+        return loadConfig(given, { configPath: flags.config });
+    }
+    catch (err) {
+        if (err instanceof ConfigError)
+            cmd.error(`error: ${err.message}`, { exitCode: 2 });
+        throw err;
+    }
+}
+//# sourceMappingURL=config.js.map

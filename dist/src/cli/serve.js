@@ -1,0 +1,49 @@
+import { configForCommand } from "./config.js";
+import { exitOnSignals } from "./signals.js";
+export function registerServe(program) {
+    program
+        .command('serve')
+        .description('run the HTTP API and workers (in one process unless --http-processes)')
+        .option('--db <path|url>', 'SQLite file or postgres:// URL (default ./data/longrun.db)')
+        .option('-p, --port <n>', 'port to listen on, 0 for any free port (default 3000)')
+        .option('--host <addr>', 'address to bind (default 0.0.0.0)')
+        .option('-w, --workers <n>', 'jobs run at once by this process (default 10; 0 serves the API only)')
+        .option('--http-processes <n>', 'processes serving the API on the one port (default 1; above 1 the first runs the workers)')
+        .option('--no-examples', 'do not register or start the example jobs')
+        .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
+        .option('--rate-limit <perMinute/burst>', 'per-key rate limit, e.g. 1200/200, or "off"')
+        .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
+        .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
+        .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
+        .action(async (flags, cmd) => {
+        const config = configForCommand(cmd, flags);
+        // Loaded here so `longrun jobs …` and `longrun keys …` start without the server's dependencies.
+        const { default: pino } = await import('pino');
+        const { startServer } = await import("./server.js");
+        const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+        const cluster = await import("./cluster.js");
+        if (cluster.isHttpProcess()) {
+            // One that cannot start (its port taken, a job module that throws) must exit: its IPC
+            // channel would keep it alive, and the primary waiting for it, forever.
+            const shutdown = await cluster.runHttpProcess(config, logger).catch((err) => {
+                console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+                process.exit(1);
+            });
+            exitOnSignals(logger, shutdown);
+            return;
+        }
+        const running = await startServer(config, { logger });
+        // Before the banner: whoever reads it may signal at once, and must not find the default action.
+        exitOnSignals(logger, () => running.shutdown());
+        console.log(`Longrun is listening on ${running.url}`);
+        console.log(`  API:     ${running.url}/api/v1/jobs   (OpenAPI: ${running.url}/api/v1/openapi.json)`);
+        if (running.adminKey) {
+            console.log(`  Admin API key (shown once, store it now): ${running.adminKey}`);
+            console.log(`  Try: curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/api/v1/jobs`);
+        }
+        else {
+            console.log('  Create API keys with: longrun keys create --workspace default --scope admin');
+        }
+    });
+}
+//# sourceMappingURL=serve.js.map

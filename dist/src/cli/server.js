@@ -1,0 +1,176 @@
+var __rewriteRelativeImportExtension = (this && this.__rewriteRelativeImportExtension) || function (path, preserveJsx) {
+    if (typeof path === "string" && /^\.\.?\//.test(path)) {
+        return path.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function (m, tsx, d, ext, cm) {
+            return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : (d + ext + "." + cm.toLowerCase() + "js");
+        });
+    }
+    return path;
+};
+/**
+ * The server behind `longrun serve`: store, job types (examples and user modules), the first-start
+ * admin key, the HTTP API and the worker pool, and a graceful `shutdown()`: stop accepting
+ * connections, end SSE streams, let running jobs finish within the grace period (the rest are
+ * released for another worker), close the store. Kept apart from the command so other commands
+ * do not load the server's dependencies.
+ */
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApp } from "../api/app.js";
+import { createApiKey } from "../api/auth.js";
+import { answerClientErrors } from "../api/client-errors.js";
+import { nodeRequestListener } from "../api/direct.js";
+import { createLongrun } from "../engine/longrun.js";
+import { describeDb, openStore } from "./store.js";
+export const DEFAULT_WORKSPACE = 'default';
+function isJobDefinition(v) {
+    return typeof v === 'object' && v !== null && 'type' in v && 'run' in v && typeof v.run === 'function';
+}
+/**
+ * Why a job module did not load, in words that say what to do. Node runs `.js` and `.mjs`; a `.ts`
+ * module needs Node's type stripping (22.6+ with `--experimental-strip-types`, on by default from
+ * 23.6) or tsx (`NODE_OPTIONS="--import tsx"`).
+ */
+function jobModuleError(path, err) {
+    const code = err?.code;
+    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(path)) {
+        return new Error(`cannot load the TypeScript job module ${path}: Node ${process.version} does not run TypeScript here. ` +
+            'Use Node 22.6 or newer with --experimental-strip-types (the default from 23.6), run through tsx ' +
+            `(NODE_OPTIONS="--import tsx" longrun …), or compile it to .js`, { cause: err });
+    }
+    if (code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(resolve(path)))
+        return new Error(`job module ${path} does not exist (looked for ${resolve(path)})`, { cause: err });
+    return new Error(`job module ${path} failed to load: ${err.message}`, { cause: err });
+}
+/** Loads job definitions from user modules: any exported array of definitions (or a single one). */
+export async function loadJobModules(paths) {
+    const out = [];
+    for (const p of paths) {
+        let mod;
+        try {
+            mod = (await import(__rewriteRelativeImportExtension(pathToFileURL(resolve(p)).href)));
+        }
+        catch (err) {
+            throw jobModuleError(p, err);
+        }
+        for (const value of Object.values(mod)) {
+            if (Array.isArray(value) && value.every(isJobDefinition))
+                out.push(...value);
+            else if (isJobDefinition(value))
+                out.push(value);
+        }
+    }
+    // A module may export both an array and its members: register each type once.
+    return [...new Map(out.map((d) => [d.type, d])).values()];
+}
+export async function loadExamples(logger) {
+    try {
+        return (await import("../../examples/index.js"));
+    }
+    catch (err) {
+        logger.warn({ err }, 'example job types not available; continuing without them');
+        return null;
+    }
+}
+/** First start: a `default` workspace with one admin key, returned (and so printed) once. */
+export async function bootstrapAdminKey(store) {
+    const ws = await store.workspaceEnsure({ name: DEFAULT_WORKSPACE });
+    // Also covers a crash between creating the workspace and its key on an earlier start.
+    const keys = ws.created ? [] : await store.apiKeyList({ workspaceId: DEFAULT_WORKSPACE });
+    if (keys.length > 0)
+        return null;
+    const { key } = await createApiKey(store, {
+        workspace: DEFAULT_WORKSPACE,
+        scope: 'admin',
+        name: 'bootstrap admin',
+    });
+    return key;
+}
+/** The example types (unless `--no-examples`) and those of `--jobs` modules. */
+export async function loadJobTypes(config, logger) {
+    const examples = config.examples ? await loadExamples(logger) : null;
+    return { examples, jobs: [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))] };
+}
+/** Serves `app` on the configured host and port, parser errors answered in the API's envelope. */
+export async function listenApi(app, config) {
+    const server = createServer(nodeRequestListener(app, { hostname: config.host }));
+    answerClientErrors(server);
+    server.listen(config.port, config.host);
+    await new Promise((res, rej) => {
+        server.once('listening', () => res());
+        server.once('error', rej);
+    });
+    return { server, port: server.address().port };
+}
+/**
+ * Stops accepting and closes idle connections; requests in flight may finish until `deadline`
+ * settles, and whatever still hangs then is cut.
+ */
+export async function closeApi(server, deadline) {
+    const closed = new Promise((res) => server.close(() => res()));
+    if ('closeIdleConnections' in server)
+        server.closeIdleConnections();
+    await Promise.race([closed, deadline]);
+    if ('closeAllConnections' in server)
+        server.closeAllConnections();
+    await closed;
+}
+/**
+ * The worker pool, lease reaper and retention, unless `--workers 0`: an API process only, and
+ * `longrun worker` processes on the same store run the jobs (and recover leases and apply
+ * retention, which is why none of that starts here either).
+ */
+export function startWorkers(longrun, config, logger) {
+    if (config.workers === 0)
+        return;
+    longrun.start({
+        retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
+        concurrency: config.workers,
+        onError: (err, where) => logger.error({ err, where }, 'worker error'),
+    });
+}
+export function urlOf(config, port) {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    return `http://${host}:${port}`;
+}
+export async function startServer(config, opts) {
+    if (config.httpProcesses > 1) {
+        const { startCluster } = await import("./cluster.js");
+        return startCluster(config, opts);
+    }
+    const { logger } = opts;
+    const store = await openStore(config.db);
+    const { examples, jobs } = await loadJobTypes(config, logger);
+    const longrun = createLongrun({ store, jobs });
+    const adminKey = await bootstrapAdminKey(store);
+    const shutdownController = new AbortController();
+    const app = createApp({
+        longrun,
+        logger,
+        shutdown: shutdownController.signal,
+        rateLimit: config.rateLimit,
+    });
+    const { server, port } = await listenApi(app, config);
+    const url = urlOf(config, port);
+    startWorkers(longrun, config, logger);
+    if (examples) {
+        await examples.startExampleJobs(longrun, { workspaceId: DEFAULT_WORKSPACE });
+    }
+    logger.info({ url, db: describeDb(config.db), workers: config.workers, types: longrun.registry.types() }, 'serving');
+    let closing = null;
+    const shutdown = () => {
+        closing ??= (async () => {
+            logger.info('shutting down: no new connections, closing event streams, draining workers');
+            shutdownController.abort();
+            // In-flight requests have the workers' grace period too; whatever still hangs is cut.
+            const drained = longrun.stop({ graceMs: config.graceMs });
+            await closeApi(server, drained);
+            await drained;
+            await store.close();
+            logger.info('stopped');
+        })();
+        return closing;
+    };
+    return { url, port, longrun, adminKey, shutdown };
+}
+//# sourceMappingURL=server.js.map

@@ -1,0 +1,52 @@
+import { configForCommand } from "./config.js";
+import { exitOnSignals } from "./signals.js";
+export function registerWorker(program) {
+    program
+        .command('worker')
+        .description('run a worker pool only (no HTTP API)')
+        .option('--db <path|url>', 'SQLite file or postgres:// URL (default: as for serve)')
+        .option('-n, --concurrency <n>', 'jobs run at once (default: the workers setting, 10)')
+        .option('--no-examples', 'do not register the example job types')
+        .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
+        .option('--lease-ms <ms>', 'lease length; jobs of a crashed worker are recovered this long after (default 30000)')
+        .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
+        .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
+        .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
+        .action(async (flags, cmd) => {
+        const config = configForCommand(cmd, flags, { concurrency: 'workers' });
+        if (config.workers < 1)
+            cmd.error('error: --concurrency must be at least 1', { exitCode: 2 });
+        const { default: pino } = await import('pino');
+        const { createLongrun } = await import("../engine/longrun.js");
+        const { loadExamples, loadJobModules } = await import("./server.js");
+        const { describeDb, openStore } = await import("./store.js");
+        const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+        const examples = config.examples ? await loadExamples(logger) : null;
+        const jobs = [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))];
+        if (jobs.length === 0)
+            cmd.error('error: no job types to run: pass --jobs or drop --no-examples', { exitCode: 2 });
+        const leaseMs = Number(flags.leaseMs ?? process.env.LONGRUN_LEASE_MS ?? 30_000);
+        if (!Number.isInteger(leaseMs) || leaseMs < 500)
+            cmd.error('error: --lease-ms must be an integer ≥ 500', { exitCode: 2 });
+        const store = await openStore(config.db);
+        const longrun = createLongrun({ store, jobs });
+        longrun.start({
+            retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
+            concurrency: config.workers,
+            leaseMs,
+            onError: (err, where) => logger.error({ err, where }, 'worker error'),
+        });
+        logger.info({ db: describeDb(config.db), concurrency: config.workers, types: longrun.registry.types() }, 'worker started');
+        console.log(`Longrun worker running ${jobs.length} job types with concurrency ${config.workers}`);
+        // The pool's timers are unref'd (a library must not hold its host process open); this
+        // process exists to work, so it stays up while the database is away and no socket is open.
+        const keepAlive = setInterval(() => { }, 60_000);
+        exitOnSignals(logger, async (sig) => {
+            logger.info(`${sig}: draining`);
+            clearInterval(keepAlive);
+            await longrun.stop({ graceMs: config.graceMs });
+            await store.close();
+        });
+    });
+}
+//# sourceMappingURL=worker.js.map

@@ -1,0 +1,101 @@
+/**
+ * The shapes of a job as every layer sees it. Field names follow the seed page
+ * (`id, name, type, category, status, progress, createdAt, completedAt`); timestamps are integer
+ * milliseconds since the epoch.
+ */
+import type { AttemptOutcome, JobStatus } from './status.ts';
+export interface Progress {
+    total: number;
+    completed: number;
+    failed: number;
+}
+export declare const LOG_LEVELS: readonly ["info", "warn", "error"];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export interface JobError {
+    code: string;
+    message: string;
+}
+export interface Job {
+    id: string;
+    workspaceId: string;
+    name: string;
+    type: string;
+    category: string;
+    status: JobStatus;
+    progress: Progress;
+    createdAt: number;
+    completedAt: number | null;
+    startedAt: number | null;
+    updatedAt: number;
+    runAt: number;
+    priority: number;
+    attempt: number;
+    maxAttempts: number;
+    currentStep: string | null;
+    cancelRequestedAt: number | null;
+    error: JobError | null;
+}
+export interface LogEntry {
+    /** The event id of this line: increasing within a job, usable as `after=` for the next page. */
+    id: number;
+    timestamp: number;
+    level: LogLevel;
+    message: string;
+    step: string | null;
+    attempt: number;
+}
+export declare const STEP_STATUSES: readonly ["running", "completed", "failed"];
+export type StepStatus = (typeof STEP_STATUSES)[number];
+export interface StepRecord {
+    name: string;
+    status: StepStatus;
+    attempt: number;
+    startedAt: number;
+    completedAt: number | null;
+    /** The step's stored return value; a resumed attempt receives it instead of re-running the step. */
+    result?: unknown;
+}
+export interface AttemptRecord {
+    attempt: number;
+    workerId: string | null;
+    startedAt: number;
+    endedAt: number | null;
+    /** `null` while the attempt is still running. */
+    outcome: AttemptOutcome | null;
+    error: string | null;
+}
+export declare const ITEM_STATUSES: readonly ["completed", "failed"];
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export interface ItemRecord {
+    step: string;
+    key: string;
+    status: ItemStatus;
+    error: string | null;
+    attempt: number;
+    updatedAt: number;
+}
+export interface JobDetail extends Job {
+    input: unknown;
+    result: unknown;
+    logs: LogEntry[];
+    logsTotal: number;
+    steps: StepRecord[];
+    attempts: AttemptRecord[];
+}
+export declare const EVENT_KINDS: readonly ["status", "progress", "step", "log"];
+export type EventKind = (typeof EVENT_KINDS)[number];
+/** One row of a job's event stream; `id` increases across the whole store. */
+export interface JobEvent {
+    id: number;
+    jobId: string;
+    workspaceId: string;
+    kind: EventKind;
+    timestamp: number;
+    data: Record<string, unknown>;
+}
+export interface CountsRow {
+    status: JobStatus;
+    category: string;
+    count: number;
+}
+//# sourceMappingURL=job.d.ts.map

@@ -1,0 +1,58 @@
+/** Turning a typed request into store rows: input validation with field paths, names, idempotency hashes. */
+import { createHash } from 'node:crypto';
+import { LongrunError } from "../core/errors.js";
+import { newJobId } from "../core/ids.js";
+import { DEFAULT_MAX_ATTEMPTS } from "./define.js";
+export const DEFAULT_WORKSPACE = 'default';
+export function zodIssuesToDetails(issues, prefix = '') {
+    return issues.map((i) => ({
+        path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+        message: i.message,
+    }));
+}
+export function buildNewJob(registry, type, input, opts = {}) {
+    const def = registry.require(type);
+    const parsed = def.input.safeParse(input);
+    if (!parsed.success) {
+        throw new LongrunError('invalid_input', `input for ${type} is invalid`, {
+            details: zodIssuesToDetails(parsed.error.issues, 'input'),
+        });
+    }
+    const maxAttempts = opts.maxAttempts ?? def.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
+        throw new LongrunError('invalid_input', 'maxAttempts must be an integer from 1 to 100', {
+            details: [{ path: 'maxAttempts', message: 'must be an integer from 1 to 100' }],
+        });
+    }
+    const name = (opts.name ?? def.name?.(parsed.data) ?? type).slice(0, 200);
+    const idempotencyKey = opts.idempotencyKey ?? null;
+    return {
+        id: newJobId(),
+        workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE,
+        type,
+        category: def.category,
+        name,
+        input: parsed.data,
+        priority: opts.priority ?? 0,
+        runAt: opts.runAt ?? null,
+        maxAttempts,
+        idempotencyKey,
+        requestHash: idempotencyKey === null ? null : requestHash({ type, input, ...opts, idempotencyKey: undefined }),
+    };
+}
+/** A stable hash of a request: keys sorted so `{a,b}` and `{b,a}` are the same request. */
+export function requestHash(value) {
+    return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+//# sourceMappingURL=enqueue.js.map

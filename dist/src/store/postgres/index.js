@@ -1,0 +1,128 @@
+/**
+ * The PostgreSQL store: any number of API and worker processes on any number of machines share one
+ * database (one schema). Claims use FOR UPDATE SKIP LOCKED, every batch is one transaction, the
+ * database clock decides every lease and schedule (unless a clock is injected, for tests), and
+ * LISTEN/NOTIFY tells other processes about new work, cancels and events.
+ *
+ * ```ts
+ * const store = await createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1/longrun' });
+ * ```
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { CLOCK_SQL, read } from "./context.js";
+import { clientConfig, createPool, eventLockNamespace, mapError, migrateSchema, validateSchema, } from "./db.js";
+import * as apply from "./jobs-apply.js";
+import * as lifecycle from "./jobs-lifecycle.js";
+import * as readOps from "./jobs-read.js";
+import * as write from "./jobs-write.js";
+import * as keys from "./keys.js";
+import { PgListener } from "./notify.js";
+export async function createPostgresStore(opts) {
+    const schema = validateSchema(opts.schema ?? 'public');
+    const pool = createPool(opts.connectionString, schema, opts.poolSize ?? 10);
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    const local = {
+        jobsAvailable: () => emitter.emit('jobsAvailable'),
+        jobCancelled: (id) => emitter.emit('jobCancelled', id),
+        eventsAdded: () => emitter.emit('eventsAdded'),
+    };
+    const prefix = `lr_${schema.slice(0, 48)}`;
+    const ctx = {
+        pool,
+        schema,
+        clock: opts.clock ?? null,
+        maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
+        instanceId: randomBytes(6).toString('hex'),
+        channels: { jobs: `${prefix}_jobs`, cancel: `${prefix}_cancel`, events: `${prefix}_events` },
+        eventLock: [eventLockNamespace(schema), 'job_events_id_seq'],
+        horizon: { running: null, next: null },
+        notifyState: { jobs: { busy: false, again: false }, events: { busy: false, again: false } },
+        closed: false,
+        stats: { writeTransactions: 0 },
+        local,
+    };
+    const listener = new PgListener({
+        config: clientConfig(opts.connectionString, schema),
+        channels: ctx.channels,
+        instanceId: ctx.instanceId,
+        emit: local,
+    });
+    const now = () => ctx.clock?.now() ?? null;
+    try {
+        if (opts.migrate !== false)
+            await migrateSchema(pool, schema, { now: now() });
+    }
+    catch (err) {
+        await pool.end().catch(() => { });
+        throw err;
+    }
+    const on = (name, fn) => {
+        listener.start();
+        emitter.on(name, fn);
+        return () => {
+            emitter.off(name, fn);
+        };
+    };
+    const notifications = {
+        jobsAvailable: (l) => on('jobsAvailable', l),
+        jobCancelled: (l) => on('jobCancelled', l),
+        eventsAdded: (l) => on('eventsAdded', l),
+    };
+    let closed = false;
+    return {
+        kind: 'postgres',
+        notifications,
+        migrate: (p) => migrateSchema(pool, schema, { dryRun: p?.dryRun ?? false, now: now() }),
+        close: async () => {
+            if (closed)
+                return;
+            closed = true;
+            ctx.closed = true;
+            emitter.removeAllListeners();
+            await listener.stop();
+            await pool.end();
+        },
+        clockNow: async () => {
+            if (ctx.clock)
+                return ctx.clock.now();
+            const [row] = await read(ctx, { text: `SELECT ${CLOCK_SQL} AS now`, values: [] });
+            return Number(row?.now);
+        },
+        ping: async () => {
+            await read(ctx, { text: 'SELECT 1', values: [] });
+        },
+        statsRead: () => ({ writeTransactions: ctx.stats.writeTransactions }),
+        workspaceEnsure: (p) => keys.workspaceEnsure(ctx, p),
+        jobInsert: (p) => write.jobInsert(ctx, p.jobs),
+        jobClaim: (p) => write.jobClaim(ctx, p),
+        jobHeartbeat: (p) => write.jobHeartbeat(ctx, p),
+        jobWrite: (p) => apply.jobWrite(ctx, p.writes),
+        jobFinish: (p) => apply.jobFinish(ctx, p.finishes),
+        jobCancel: (p) => lifecycle.jobCancel(ctx, p),
+        leaseReap: (p) => lifecycle.leaseReap(ctx, p),
+        jobPurge: (p) => lifecycle.jobPurge(ctx, p),
+        jobGet: (p) => readOps.jobGet(ctx, p),
+        jobDetailGet: (p) => readOps.jobDetailGet(ctx, p),
+        jobDetailJson: (p) => readOps.jobDetailJson(ctx, p),
+        jobList: (p) => readOps.jobList(ctx, p),
+        jobListJson: (p) => readOps.jobListJson(ctx, p),
+        jobCounts: (p) => readOps.jobCounts(ctx, p),
+        stepList: (p) => readOps.stepList(ctx, p),
+        attemptList: (p) => readOps.attemptList(ctx, p),
+        logList: (p) => readOps.logList(ctx, p),
+        itemList: (p) => readOps.itemList(ctx, p),
+        eventList: (p) => readOps.eventList(ctx, p),
+        eventLatestId: (p) => readOps.eventLatestId(ctx, p),
+        eventSequenceLast: () => readOps.eventSequenceLast(ctx),
+        settingGet: (p) => readOps.settingGet(ctx, p),
+        apiKeyCreate: (p) => keys.apiKeyCreate(ctx, p),
+        apiKeyFindByHash: (p) => keys.apiKeyFindByHash(ctx, p),
+        apiKeyList: (p) => keys.apiKeyList(ctx, p),
+        apiKeyRevoke: (p) => keys.apiKeyRevoke(ctx, p),
+        apiKeyTouch: (p) => keys.apiKeyTouch(ctx, p),
+    };
+}
+export { mapError };
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,199 @@
+import { jobsJsonText, toJobDetailJson } from "../../core/job-json.js";
+import { JOB_STATUSES } from "../../core/status.js";
+import { listCombos, splitItemCursor } from "../list.js";
+import { JOB_COLUMNS, num, parseJson, rowToAttempt, rowToEvent, rowToItem, rowToJob, rowToLog, rowToStep, } from "../rows.js";
+import { read, readHorizon } from "./context.js";
+export async function jobGet(ctx, p) {
+    const [row] = await read(ctx, {
+        name: 'longrun_job_get',
+        text: `SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = $1 AND workspace_id = $2`,
+        values: [p.id, p.workspaceId],
+    });
+    if (!row)
+        return null;
+    return {
+        job: rowToJob(row),
+        input: parseJson(row.input),
+        result: parseJson(row.result),
+        logsTotal: num(row.logs_total),
+    };
+}
+/**
+ * The whole detail in one statement: one round trip and one snapshot. Logs, steps and attempts come
+ * back as JSON arrays whose rows go through the same mappers as the separate reads (BIGINT becomes
+ * a JSON number, exact for millisecond timestamps and event ids below 2^53).
+ */
+export async function jobDetailGet(ctx, p) {
+    const [row] = await read(ctx, {
+        name: 'longrun_job_detail_get',
+        text: `SELECT ${JOB_COLUMNS}, input, result, logs_total,
+      (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM (
+         SELECT id, created_at, level, message, step, attempt FROM job_events
+         WHERE job_id = $1 AND kind = 'log' AND id <= $4 ORDER BY id DESC LIMIT $3) l) AS logs,
+      (SELECT coalesce(json_agg(s ORDER BY s.position, s.name), '[]') FROM job_steps s WHERE s.job_id = $1) AS steps,
+      (SELECT coalesce(json_agg(a ORDER BY a.attempt), '[]') FROM (
+         SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = $1
+         UNION ALL
+         SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
+           WHERE id = $1 AND lease_token IS NOT NULL) a) AS attempts
+    FROM jobs WHERE id = $1 AND workspace_id = $2`,
+        values: [p.id, p.workspaceId, p.logLimit, await readHorizon(ctx)],
+    });
+    if (!row)
+        return null;
+    return Object.assign(rowToJob(row), {
+        input: parseJson(row.input),
+        result: parseJson(row.result),
+        logs: row.logs.map(rowToLog),
+        logsTotal: num(row.logs_total),
+        steps: row.steps.map(rowToStep),
+        attempts: row.attempts.map(rowToAttempt),
+    });
+}
+export async function jobList(ctx, p) {
+    const values = [p.workspaceId, p.before ?? Number.MAX_SAFE_INTEGER, p.limit + 1];
+    const param = (v) => {
+        values.push(v);
+        return `$${values.length}`;
+    };
+    const typeFilter = p.types?.length && (p.categories?.length || p.statuses?.length)
+        ? ` AND type = ANY(${param(p.types)}::text[])`
+        : '';
+    let combos = listCombos(p);
+    // Without a filter, the per-status ranges stand in for a (workspace_id, seq) index (see 001_init.sql).
+    if (!p.statuses?.length && !p.categories?.length && !p.types?.length)
+        combos = JOB_STATUSES.map((status) => ({ status }));
+    const parts = combos.map((combo) => {
+        let where = 'workspace_id = $1 AND seq < $2';
+        for (const col of ['category', 'status', 'type']) {
+            const v = combo[col];
+            if (v !== undefined)
+                where += ` AND ${col} = ${param(v)}`;
+        }
+        return `(SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where}${typeFilter} ORDER BY seq DESC LIMIT $3)`;
+    });
+    const text = parts.length === 1
+        ? parts[0]
+        : `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY seq DESC LIMIT $3`;
+    const rows = await read(ctx, { text, values });
+    const page = rows.slice(0, p.limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(rowToJob), next: rows.length > p.limit && last ? num(last.seq) : null };
+}
+/** Written in JS, as the list page is (below). */
+export async function jobDetailJson(ctx, p) {
+    const detail = await jobDetailGet(ctx, p);
+    return detail && JSON.stringify(toJobDetailJson(detail));
+}
+/**
+ * Written in JS from the rows: PostgreSQL's json_build_object spaces its output (`{"id" : …}`), a
+ * fifth more bytes on every page, and a page here costs a network round trip anyway.
+ */
+export async function jobListJson(ctx, p) {
+    const page = await jobList(ctx, p);
+    return { json: jobsJsonText(page.jobs), next: page.next };
+}
+export async function jobCounts(ctx, p) {
+    const rows = await read(ctx, {
+        name: 'longrun_job_counts',
+        text: `SELECT status, category, sum(n) AS n FROM job_counts WHERE workspace_id = $1
+           GROUP BY category, status HAVING sum(n) <> 0 ORDER BY category, status`,
+        values: [p.workspaceId],
+    });
+    return rows.map((r) => ({
+        status: r.status,
+        category: String(r.category),
+        count: num(r.n),
+    }));
+}
+export async function stepList(ctx, p) {
+    const rows = await read(ctx, {
+        name: 'longrun_step_list',
+        text: 'SELECT * FROM job_steps WHERE job_id = $1 ORDER BY position, name',
+        values: [p.jobId],
+    });
+    return rows.map(rowToStep);
+}
+/** Finished attempts from their table, plus the one in flight read off the job's lease. */
+export async function attemptList(ctx, p) {
+    const rows = await read(ctx, {
+        name: 'longrun_attempt_list',
+        text: `SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = $1
+           UNION ALL
+           SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
+             WHERE id = $1 AND lease_token IS NOT NULL
+           ORDER BY attempt`,
+        values: [p.jobId],
+    });
+    return rows.map(rowToAttempt);
+}
+export async function logList(ctx, p) {
+    const levels = p.level?.length ? ' AND level = ANY($5::text[])' : '';
+    const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
+    WHERE job_id = $1 AND kind = 'log' AND id > $2 AND id <= $4${levels}`;
+    const text = p.newest
+        ? `SELECT * FROM (${base} ORDER BY id DESC LIMIT $3) l ORDER BY id`
+        : `${base} ORDER BY id LIMIT $3`;
+    const values = [p.jobId, p.after ?? 0, p.limit, await readHorizon(ctx)];
+    if (p.level?.length)
+        values.push(p.level);
+    return (await read(ctx, { text, values })).map(rowToLog);
+}
+export async function itemList(ctx, p) {
+    const values = [p.jobId, p.limit];
+    let where = 'job_id = $1';
+    if (p.step !== undefined) {
+        values.push(p.step);
+        where += ` AND step = $${values.length}`;
+    }
+    if (p.status !== undefined) {
+        values.push(p.status);
+        where += ` AND status = $${values.length}`;
+    }
+    if (p.after !== undefined) {
+        const [step, key] = splitItemCursor(p.after);
+        values.push(step, key);
+        where += ` AND (step, key) > ($${values.length - 1}::text COLLATE "C", $${values.length}::text COLLATE "C")`;
+    }
+    const text = `SELECT * FROM job_items WHERE ${where} ORDER BY step, key LIMIT $2`;
+    return (await read(ctx, { text, values })).map(rowToItem);
+}
+export async function eventList(ctx, p) {
+    const values = [p.workspaceId, p.after, p.limit, await readHorizon(ctx)];
+    let where = "workspace_id = $1 AND id > $2 AND id <= $4 AND kind <> 'log'";
+    if (p.jobId) {
+        values.push(p.jobId);
+        where = `job_id = $5 AND workspace_id = $1 AND id > $2 AND id <= $4`;
+    }
+    if (p.kinds?.length) {
+        values.push(p.kinds);
+        where += ` AND kind = ANY($${values.length}::text[])`;
+    }
+    const text = `SELECT * FROM job_events WHERE ${where} ORDER BY id LIMIT $3`;
+    return (await read(ctx, { text, values })).map(rowToEvent);
+}
+export async function settingGet(ctx, p) {
+    const [row] = await read(ctx, { text: 'SELECT value FROM settings WHERE name = $1', values: [p.name] });
+    return row === undefined ? null : String(row.value);
+}
+export async function eventSequenceLast(ctx) {
+    const [row] = await read(ctx, {
+        text: "SELECT coalesce(pg_sequence_last_value('job_events_id_seq'::regclass), 0) AS id",
+        values: [],
+    });
+    return num(row?.id);
+}
+export async function eventLatestId(ctx, p) {
+    const horizon = await readHorizon(ctx);
+    const [row] = await read(ctx, p.jobId
+        ? {
+            text: 'SELECT max(id) AS id FROM job_events WHERE job_id = $1 AND workspace_id = $2 AND id <= $3',
+            values: [p.jobId, p.workspaceId, horizon],
+        }
+        : {
+            text: "SELECT max(id) AS id FROM job_events WHERE workspace_id = $1 AND kind <> 'log' AND id <= $2",
+            values: [p.workspaceId, horizon],
+        });
+    return row?.id == null ? 0 : num(row.id);
+}
+//# sourceMappingURL=jobs-read.js.map

@@ -1,0 +1,137 @@
+/**
+ * The embedded SQLite store: one file, shared safely by several processes (WAL, `BEGIN IMMEDIATE`
+ * for every write, busy timeout). Events are announced in-process, and to the processes a `relay`
+ * connects; any other process sharing the file learns of new work by polling.
+ *
+ * ```ts
+ * const store = await createSqliteStore({ path: './data/longrun.db' });
+ * ```
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { systemClock } from "../../core/clock.js";
+import { flushQueuedRows } from "./context.js";
+import { migrateDatabase, openDatabase, StatementCache } from "./db.js";
+import * as json from "./job-json.js";
+import * as finish from "./jobs-finish.js";
+import * as lifecycle from "./jobs-lifecycle.js";
+import * as read from "./jobs-read.js";
+import * as write from "./jobs-write.js";
+import * as keys from "./keys.js";
+import { readSnapshots } from "./read-snapshot.js";
+function emitterNotifications(emitter) {
+    const on = (name, listener) => {
+        emitter.on(name, listener);
+        return () => {
+            emitter.off(name, listener);
+        };
+    };
+    return {
+        jobsAvailable: (l) => on('jobsAvailable', l),
+        jobCancelled: (l) => on('jobCancelled', l),
+        eventsAdded: (l) => on('eventsAdded', l),
+    };
+}
+export async function createSqliteStore(opts) {
+    if (opts.path !== ':memory:')
+        mkdirSync(dirname(opts.path), { recursive: true });
+    const db = openDatabase(opts.path);
+    const clock = opts.clock ?? systemClock;
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    const relay = opts.relay;
+    const emitLocal = (signal) => signal.name === 'jobCancelled' ? emitter.emit(signal.name, signal.jobId) : emitter.emit(signal.name);
+    const announce = (signal) => {
+        emitLocal(signal);
+        relay?.publish(signal);
+    };
+    // What other processes committed reaches this process's listeners only, never back out.
+    const unsubscribeRelay = relay?.subscribe(emitLocal) ?? (() => { });
+    let writeTransactions = 0;
+    const snapshot = readSnapshots(db);
+    const ctx = {
+        db,
+        sql: new StatementCache(db),
+        clock,
+        maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
+        pendingEvents: [],
+        pendingAttempts: [],
+        write(fn) {
+            snapshot.end();
+            ctx.pendingEvents = [];
+            ctx.pendingAttempts = [];
+            const result = db
+                .transaction(() => {
+                const out = fn();
+                flushQueuedRows(ctx);
+                return out;
+            })
+                .immediate();
+            writeTransactions++;
+            return result;
+        },
+        read: snapshot.read,
+        afterCommit: {
+            jobsAvailable: () => announce({ name: 'jobsAvailable' }),
+            jobCancelled: (jobId) => announce({ name: 'jobCancelled', jobId }),
+            eventsAdded: () => announce({ name: 'eventsAdded' }),
+        },
+    };
+    if (opts.migrate !== false)
+        migrateDatabase(db, { now: clock.now() });
+    let closed = false;
+    const store = {
+        kind: 'sqlite',
+        notifications: emitterNotifications(emitter),
+        migrate: async (p) => {
+            // Its BEGIN IMMEDIATE would become a savepoint inside an open read snapshot.
+            snapshot.end();
+            return migrateDatabase(db, { dryRun: p?.dryRun ?? false, now: clock.now() });
+        },
+        close: async () => {
+            if (closed)
+                return;
+            closed = true;
+            unsubscribeRelay();
+            emitter.removeAllListeners();
+            snapshot.end();
+            db.close();
+        },
+        clockNow: async () => clock.now(),
+        ping: async () => {
+            db.prepare('SELECT 1').get();
+        },
+        statsRead: () => ({ writeTransactions }),
+        workspaceEnsure: async (p) => keys.workspaceEnsure(ctx, p),
+        jobInsert: async (p) => write.jobInsert(ctx, p.jobs),
+        jobClaim: async (p) => write.jobClaim(ctx, p),
+        jobHeartbeat: async (p) => write.jobHeartbeat(ctx, p),
+        jobWrite: async (p) => write.jobWrite(ctx, p.writes),
+        jobFinish: async (p) => finish.jobFinish(ctx, p.finishes),
+        jobCancel: async (p) => lifecycle.jobCancel(ctx, p),
+        leaseReap: async (p) => lifecycle.leaseReap(ctx, p),
+        jobPurge: async (p) => lifecycle.jobPurge(ctx, p),
+        jobGet: async (p) => ctx.read(() => read.jobGet(ctx, p)),
+        jobDetailGet: async (p) => read.jobDetailGet(ctx, p),
+        jobDetailJson: async (p) => json.jobDetailJson(ctx, p),
+        jobList: async (p) => read.jobList(ctx, p),
+        jobListJson: async (p) => json.jobListJson(ctx, p),
+        jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
+        stepList: async (p) => ctx.read(() => read.stepList(ctx, p)),
+        attemptList: async (p) => ctx.read(() => read.attemptList(ctx, p)),
+        logList: async (p) => ctx.read(() => read.logList(ctx, p)),
+        itemList: async (p) => ctx.read(() => read.itemList(ctx, p)),
+        eventList: async (p) => ctx.read(() => read.eventList(ctx, p)),
+        eventLatestId: async (p) => ctx.read(() => read.eventLatestId(ctx, p)),
+        eventSequenceLast: async () => ctx.read(() => read.eventSequenceLast(ctx)),
+        settingGet: async (p) => ctx.read(() => read.settingGet(ctx, p)),
+        apiKeyCreate: async (p) => keys.apiKeyCreate(ctx, p),
+        apiKeyFindByHash: async (p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p)),
+        apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),
+        apiKeyRevoke: async (p) => keys.apiKeyRevoke(ctx, p),
+        apiKeyTouch: async (p) => keys.apiKeyTouch(ctx, p),
+    };
+    return store;
+}
+//# sourceMappingURL=index.js.map

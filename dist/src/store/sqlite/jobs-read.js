@@ -1,0 +1,194 @@
+/**
+ * The API's reads on SQLite. Lists walk one index range per (status, category) combination, newest
+ * first, and merge: with a million finished jobs a page still reads about `limit` index entries per
+ * combination instead of sorting every match.
+ */
+import { splitItemCursor } from "../list.js";
+import { JOB_COLUMN_COUNT, JOB_COLUMNS, num, parseJson, rawToJob, rowToAttempt, rowToEvent, rowToItem, rowToLog, rowToStep, } from "../rows.js";
+import { limitClause } from "./db.js";
+import { planList } from "./list-plan.js";
+export function jobGet(ctx, p) {
+    // Raw: a keyed row object costs a property-name lookup per column per row in better-sqlite3.
+    const v = ctx.sql
+        .named('jobGet', () => `SELECT ${JOB_COLUMNS}, input, result, logs_total FROM jobs WHERE id = ? AND workspace_id = ?`)
+        .raw()
+        .get(p.id, p.workspaceId);
+    if (!v)
+        return null;
+    return {
+        job: rawToJob(v),
+        input: parseJson(v[JOB_COLUMN_COUNT]),
+        result: parseJson(v[JOB_COLUMN_COUNT + 1]),
+        logsTotal: num(v[JOB_COLUMN_COUNT + 2]),
+    };
+}
+export function jobDetailGet(ctx, p) {
+    return ctx.read(() => {
+        const found = jobGet(ctx, p);
+        if (!found)
+            return null;
+        // Object.assign, not spread: see the note on toJobDetailJson (core/job-json.ts).
+        return Object.assign(found.job, {
+            input: found.input,
+            result: found.result,
+            logs: logList(ctx, { jobId: p.id, limit: p.logLimit, newest: true }),
+            logsTotal: found.logsTotal,
+            steps: stepList(ctx, { jobId: p.id }),
+            attempts: attemptList(ctx, { jobId: p.id }),
+        });
+    });
+}
+/**
+ * Two phases: walk each index range for positions only (`seq`, from the index itself when no
+ * residual filter needs the row), merge, then read full rows for the one page that survives. A
+ * five-range unfiltered page thus builds 21 row objects, not 105.
+ */
+export function jobList(ctx, p) {
+    return ctx.read(() => {
+        const { seqs, next } = listSeqs(ctx, p);
+        if (seqs.length === 0)
+            return { jobs: [], next };
+        // Each row as one JSON array text: better-sqlite3 builds a JS value per column (21 × 20 here),
+        // and one string per row that JSON.parse expands costs about two thirds of that.
+        const rows = pageRows(ctx, 'array', `json_array(${JOB_COLUMNS})`, seqs);
+        return { jobs: rows.map((r) => rawToJob(JSON.parse(r))), next };
+    });
+}
+export function listSeqs(ctx, p) {
+    const fetch = p.limit + 1;
+    const before = p.before ?? Number.MAX_SAFE_INTEGER;
+    const plan = planList(p, () => jobCounts(ctx, { workspaceId: p.workspaceId }));
+    // INDEXED BY: SQLite keeps no statistics here (no ANALYZE), so the plan names its index.
+    let sql = `SELECT seq FROM jobs INDEXED BY ${plan.index} WHERE workspace_id = ? AND ${plan.column} = ?`;
+    const filterArgs = [];
+    for (const f of plan.filters) {
+        sql += ` AND ${f.column} IN (${f.values.map(() => '?').join(', ')})`;
+        filterArgs.push(...f.values);
+    }
+    sql += ` AND seq < ? ORDER BY seq DESC ${limitClause(fetch)}`;
+    const stmt = ctx.sql.get(sql).pluck();
+    let seqs = [];
+    for (const value of plan.values) {
+        const found = stmt.all(p.workspaceId, value, ...filterArgs, before);
+        for (const seq of found)
+            seqs.push(seq);
+    }
+    if (plan.values.length > 1)
+        seqs.sort((a, b) => b - a);
+    const more = seqs.length > p.limit;
+    seqs = seqs.slice(0, p.limit);
+    return { seqs, next: more ? (seqs[seqs.length - 1] ?? null) : null };
+}
+/**
+ * One text value per row (`expr`) for the given positions, newest first. `name` keys the statement
+ * cache in place of the long SQL text, so each name must always come with the same `expr`.
+ */
+export function pageRows(ctx, name, expr, seqs) {
+    const build = () => `SELECT ${expr} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`;
+    return ctx.sql
+        .named(`pageRows:${name}:${seqs.length}`, build)
+        .pluck()
+        .all(...seqs);
+}
+export function jobCounts(ctx, p) {
+    const rows = ctx.sql
+        .get('SELECT status, category, n FROM job_counts WHERE workspace_id = ? AND n <> 0 ORDER BY category, status')
+        .all(p.workspaceId);
+    return rows.map((r) => ({
+        status: r.status,
+        category: String(r.category),
+        count: num(r.n),
+    }));
+}
+export function stepList(ctx, p) {
+    return ctx.sql.get('SELECT * FROM job_steps WHERE job_id = ? ORDER BY position').all(p.jobId).map(rowToStep);
+}
+/**
+ * Ended attempts from their table, plus two read off the job row: the one in flight (its lease),
+ * and a completed job's last, successful attempt, which SQLite does not copy into job_attempts
+ * (a row per no-op job was a tenth of the cost of finishing it; jobs-write.ts).
+ */
+export function attemptList(ctx, p) {
+    const rows = ctx.sql
+        .get(`SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = ?
+       UNION ALL
+       SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
+         WHERE id = ? AND lease_token IS NOT NULL
+       UNION ALL
+       SELECT attempt, lease_owner, attempt_started_at, completed_at, 'completed', NULL FROM jobs
+         WHERE id = ? AND status = 'completed'
+       ORDER BY attempt`)
+        .all(p.jobId, p.jobId, p.jobId);
+    return rows.map(rowToAttempt);
+}
+export function logList(ctx, p) {
+    const levels = p.level?.length ? ` AND level IN (${p.level.map(() => '?').join(', ')})` : '';
+    const args = [p.jobId, p.after ?? 0, ...(p.level ?? [])];
+    const base = `SELECT id, created_at, level, message, step, attempt FROM job_events
+    WHERE job_id = ? AND kind = 'log' AND id > ?${levels}`;
+    // The newest lines come off the index backwards and are reversed here: re-sorting them in SQL
+    // built a temporary B-tree on every job detail read, even for a job with no logs.
+    const rows = ctx.sql
+        .get(`${base} ORDER BY id ${p.newest ? 'DESC' : ''} ${limitClause(p.limit)}`)
+        .all(...args);
+    if (p.newest)
+        rows.reverse();
+    return rows.map(rowToLog);
+}
+export function itemList(ctx, p) {
+    const where = ['job_id = ?'];
+    const args = [p.jobId];
+    if (p.step !== undefined) {
+        where.push('step = ?');
+        args.push(p.step);
+    }
+    if (p.status !== undefined) {
+        where.push('status = ?');
+        args.push(p.status);
+    }
+    if (p.after !== undefined) {
+        const [step, key] = splitItemCursor(p.after);
+        where.push('(step, key) > (?, ?)');
+        args.push(step, key);
+    }
+    return ctx.sql
+        .get(`SELECT * FROM job_items WHERE ${where.join(' AND ')} ORDER BY step, key ${limitClause(p.limit)}`)
+        .all(...args).map(rowToItem);
+}
+export function eventList(ctx, p) {
+    const kinds = p.kinds?.length ? ` AND kind IN (${p.kinds.map(() => '?').join(', ')})` : '';
+    const sql = p.jobId
+        ? `SELECT * FROM job_events WHERE job_id = ? AND workspace_id = ? AND id > ?${kinds} ORDER BY id ${limitClause(p.limit)}`
+        : `SELECT * FROM job_events WHERE id > ? AND workspace_id = ? AND kind <> 'log'${kinds} ORDER BY id ${limitClause(p.limit)}`;
+    const args = p.jobId ? [p.jobId, p.workspaceId, p.after] : [p.after, p.workspaceId];
+    return ctx.sql.get(sql).all(...args, ...(p.kinds ?? [])).map(rowToEvent);
+}
+export function settingGet(ctx, p) {
+    const row = ctx.sql.get('SELECT value FROM settings WHERE name = ?').get(p.name);
+    return row === undefined ? null : String(row.value);
+}
+/** sqlite_sequence holds the highest id AUTOINCREMENT ever issued (migration 002). */
+export function eventSequenceLast(ctx) {
+    const row = ctx.sql.get("SELECT seq FROM sqlite_sequence WHERE name = 'job_events'").get();
+    return row?.seq == null ? 0 : num(row.seq);
+}
+/**
+ * The newest event id of a job, or of a workspace's status/progress/step events. Without a
+ * workspace index the workspace case walks the primary key backwards; a workspace with no jobs is
+ * answered from the jobs index first so that walk never scans the table for nothing.
+ */
+export function eventLatestId(ctx, p) {
+    let row;
+    if (p.jobId) {
+        row = ctx.sql
+            .get('SELECT max(id) AS id FROM job_events WHERE job_id = ? AND workspace_id = ?')
+            .get(p.jobId, p.workspaceId);
+    }
+    else if (ctx.sql.get('SELECT 1 FROM jobs WHERE workspace_id = ? LIMIT 1').get(p.workspaceId)) {
+        row = ctx.sql
+            .get("SELECT id FROM job_events WHERE workspace_id = ? AND kind <> 'log' ORDER BY id DESC LIMIT 1")
+            .get(p.workspaceId);
+    }
+    return row?.id == null ? 0 : num(row.id);
+}
+//# sourceMappingURL=jobs-read.js.map

@@ -1,0 +1,252 @@
+/**
+ * The worker-facing writes on SQLite: insert, claim, heartbeat and buffered writes (finishes are in
+ * jobs-finish.ts). Each call is one `BEGIN IMMEDIATE` transaction however many jobs it carries; that
+ * batching is what takes SQLite from ~4,500 jobs/s (a transaction per job) to tens of thousands.
+ */
+import { newLeaseToken } from "../../core/ids.js";
+import { JOB_COLUMN_COUNT, JOB_COLUMNS, rawToJob } from "../rows.js";
+import { applyCountDeltas, CountDeltas, insertEvent } from "./context.js";
+const JOB_INSERT_COLUMNS = '(id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at, created_at, updated_at, idempotency_key, request_hash)';
+const JOB_INSERT_VALUES = "(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)";
+/** Writes one job's 13 parameters into `args` at `at`; a flat array avoids an array per job. */
+function fillInsertArgs(args, at, j, now) {
+    args[at] = j.id;
+    args[at + 1] = j.workspaceId;
+    args[at + 2] = j.type;
+    args[at + 3] = j.category;
+    args[at + 4] = j.name;
+    args[at + 5] = j.priority;
+    args[at + 6] = JSON.stringify(j.input ?? null);
+    args[at + 7] = j.maxAttempts;
+    args[at + 8] = j.runAt ?? now;
+    args[at + 9] = now;
+    args[at + 10] = now;
+    args[at + 11] = j.idempotencyKey;
+    args[at + 12] = j.requestHash;
+}
+/**
+ * Inserts in multi-row statements of 200, 10 and 1 rows (fewer native calls per job). A bulk insert records one
+ * `pending` event per workspace carrying the count, not one per job: an event per job would
+ * double the cost of a bulk enqueue, and a dashboard only needs to know that its list changed.
+ */
+export function jobInsert(ctx, jobs) {
+    const now = ctx.clock.now();
+    const results = ctx.write(() => {
+        const deltas = new CountDeltas();
+        const findByKey = ctx.sql.get('SELECT id, request_hash FROM jobs WHERE workspace_id = ? AND idempotency_key = ?');
+        const out = [];
+        const fresh = [];
+        for (const j of jobs) {
+            const existing = j.idempotencyKey === null
+                ? undefined
+                : findByKey.get(j.workspaceId, j.idempotencyKey);
+            if (existing) {
+                out.push({
+                    id: String(existing.id),
+                    created: false,
+                    sameRequest: existing.request_hash === j.requestHash,
+                });
+                continue;
+            }
+            // Two requests with one new key in the same batch: the second is a repeat of the first.
+            const twin = j.idempotencyKey === null
+                ? undefined
+                : fresh.find((f) => f.workspaceId === j.workspaceId && f.idempotencyKey === j.idempotencyKey);
+            if (twin) {
+                out.push({ id: twin.id, created: false, sameRequest: twin.requestHash === j.requestHash });
+                continue;
+            }
+            fresh.push(j);
+            deltas.add(j.workspaceId, j.category, 'pending', 1);
+            out.push({ id: j.id, created: true, sameRequest: true });
+        }
+        let i = 0;
+        for (const chunk of [200, 10, 1]) {
+            const stmt = ctx.sql.get(`INSERT INTO jobs ${JOB_INSERT_COLUMNS} VALUES ${Array(chunk).fill(JOB_INSERT_VALUES).join(', ')}`);
+            const args = new Array(chunk * 13);
+            for (; fresh.length - i >= chunk; i += chunk) {
+                for (let k = 0; k < chunk; k++)
+                    fillInsertArgs(args, k * 13, fresh[i + k], now);
+                stmt.run(args);
+            }
+        }
+        const perWorkspace = new Map();
+        for (const j of fresh)
+            perWorkspace.set(j.workspaceId, { last: j.id, n: (perWorkspace.get(j.workspaceId)?.n ?? 0) + 1 });
+        for (const [workspaceId, { last, n }] of perWorkspace) {
+            insertEvent(ctx, {
+                workspaceId,
+                jobId: last,
+                kind: 'status',
+                attempt: 0,
+                now,
+                data: { status: 'pending', created: n },
+            });
+        }
+        applyCountDeltas(ctx, deltas);
+        return out;
+    });
+    ctx.afterCommit.jobsAvailable();
+    ctx.afterCommit.eventsAdded();
+    return results;
+}
+const RUNNING_EVENT = JSON.stringify({ status: 'running' });
+export function jobClaim(ctx, p) {
+    if (p.limit <= 0 || p.types.length === 0)
+        return [];
+    const now = ctx.clock.now();
+    const token = newLeaseToken();
+    const typeList = p.types.map(() => '?').join(', ');
+    const claimed = ctx.write(() => {
+        const rows = ctx.sql
+            .get(`UPDATE jobs SET status = 'running', attempt = attempt + 1, lease_token = ? || '.' || seq, lease_owner = ?,
+           lease_expires_at = ?, attempt_started_at = ?, started_at = coalesce(started_at, ?), updated_at = ?,
+           current_step = NULL
+         WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND run_at <= ? AND type IN (${typeList})
+                       ORDER BY priority DESC, run_at, seq LIMIT ?)
+         RETURNING ${JOB_COLUMNS}, input, lease_token, lease_expires_at`)
+            // Raw arrays: a claim batch returns hundreds of 24-column rows, and keyed row objects
+            // cost twice as much to build.
+            .raw()
+            .all(token, p.workerId, now + p.leaseMs, now, now, now, now, ...p.types, p.limit);
+        if (rows.length === 0)
+            return [];
+        const deltas = new CountDeltas();
+        const out = [];
+        const extra = JOB_COLUMN_COUNT;
+        for (const r of rows) {
+            const job = rawToJob(r);
+            deltas.move(job.workspaceId, job.category, 'pending', 'running');
+            insertEvent(ctx, {
+                workspaceId: job.workspaceId,
+                jobId: job.id,
+                kind: 'status',
+                attempt: job.attempt,
+                now,
+                data: RUNNING_EVENT,
+            });
+            out.push({
+                lease: { jobId: job.id, attempt: job.attempt, token: String(r[extra + 1]) },
+                job,
+                input: JSON.parse(String(r[extra])),
+                leaseExpiresAt: Number(r[extra + 2]),
+            });
+        }
+        applyCountDeltas(ctx, deltas);
+        return out;
+    });
+    if (claimed.length > 0)
+        ctx.afterCommit.eventsAdded();
+    return claimed;
+}
+export function jobHeartbeat(ctx, p) {
+    const now = ctx.clock.now();
+    const states = new Map();
+    if (p.leases.length === 0)
+        return states;
+    ctx.write(() => {
+        const stmt = ctx.sql.get(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt = ? AND lease_token = ? AND completed_at IS NULL
+       RETURNING status`);
+        for (const l of p.leases) {
+            const row = stmt.get(now + p.leaseMs, l.jobId, l.attempt, l.token);
+            states.set(l.jobId, !row ? 'lost' : row.status === 'cancelled' ? 'cancelled' : 'ok');
+        }
+    });
+    return states;
+}
+export function fence(ctx, lease) {
+    return ctx.sql
+        .get(`SELECT workspace_id, category, status, attempt, released_attempts, max_attempts, logs_total, logs_dropped,
+              attempt_started_at, lease_owner
+       FROM jobs WHERE id = ? AND attempt = ? AND lease_token = ?`)
+        .get(lease.jobId, lease.attempt, lease.token);
+}
+/** Applies one job's buffered writes; the caller has fenced the lease inside the same transaction. */
+export function applyWrites(ctx, lease, row, w, now) {
+    const base = { workspaceId: row.workspace_id, jobId: lease.jobId, attempt: lease.attempt, now };
+    for (const s of w.steps ?? []) {
+        if (s.status === 'running') {
+            ctx.sql
+                .get(`INSERT INTO job_steps (job_id, name, workspace_id, position, status, attempt, started_at)
+           VALUES (?, ?, ?, (SELECT count(*) FROM job_steps WHERE job_id = ?), 'running', ?, ?)
+           ON CONFLICT (job_id, name) DO UPDATE SET status = 'running', attempt = excluded.attempt,
+             started_at = excluded.started_at, completed_at = NULL, result = NULL`)
+                .run(lease.jobId, s.name, row.workspace_id, lease.jobId, lease.attempt, now);
+        }
+        else {
+            ctx.sql
+                .get('UPDATE job_steps SET status = ?, result = ?, completed_at = ? WHERE job_id = ? AND name = ?')
+                .run(s.status, s.result === undefined ? null : JSON.stringify(s.result), now, lease.jobId, s.name);
+        }
+        insertEvent(ctx, { ...base, kind: 'step', step: s.name, data: { name: s.name, status: s.status } });
+    }
+    const itemStmt = ctx.sql.get(`INSERT INTO job_items (job_id, step, key, workspace_id, status, error, attempt, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (job_id, step, key) DO UPDATE SET status = excluded.status, error = excluded.error,
+       attempt = excluded.attempt, updated_at = excluded.updated_at`);
+    for (const it of w.items ?? []) {
+        itemStmt.run(lease.jobId, it.step, it.key, row.workspace_id, it.status, it.error, lease.attempt, now);
+    }
+    let logsTotal = row.logs_total;
+    let logsDropped = row.logs_dropped;
+    for (const l of w.logs ?? []) {
+        if (logsTotal >= ctx.maxLogsPerJob) {
+            if (logsDropped === 0) {
+                // One marker line, beyond the cap, so a reader knows the log is incomplete.
+                insertEvent(ctx, {
+                    ...base,
+                    now: l.timestamp,
+                    kind: 'log',
+                    level: 'warn',
+                    step: l.step,
+                    message: `log limit of ${ctx.maxLogsPerJob} lines reached; further lines are dropped`,
+                });
+            }
+            logsDropped++;
+            continue;
+        }
+        insertEvent(ctx, {
+            ...base,
+            now: l.timestamp,
+            kind: 'log',
+            level: l.level,
+            step: l.step,
+            message: l.message,
+        });
+        logsTotal++;
+    }
+    const p = w.progress;
+    const stepChanged = w.currentStep !== undefined;
+    if (!p && !stepChanged && logsTotal === row.logs_total && logsDropped === row.logs_dropped)
+        return;
+    const updated = ctx.sql
+        .get(`UPDATE jobs SET progress_total = coalesce(?, progress_total), progress_completed = progress_completed + ?,
+         progress_failed = progress_failed + ?, current_step = CASE WHEN ? THEN ? ELSE current_step END,
+         logs_total = ?, logs_dropped = ?, updated_at = ?
+       WHERE id = ? RETURNING progress_total, progress_completed, progress_failed`)
+        .get(p?.total ?? null, p?.completed ?? 0, p?.failed ?? 0, stepChanged ? 1 : 0, w.currentStep ?? null, logsTotal, logsDropped, now, lease.jobId);
+    if (p) {
+        insertEvent(ctx, {
+            ...base,
+            kind: 'progress',
+            data: {
+                total: updated.progress_total,
+                completed: updated.progress_completed,
+                failed: updated.progress_failed,
+            },
+        });
+    }
+}
+export function jobWrite(ctx, writes) {
+    const now = ctx.clock.now();
+    const out = ctx.write(() => writes.map((w) => {
+        const row = fence(ctx, w.lease);
+        if (!row)
+            return false;
+        applyWrites(ctx, w.lease, row, w, now);
+        return true;
+    }));
+    ctx.afterCommit.eventsAdded();
+    return out;
+}
+//# sourceMappingURL=jobs-write.js.map
