@@ -57,6 +57,7 @@ export class Longrun {
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
   private retention: RetentionSweeper | null = null;
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
   private codec: Promise<CursorCodec> | null = null;
 
   constructor(opts: LongrunOptions) {
@@ -211,9 +212,13 @@ export class Longrun {
   /**
    * Starts the worker pool (claiming the registered types), the lease reaper and, when
    * `retentionMs` is given, the retention sweeper that deletes jobs finished longer ago.
+   * `keepAlive` holds the process open until `stop()`: the pool's own timers do not, because a
+   * library must not keep its host alive, but a process that exists only to run workers (on
+   * SQLite nothing else holds it) needs exactly that.
    */
-  start(opts: Partial<WorkerOptions> & { retentionMs?: number } = {}): void {
+  start(opts: Partial<WorkerOptions> & { retentionMs?: number; keepAlive?: boolean } = {}): void {
     if (this.pool) return;
+    if (opts.keepAlive) this.keepAlive = setInterval(() => {}, 2 ** 30);
     this.pool = new WorkerPool(this.store, this.registry, opts);
     this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs });
     this.pool.start();
@@ -239,6 +244,8 @@ export class Longrun {
     await pool?.stop(opts);
     await reaper?.stop();
     await retention?.stop();
+    clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
   }
 }
 

@@ -1,3 +1,0 @@
-import type { Command } from 'commander';
-export declare function registerJobs(program: Command): void;
-//# sourceMappingURL=jobs.d.ts.map
