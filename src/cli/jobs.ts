@@ -1,41 +1,15 @@
 /**
- * `longrun jobs list|get|watch|cancel|create`: a remote control over the public API, through the
- * typed client only (`--url`/`LONGRUN_URL`, `--key`/`LONGRUN_KEY`).
+ * `longrun jobs list|get|watch|cancel|create` (and `logs|items`, jobs-read.ts): a remote control
+ * over the public API, through the typed client only. URL and key: flags > LONGRUN_URL and
+ * LONGRUN_KEY > the `longrun login` profile > http://localhost:3000 (profile.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type Job, LongrunApiError, LongrunClient } from '../client/index.ts';
-import { formatJobLine, JOB_HEADER, printDetail, watchJob } from './output.ts';
-
-function client(cmd: Command): LongrunClient {
-  const o = cmd.optsWithGlobals() as { url?: string; key?: string };
-  const url = o.url ?? process.env.LONGRUN_URL ?? 'http://localhost:3000';
-  const key = o.key ?? process.env.LONGRUN_KEY;
-  if (!key) cmd.error('error: an API key is required: --key or LONGRUN_KEY', { exitCode: 2 });
-  return new LongrunClient({ url, key });
-}
-
-/** API errors become one readable line and exit code 1, not a stack trace. */
-function run<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      if (err instanceof LongrunApiError) {
-        const details = Array.isArray(err.details)
-          ? err.details.map(
-              (d) =>
-                `\n  - ${(d as { path?: string }).path ?? ''} ${(d as { message?: string }).message ?? ''}`,
-            )
-          : [];
-        console.error(`error: ${err.code}: ${err.message}${details.join('')}`);
-        process.exitCode = 1;
-        return;
-      }
-      throw err;
-    }
-  };
-}
+import type { JobStatus } from '../client/index.ts';
+import { registerJobReads } from './jobs-read.ts';
+import { formatJobLine, JOB_HEADER, printDetail } from './output.ts';
+import { client, run } from './remote.ts';
+import { watchJob } from './watch.ts';
 
 function parseInput(opts: { input?: string; inputFile?: string }, cmd: Command): unknown {
   const text = opts.inputFile ? readFileSync(opts.inputFile, 'utf8') : opts.input;
@@ -47,12 +21,17 @@ function parseInput(opts: { input?: string; inputFile?: string }, cmd: Command):
   }
 }
 
+const list = (raw: string | boolean | undefined) => (raw ? String(raw).split(',') : undefined);
+
 export function registerJobs(program: Command): void {
   const jobs = program
     .command('jobs')
     .description('list, inspect, watch, cancel and create jobs on a running server')
-    .option('--url <url>', 'server URL (env LONGRUN_URL, default http://localhost:3000)')
-    .option('--key <key>', 'API key (env LONGRUN_KEY)');
+    .option(
+      '--url <url>',
+      'server URL (env LONGRUN_URL, then the login profile, default http://localhost:3000)',
+    )
+    .option('--key <key>', 'API key (env LONGRUN_KEY, then the login profile)');
 
   jobs
     .command('list')
@@ -66,9 +45,9 @@ export function registerJobs(program: Command): void {
     .action(
       run(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
         const page = await client(cmd).listJobs({
-          status: o.status ? (String(o.status).split(',') as Job['status'][]) : undefined,
-          category: o.category ? String(o.category).split(',') : undefined,
-          type: o.type ? String(o.type).split(',') : undefined,
+          status: list(o.status) as JobStatus[] | undefined,
+          category: list(o.category),
+          type: list(o.type),
           limit: o.limit ? Number(o.limit) : undefined,
           cursor: o.cursor ? String(o.cursor) : undefined,
         });
@@ -96,12 +75,11 @@ export function registerJobs(program: Command): void {
 
   jobs
     .command('watch <id>')
-    .description('follow a job live until it ends; exit code 0 if it completed, 1 otherwise')
-    .option('--json', 'print each event as a JSON line')
+    .description('follow a job live until it ends; exit code 0 completed, 1 failed, 3 cancelled')
+    .option('--json', 'print each event as one JSON object per line')
     .action(
       run(async (id: string, o: { json?: boolean }, cmd: Command) => {
-        const status = await watchJob(client(cmd), id, { json: Boolean(o.json) });
-        if (status !== 'completed') process.exitCode = 1;
+        process.exitCode = await watchJob(client(cmd), id, { json: Boolean(o.json) });
       }),
     );
 
@@ -125,7 +103,7 @@ export function registerJobs(program: Command): void {
     .option('--run-at <iso|ms>', 'earliest start')
     .option('--max-attempts <n>', 'attempts in all')
     .option('--idempotency-key <key>', 'retrying with the same key returns the same job')
-    .option('--watch', 'then follow it until it ends')
+    .option('--watch', 'then follow it until it ends (exit codes as for jobs watch)')
     .action(
       run(async (type: string, o: Record<string, string | boolean | undefined>, cmd: Command) => {
         const c = client(cmd);
@@ -147,10 +125,9 @@ export function registerJobs(program: Command): void {
         );
         console.log(job.id);
         if (!created) console.error('(an earlier request with this idempotency key created it)');
-        if (o.watch) {
-          const status = await watchJob(c, job.id, { json: false });
-          if (status !== 'completed') process.exitCode = 1;
-        }
+        if (o.watch) process.exitCode = await watchJob(c, job.id, { json: false });
       }),
     );
+
+  registerJobReads(jobs);
 }

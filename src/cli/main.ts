@@ -4,25 +4,29 @@
  * ```sh
  * longrun serve --port 3000 --db ./data/longrun.db
  * longrun keys create --workspace default --scope read
+ * longrun login --url http://localhost:3000 --key lr_…
  * longrun jobs list --status running --category seo
  * ```
  */
 import { Command } from 'commander';
 import { registerJobs } from './jobs.ts';
 import { registerKeys } from './keys.ts';
+import { registerLogin } from './login.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerServe } from './serve.ts';
+import { findVersion } from './version.ts';
 import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
   const program = new Command('longrun')
     .description('Background jobs you can watch and stop')
-    .version('0.1.0')
+    .version(findVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
   registerServe(program);
   registerWorker(program);
   registerMigrate(program);
   registerKeys(program);
+  registerLogin(program);
   registerJobs(program);
   return program;
 }

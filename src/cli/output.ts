@@ -1,8 +1,8 @@
-/** Human output for the `jobs` commands: a table line per job, a detail view, a live watcher. */
-import cliProgress from 'cli-progress';
-import type { Job, JobDetail, LongrunClient } from '../client/index.ts';
+/** Human output for the `jobs` commands: a table line per job, a detail view, log and item lines. */
+import type { Item, Job, JobDetail } from '../client/index.ts';
+import { type Paint, paintLevel, paintStatus, paintStdout } from './term.ts';
 
-function time(ms: number | null): string {
+export function time(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
@@ -19,10 +19,10 @@ export const JOB_HEADER = [
   'NAME',
 ].join('  ');
 
-export function formatJobLine(j: Job): string {
+export function formatJobLine(j: Job, paint: Paint = paintStdout): string {
   return [
     j.id.padEnd(36),
-    j.status.padEnd(9),
+    paintStatus(paint, j.status, 9),
     j.category.padEnd(8),
     progressText(j.progress).padEnd(16),
     time(j.createdAt),
@@ -30,12 +30,23 @@ export function formatJobLine(j: Job): string {
   ].join('  ');
 }
 
-export function printDetail(j: JobDetail): void {
+export function formatLogLine(
+  l: { timestamp: number; level: string; message: string; step: string | null },
+  paint: Paint = paintStdout,
+): string {
+  return `${time(l.timestamp)} ${paintLevel(paint, l.level)} ${l.step ? `[${l.step}] ` : ''}${l.message}`;
+}
+
+export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
   const rows: [string, string][] = [
     ['id', j.id],
     ['name', j.name],
     ['type', `${j.type} (${j.category})`],
-    ['status', j.status + (j.cancelRequestedAt ? ` (cancel requested ${time(j.cancelRequestedAt)})` : '')],
+    [
+      'status',
+      paintStatus(paint, j.status) +
+        (j.cancelRequestedAt ? ` (cancel requested ${time(j.cancelRequestedAt)})` : ''),
+    ],
     ['progress', progressText(j.progress)],
     ['attempt', `${j.attempt} of ${j.maxAttempts}`],
     ['created', time(j.createdAt)],
@@ -43,64 +54,60 @@ export function printDetail(j: JobDetail): void {
     ['completed', time(j.completedAt)],
   ];
   if (j.currentStep) rows.push(['step', j.currentStep]);
-  if (j.error) rows.push(['error', `${j.error.code}: ${j.error.message}`]);
+  if (j.error) rows.push(['error', paint('red', `${j.error.code}: ${j.error.message}`)]);
+  if (j.steps.length) rows.push(['steps', j.steps.map((s) => `${s.name}:${s.status}`).join(', ')]);
+  if (j.result !== null && j.result !== undefined) rows.push(['result', JSON.stringify(j.result)]);
   for (const [k, v] of rows) console.log(`${k.padEnd(10)} ${v}`);
-  if (j.steps.length) console.log(`steps      ${j.steps.map((s) => `${s.name}:${s.status}`).join(', ')}`);
   for (const a of j.attempts)
     console.log(`attempt ${a.attempt}: ${a.outcome ?? 'running'}${a.error ? ` - ${a.error}` : ''}`);
-  if (j.result !== null && j.result !== undefined) console.log(`result     ${JSON.stringify(j.result)}`);
   const shown = j.logs.slice(-20);
   if (shown.length) {
     console.log(`logs (last ${shown.length} of ${j.logsTotal}):`);
-    for (const l of shown) console.log(`  ${time(l.timestamp)} ${l.level.padEnd(5)} ${l.message}`);
+    for (const l of shown) console.log(`  ${formatLogLine(l, paint)}`);
   }
 }
 
-/** Follows a job's SSE stream to its end; returns the final status. */
-export async function watchJob(client: LongrunClient, id: string, opts: { json: boolean }): Promise<string> {
-  let status = 'unknown';
-  const bar =
-    !opts.json && process.stdout.isTTY
-      ? new cliProgress.SingleBar(
-          { format: ' {bar} {value}/{total} {status}', hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
-  let barStarted = false;
-  // Above a live bar: clear its line, print, and let the next update redraw it.
-  const say = (line: string) =>
-    bar && barStarted ? process.stdout.write(`\r\x1b[K${line}\n`) : console.log(line);
-  for await (const e of client.jobEvents(id)) {
-    if (opts.json) console.log(JSON.stringify(e));
-    const d = e.data;
-    if (e.event === 'snapshot' || e.event === 'status') status = String(d.status);
-    if (e.event === 'snapshot') {
-      const p = d.progress as Job['progress'];
-      if (!opts.json) say(`${d.name} [${d.type}] ${status}`);
-      if (bar) {
-        bar.start(Math.max(p.total, 1), p.completed + p.failed, { status });
-        barStarted = true;
-      }
-    } else if (e.event === 'progress') {
-      const done = Number(d.completed) + Number(d.failed);
-      if (bar) {
-        bar.setTotal(Math.max(Number(d.total), 1));
-        bar.update(done, { status });
-      } else if (!opts.json)
-        say(`progress ${done}/${d.total}${Number(d.failed) ? ` (${d.failed} failed)` : ''}`);
-    } else if (!opts.json && e.event === 'log') {
-      say(`${time(Number(d.timestamp))} ${String(d.level).padEnd(5)} ${d.message}`);
-    } else if (!opts.json && e.event === 'step') {
-      say(`step ${d.name}: ${d.status}`);
-    } else if (!opts.json && e.event === 'end') {
-      bar?.stop();
-      barStarted = false;
-      say(`finished: ${status}`);
-    } else if (!opts.json && e.event === 'status') {
-      bar?.update({ status });
-      say(`status ${status}`);
-    }
+/** Columns of the items table, sized on the first page (later pages are cut to them). */
+export class ItemTable {
+  private readonly stepWidth: number;
+  private readonly keyWidth: number;
+
+  constructor(
+    first: Item[],
+    private readonly paint: Paint = paintStdout,
+  ) {
+    const widest = (values: string[], min: number) =>
+      Math.min(40, Math.max(min, ...values.map((v) => v.length)));
+    this.stepWidth = widest(
+      first.map((i) => i.step),
+      4,
+    );
+    this.keyWidth = widest(
+      first.map((i) => i.key),
+      3,
+    );
   }
-  bar?.stop();
-  return status;
+
+  header(): string {
+    return [
+      'STEP'.padEnd(this.stepWidth),
+      'KEY'.padEnd(this.keyWidth),
+      'STATUS'.padEnd(9),
+      'ATTEMPT',
+      'ERROR',
+    ].join('  ');
+  }
+
+  line(i: Item): string {
+    const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+    return [
+      fit(i.step, this.stepWidth),
+      fit(i.key, this.keyWidth),
+      paintStatus(this.paint, i.status, 9),
+      String(i.attempt).padEnd(7),
+      i.error ?? '',
+    ]
+      .join('  ')
+      .trimEnd();
+  }
 }

@@ -5,7 +5,9 @@
  * once.
  */
 import type { Command } from 'commander';
+import { oneOf } from './args.ts';
 import { configForCommand } from './config.ts';
+import { LOG_FORMATS } from './log-format.ts';
 import { exitOnSignals } from './signals.ts';
 
 export function registerServe(program: Command): void {
@@ -26,12 +28,14 @@ export function registerServe(program: Command): void {
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
     .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const config = configForCommand(cmd, flags);
+      const format = oneOf(cmd, '--log-format', LOG_FORMATS, flags.logFormat as string | undefined);
       // Loaded here so `longrun jobs …` and `longrun keys …` start without the server's dependencies.
-      const { default: pino } = await import('pino');
+      const { createLogger, resolveLogFormat } = await import('./logger.ts');
       const { startServer } = await import('./server.ts');
-      const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const logger = createLogger({ format: resolveLogFormat(format) });
       const cluster = await import('./cluster.ts');
       if (cluster.isHttpProcess()) {
         // One that cannot start (its port taken, a job module that throws) must exit: its IPC

@@ -8,7 +8,9 @@
  * ```
  */
 import type { Command } from 'commander';
+import { oneOf } from './args.ts';
 import { configForCommand } from './config.ts';
+import { LOG_FORMATS } from './log-format.ts';
 import { exitOnSignals } from './signals.ts';
 
 export function registerWorker(program: Command): void {
@@ -26,14 +28,16 @@ export function registerWorker(program: Command): void {
     .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
+    .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const config = configForCommand(cmd, flags, { concurrency: 'workers' });
       if (config.workers < 1) cmd.error('error: --concurrency must be at least 1', { exitCode: 2 });
-      const { default: pino } = await import('pino');
+      const format = oneOf(cmd, '--log-format', LOG_FORMATS, flags.logFormat as string | undefined);
+      const { createLogger, resolveLogFormat } = await import('./logger.ts');
       const { createLongrun } = await import('../engine/longrun.ts');
       const { loadExamples, loadJobModules } = await import('./server.ts');
       const { describeDb, openStore } = await import('./store.ts');
-      const logger = pino({ level: process.env.LONGRUN_LOG_LEVEL ?? 'info' }, pino.destination(2));
+      const logger = createLogger({ format: resolveLogFormat(format) });
       const examples = config.examples ? await loadExamples(logger) : null;
       const jobs = [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))];
       if (jobs.length === 0)

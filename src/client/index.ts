@@ -18,6 +18,7 @@ import type {
   JobType,
   ListJobsParams,
   LogEntry,
+  LogLevel,
   Scope,
   Stats,
   StreamEvent,
@@ -130,13 +131,30 @@ export class LongrunClient {
     return { job: data, created: res.status === 201 };
   }
 
+  /** Log lines oldest first, after the log id `after` (default 0); `level` keeps only those levels. */
   async listLogs(
     id: string,
-    p: { after?: number; limit?: number; level?: string[] } = {},
+    p: { after?: number; limit?: number; level?: LogLevel[] } = {},
   ): Promise<LogEntry[]> {
     return (
       await this.json<LogEntry[]>('GET', `/api/v1/jobs/${encodeURIComponent(id)}/logs${queryString(p)}`)
     ).data;
+  }
+
+  /** Every log line after `after`, oldest first, fetched `pageSize` (1-1000) at a time. */
+  async *listAllLogs(
+    id: string,
+    p: { after?: number; level?: LogLevel[]; pageSize?: number } = {},
+  ): AsyncGenerator<LogEntry> {
+    const limit = p.pageSize ?? 1000;
+    let after = p.after ?? 0;
+    for (;;) {
+      const page = await this.listLogs(id, { after, limit, level: p.level });
+      yield* page;
+      const last = page[page.length - 1];
+      if (!last || page.length < limit) return;
+      after = last.id;
+    }
   }
 
   async listItems(
