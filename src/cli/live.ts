@@ -146,7 +146,7 @@ export class BarOutput implements WatchOutput {
     const held = this.held;
     this.held = [];
     for (const text of held) this.line(text);
-    this.draw();
+    if (held.length === 0) this.draw();
   }
 
   stop(): void {
