@@ -55,7 +55,6 @@ describe('the watch bar', () => {
       'held\n',
       `\r\x1b[K${bar}`,
       `\r\x1b[K${bar}`,
-      `\r\x1b[K${bar}`,
       '\n',
     ]);
   });
