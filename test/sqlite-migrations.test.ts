@@ -31,7 +31,51 @@ function schema001(path: string): void {
   db.close();
 }
 
+/** A database as release 003 left it, holding a finished job and an API key. */
+function schema003(path: string): void {
+  const db = new Database(path);
+  db.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  for (const name of ['001_init.sql', '002_event_ids_never_reused.sql', '003_settings.sql']) {
+    db.exec(readFileSync(join(MIGRATIONS, name), 'utf8'));
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(Number(name.slice(0, 3)), name);
+  }
+  db.prepare(
+    `INSERT INTO jobs (id, workspace_id, type, category, name, status, input, max_attempts, run_at, created_at,
+       updated_at, completed_at) VALUES ('j1', 'ws1', 't', 'seo', 'Publish 50%_off', 'completed', '{"bucket":{"id":"b1"}}', 1, 0, 0, 0, 120000)`,
+  ).run();
+  db.prepare(
+    "INSERT INTO api_keys (id, workspace_id, name, scope, hash, prefix, created_at) VALUES ('k1', 'ws1', 'ops', 'admin', 'kh', 'lr_', 0)",
+  ).run();
+  db.close();
+}
+
 describe('SQLite migrations', () => {
+  it('004 adds sessions and the dashboard indexes to a 003 database, which its old rows use', async () => {
+    const path = join(dir, 'v3.db');
+    schema003(path);
+    const store = await createSqliteStore({ path });
+    try {
+      const session = await store.sessionCreate({ workspaceId: 'ws1', keyId: 'k1', hash: 'sh' });
+      assert.equal((await store.sessionFind({ hash: 'sh', idleMs: 60_000 }))?.id, session.id);
+      assert.deepEqual(await store.jobTimeseries({ workspaceId: 'ws1', since: 0, bucketMs: 60_000 }), [
+        { start: 120_000, completed: 1, failed: 0, cancelled: 0 },
+      ]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'jobs_ws_%' ORDER BY name")
+      .pluck()
+      .all();
+    db.close();
+    assert.deepEqual(versions, [1, 2, 3, 4]);
+    assert.ok(indexes.includes('jobs_ws_finished'), indexes.join());
+  });
+
   it('002 keeps every event and issues ids above the highest one left', async () => {
     const path = join(dir, 'old.db');
     schema001(path);
@@ -61,7 +105,7 @@ describe('SQLite migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'job_events' AND type = 'index'")
       .all();
     db.close();
-    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     assert.match(sql.sql, /AUTOINCREMENT/);
     assert.deepEqual(indexes, [{ name: 'job_events_job' }]);
   });

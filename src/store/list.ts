@@ -1,4 +1,8 @@
-/** Query shapes shared by the SQL backends: how a job list filter splits into index ranges, and the item cursor. */
+/**
+ * Query shapes shared by the SQL backends: how a job list filter splits into index ranges, the name
+ * prefix as an index range, the item cursor, and the time series' bucket.
+ */
+import { LongrunError } from '../core/errors.ts';
 import { JOB_STATUSES } from '../core/status.ts';
 import type { JobListParams } from './types.ts';
 
@@ -17,4 +21,34 @@ export function listCombos(p: JobListParams): { status?: string; category?: stri
 export function splitItemCursor(cursor: string): [string, string] {
   const i = cursor.indexOf('\u0000');
   return i < 0 ? [cursor, ''] : [cursor.slice(0, i), cursor.slice(i + 1)];
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A name prefix as the index range `lo <= name < hi` (`hi` null: no upper bound). Both backends
+ * compare names byte by byte in UTF-8 (SQLite's BINARY, PostgreSQL's COLLATE "C"), which is code
+ * point order, so the names starting with `p` are exactly those from `p` up to `p` with its last
+ * code point raised by one: no LIKE, so `%` and `_` are plain characters. Null for no filter (an
+ * empty prefix). A lone surrogate, which UTF-8 cannot hold, is U+FFFD as the drivers store it.
+ */
+export function namePrefixRange(prefix: string | undefined): { lo: string; hi: string | null } | null {
+  if (!prefix) return null;
+  const lo = prefix.replace(LONE_SURROGATE, '\uFFFD');
+  const points = Array.from(lo, (c) => c.codePointAt(0) as number);
+  while (points.length > 0) {
+    const last = points.pop() as number;
+    if (last === 0x10ffff) continue;
+    // No UTF-8 text holds a surrogate: after U+D7FF comes U+E000.
+    points.push(last === 0xd7ff ? 0xe000 : last + 1);
+    return { lo, hi: String.fromCodePoint(...points) };
+  }
+  return { lo, hi: null };
+}
+
+/** `jobTimeseries`' bucket width: a positive whole number of ms, so a bucket start is exact integer math. */
+export function checkBucketMs(bucketMs: number): number {
+  if (!Number.isSafeInteger(bucketMs) || bucketMs < 1)
+    throw new LongrunError('invalid_input', `bucketMs must be a positive integer, got ${bucketMs}`);
+  return bucketMs;
 }

@@ -4,7 +4,7 @@
  */
 import type { AttemptRecord, ItemRecord, Job, JobEvent, LogEntry, StepRecord } from '../core/job.ts';
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
-import type { ApiKeyRecord } from './types.ts';
+import type { ApiKeyRecord, SessionRecord } from './types.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -161,6 +161,22 @@ export function rowToApiKey(r: Row): ApiKeyRecord {
     createdAt: num(r.created_at),
     revokedAt: numOrNull(r.revoked_at),
     lastUsedAt: numOrNull(r.last_used_at),
+  };
+}
+
+/** The columns `rowToSession` reads: a `sessions s` row joined to its key `k`. */
+export const SESSION_COLUMNS =
+  's.id, s.workspace_id, s.key_id, k.name AS key_name, k.scope, s.created_at, s.last_seen_at';
+
+export function rowToSession(r: Row): SessionRecord {
+  return {
+    id: String(r.id),
+    workspaceId: String(r.workspace_id),
+    keyId: String(r.key_id),
+    keyName: String(r.key_name),
+    scope: r.scope as SessionRecord['scope'],
+    createdAt: num(r.created_at),
+    lastSeenAt: num(r.last_seen_at),
   };
 }
 

@@ -142,6 +142,20 @@ export interface JobListParams {
   limit: number;
   /** Keyset cursor: return jobs strictly older than this position. */
   before?: number;
+  /** Jobs whose name starts with this text: case-sensitive, literal (`%` and `_` are characters). */
+  namePrefix?: string;
+  /**
+   * Jobs whose input holds, at each `path`, `value` as a string (or as the JSON literal it spells:
+   * `input-filter.ts` decides). All must match. SQLite pages through these by a bounded scan, so a
+   * page may hold fewer than `limit` jobs, even none, and still have a `next`.
+   */
+  input?: InputFilter[];
+}
+
+export interface InputFilter {
+  /** Field names from the top of the input object down: 1–4 segments of `[A-Za-z0-9_-]{1,64}`. */
+  path: string[];
+  value: string;
 }
 
 export interface JobListPage {
@@ -166,6 +180,26 @@ export interface ApiKeyRecord {
   createdAt: number;
   revokedAt: number | null;
   lastUsedAt: number | null;
+}
+
+/** A dashboard session: a cookie's hash stands for the API key it was made from, with its scope. */
+export interface SessionRecord {
+  id: string;
+  workspaceId: string;
+  keyId: string;
+  keyName: string;
+  scope: ApiKeyRecord['scope'];
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/** Jobs that reached a terminal status within one bucket of `jobTimeseries`. */
+export interface TimeseriesBucket {
+  /** `floor(completedAt / bucketMs) * bucketMs`. */
+  start: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
 }
 
 /** A key as the lookup by hash returns it: with its stored hash, for a constant-time comparison. */
@@ -249,6 +283,16 @@ export interface Store {
    */
   jobListJson(params: JobListParams): Promise<JobListJsonPage>;
   jobCounts(params: { workspaceId: string }): Promise<CountsRow[]>;
+  /**
+   * Jobs that reached a terminal status at `completedAt >= since`, counted per bucket of `bucketMs`,
+   * oldest bucket first, empty buckets left out. A running job that was cancelled counts once its
+   * worker has stopped (when it gets its `completedAt`).
+   */
+  jobTimeseries(params: {
+    workspaceId: string;
+    since: number;
+    bucketMs: number;
+  }): Promise<TimeseriesBucket[]>;
   stepList(params: { jobId: string }): Promise<StepRecord[]>;
   attemptList(params: { jobId: string }): Promise<AttemptRecord[]>;
   /** Chronological; `newest` returns the newest `limit` lines (still oldest first). */
@@ -296,4 +340,16 @@ export interface Store {
   apiKeyRevoke(params: { id: string; workspaceId?: string }): Promise<boolean>;
   /** Records that a key was used now (`lastUsedAt`); never moves it backwards. */
   apiKeyTouch(params: { id: string }): Promise<void>;
+
+  /** A session for a live key of the workspace (`unauthorized` otherwise); `hash` is the token's SHA-256 hex. */
+  sessionCreate(params: { workspaceId: string; keyId: string; hash: string }): Promise<SessionRecord>;
+  /**
+   * The session, or null when it is unknown, revoked, its key is revoked, or it was last seen more
+   * than `idleMs` before now (the store's clock).
+   */
+  sessionFind(params: { hash: string; idleMs: number }): Promise<SessionRecord | null>;
+  /** `lastSeenAt` = now; never moves it backwards, and leaves a revoked session alone. */
+  sessionTouch(params: { id: string }): Promise<void>;
+  /** True when it revoked a session that was not revoked yet (idle or not). */
+  sessionRevoke(params: { hash: string }): Promise<boolean>;
 }

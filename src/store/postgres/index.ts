@@ -27,6 +27,7 @@ import * as readOps from './jobs-read.ts';
 import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
 import { PgListener } from './notify.ts';
+import * as sessions from './sessions.ts';
 
 export type { PostgresStoreOptions } from '../options.ts';
 
@@ -119,6 +120,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     jobList: (p) => readOps.jobList(ctx, p),
     jobListJson: (p) => readOps.jobListJson(ctx, p),
     jobCounts: (p) => readOps.jobCounts(ctx, p),
+    jobTimeseries: (p) => readOps.jobTimeseries(ctx, p),
     stepList: (p) => readOps.stepList(ctx, p),
     attemptList: (p) => readOps.attemptList(ctx, p),
     logList: (p) => readOps.logList(ctx, p),
@@ -132,6 +134,10 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     apiKeyList: (p) => keys.apiKeyList(ctx, p),
     apiKeyRevoke: (p) => keys.apiKeyRevoke(ctx, p),
     apiKeyTouch: (p) => keys.apiKeyTouch(ctx, p),
+    sessionCreate: (p) => sessions.sessionCreate(ctx, p),
+    sessionFind: (p) => sessions.sessionFind(ctx, p),
+    sessionTouch: (p) => sessions.sessionTouch(ctx, p),
+    sessionRevoke: (p) => sessions.sessionRevoke(ctx, p),
   };
 }
 

@@ -8,7 +8,7 @@
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { jobsJsonText, toJobDetailJson } from '../../core/job-json.ts';
 import { JOB_STATUSES } from '../../core/status.ts';
-import { listCombos, splitItemCursor } from '../list.ts';
+import { checkBucketMs, listCombos, splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
   num,
@@ -21,7 +21,7 @@ import {
   rowToLog,
   rowToStep,
 } from '../rows.ts';
-import type { JobListJsonPage, JobListPage, JobListParams } from '../types.ts';
+import type { JobListJsonPage, JobListPage, JobListParams, TimeseriesBucket } from '../types.ts';
 import { type PgContext, read, readHorizon } from './context.ts';
 
 export async function jobGet(ctx: PgContext, p: { workspaceId: string; id: string }) {
@@ -135,6 +135,33 @@ export async function jobCounts(ctx: PgContext, p: { workspaceId: string }): Pro
     status: r.status as CountsRow['status'],
     category: String(r.category),
     count: num(r.n),
+  }));
+}
+
+/**
+ * Served by jobs_ws_finished (workspace_id, completed_at) INCLUDE (status): one index entry per job
+ * finished since `since` (86,400 for a day at one job a second), read index-only where the
+ * visibility map is current, whatever else the workspace holds.
+ */
+export async function jobTimeseries(
+  ctx: PgContext,
+  p: { workspaceId: string; since: number; bucketMs: number },
+): Promise<TimeseriesBucket[]> {
+  const rows = await read(ctx, {
+    name: 'longrun_job_timeseries',
+    text: `SELECT completed_at / $3::bigint * $3::bigint AS start,
+             count(*) FILTER (WHERE status = 'completed') AS completed,
+             count(*) FILTER (WHERE status = 'failed') AS failed,
+             count(*) FILTER (WHERE status = 'cancelled') AS cancelled
+           FROM jobs WHERE workspace_id = $1 AND completed_at IS NOT NULL AND completed_at >= $2
+           GROUP BY 1 ORDER BY 1`,
+    values: [p.workspaceId, p.since, checkBucketMs(p.bucketMs)],
+  });
+  return rows.map((r) => ({
+    start: num(r.start),
+    completed: num(r.completed),
+    failed: num(r.failed),
+    cancelled: num(r.cancelled),
   }));
 }
 

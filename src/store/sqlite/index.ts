@@ -22,6 +22,7 @@ import * as read from './jobs-read.ts';
 import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
 import { readSnapshots } from './read-snapshot.ts';
+import * as sessions from './sessions.ts';
 
 export type { SqliteStoreOptions } from '../options.ts';
 
@@ -123,6 +124,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobList: async (p) => read.jobList(ctx, p),
     jobListJson: async (p) => json.jobListJson(ctx, p),
     jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
+    jobTimeseries: async (p) => ctx.read(() => read.jobTimeseries(ctx, p)),
     stepList: async (p) => ctx.read(() => read.stepList(ctx, p)),
     attemptList: async (p) => ctx.read(() => read.attemptList(ctx, p)),
     logList: async (p) => ctx.read(() => read.logList(ctx, p)),
@@ -136,6 +138,10 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),
     apiKeyRevoke: async (p) => keys.apiKeyRevoke(ctx, p),
     apiKeyTouch: async (p) => keys.apiKeyTouch(ctx, p),
+    sessionCreate: async (p) => sessions.sessionCreate(ctx, p),
+    sessionFind: async (p) => ctx.read(() => sessions.sessionFind(ctx, p)),
+    sessionTouch: async (p) => sessions.sessionTouch(ctx, p),
+    sessionRevoke: async (p) => sessions.sessionRevoke(ctx, p),
   };
   return store;
 }
