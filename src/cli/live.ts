@@ -14,7 +14,7 @@ export interface WatchOutput {
   /** Stops drawing (lines are held back) while a prompt owns the terminal. */
   pause(): void;
   resume(): void;
-  /** Leaves the last state of the bar on screen, on a line of its own. */
+  /** Leaves the last state of the bar on screen, on a line of its own; once (later calls do nothing). */
   stop(): void;
 }
 

@@ -58,7 +58,8 @@ export async function watchJob(client: LongrunClient, id: string, opts: { json: 
   let ended = false;
   let interrupted = false;
   let cancelSent = false;
-  let question: Question | null = null;
+  // A holder, not a `let`: TypeScript would take a variable only closures assign as always null.
+  const prompt: { open: Question | null } = { open: null };
 
   const detach = () => {
     interrupted = true;
@@ -66,9 +67,9 @@ export async function watchJob(client: LongrunClient, id: string, opts: { json: 
   };
   const confirmCancel = async () => {
     out?.pause();
-    question = ask(`Cancel job ${id}? [y/N] `);
-    const answer = await question.answer;
-    question = null;
+    prompt.open = ask(`Cancel job ${id}? [y/N] `);
+    const answer = await prompt.open.answer;
+    prompt.open = null;
     if (answer === 'closed') return out?.resume();
     if (answer !== 'yes') return detach();
     out?.resume();
@@ -82,7 +83,7 @@ export async function watchJob(client: LongrunClient, id: string, opts: { json: 
     }
   };
   const onSigint = () => {
-    if (!interactive || cancelSent || question) return detach();
+    if (!interactive || cancelSent || prompt.open) return detach();
     confirmCancel().catch((err: unknown) => {
       out?.line(`error: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -116,12 +117,15 @@ export async function watchJob(client: LongrunClient, id: string, opts: { json: 
     return EXIT.streamLost;
   } finally {
     process.off('SIGINT', onSigint);
-    (question as Question | null)?.close();
+    prompt.open?.close();
+    out?.stop();
   }
-  out?.stop();
   if (interrupted) {
-    if (!cancelSent)
-      console.error(`detached: job ${id} goes on (longrun jobs watch ${id} to follow it again)`);
+    console.error(
+      cancelSent
+        ? `stopped watching job ${id}; its cancel was requested`
+        : `detached: job ${id} goes on (longrun jobs watch ${id} to follow it again)`,
+    );
     return EXIT.interrupted;
   }
   if (!ended) return EXIT.streamLost;
