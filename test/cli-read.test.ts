@@ -28,7 +28,12 @@ describe('longrun jobs logs and items, --json and colour', () => {
   let big: string;
   const finished = async (input: Record<string, unknown>) => {
     const { job } = await client.createJob({ type: 'test.gated', input });
-    await waitFor('the job to finish', async () => (await client.getJob(job.id)).completedAt !== null);
+    await waitFor(
+      'the job to finish',
+      async () => (await client.getJob(job.id)).completedAt !== null,
+      60_000,
+      50,
+    );
     return job.id;
   };
 
