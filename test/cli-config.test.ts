@@ -48,6 +48,19 @@ describe('serve configuration', () => {
     }
   });
 
+  it('serves the dashboard unless --no-dashboard, LONGRUN_DASHBOARD=false or "dashboard": false', () => {
+    assert.equal(resolveConfig({}).dashboard, true);
+    assert.equal(configFromEnv({ LONGRUN_DASHBOARD: 'false' }).dashboard, false);
+    assert.equal(configFromFlags({ dashboard: false }).dashboard, false);
+    const tmp = tempDir();
+    try {
+      writeFileSync(join(tmp.dir, 'longrun.config.json'), JSON.stringify({ dashboard: false }));
+      assert.equal(loadConfig({}, { env: {}, cwd: tmp.dir }).dashboard, false);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('reads LONGRUN_* and DATABASE_URL, LONGRUN_DB first', () => {
     assert.deepEqual(configFromEnv({ DATABASE_URL: 'postgres://u:p@h/db' }), { db: 'postgres://u:p@h/db' });
     assert.equal(configFromEnv({ DATABASE_URL: 'postgres://x', LONGRUN_DB: 'a.db' }).db, 'a.db');

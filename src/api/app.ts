@@ -12,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import { LongrunError } from '../core/errors.ts';
 import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
+import { registerDashboard } from './dashboard.ts';
 import { type AdapterError, adapterErrorAnswer, type DirectHandler, directJobGet } from './direct.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
@@ -22,6 +23,7 @@ import { metaRoutes } from './meta.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
 import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type AnyRoute, allowedMethods, registerRoutes } from './route.ts';
+import { sessionRoutes } from './session.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -52,6 +54,11 @@ export interface AppOptions {
    * and the OpenAPI `servers` entry all carry it (default: the root). docs/embedding.md has examples.
    */
   basePath?: string;
+  /**
+   * Serve the dashboard's built assets from this folder at the root (`longrun serve` passes
+   * `dist/web`); absent, the app serves the API only.
+   */
+  dashboard?: { dir: string };
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
 }
@@ -72,6 +79,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     logger,
     limiter: rateLimiter(opts.rateLimit),
     keyCache: new KeyCache(opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS),
+    sessionCache: new KeyCache(opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS),
     metrics: opts.metrics ?? createMetrics(opts.longrun),
     sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
     shutdown: opts.shutdown ?? new AbortController().signal,
@@ -83,9 +91,14 @@ export function createApp(opts: AppOptions): LongrunApp {
   app.use(requestFrame(deps));
 
   const routes: AnyRoute[] = [];
-  routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps));
+  routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps), ...sessionRoutes(deps));
   routes.push(...metaRoutes(deps, () => routes, API_VERSION));
   registerRoutes(app, deps, routes);
+  if (opts.dashboard && !registerDashboard(app, opts.dashboard.dir))
+    logger.warn(
+      { dir: opts.dashboard.dir },
+      'the dashboard is not built (npm run build); serving the API only',
+    );
 
   const allowed = allowedMethods(routes);
   app.notFound((c) => {

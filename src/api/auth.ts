@@ -101,6 +101,10 @@ export class KeyCache {
     return true;
   }
 
+  forget(hash: string): void {
+    this.entries.delete(hash);
+  }
+
   forgetKey(keyId: string): void {
     for (const [hash, e] of this.entries) if (e.auth.keyId === keyId) this.entries.delete(hash);
   }

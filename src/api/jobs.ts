@@ -12,6 +12,7 @@ import {
   clientText,
   commaList,
   ErrorSchema,
+  inputFilters,
   IdParams,
   ItemSchema,
   intParam,
@@ -33,7 +34,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
   const { longrun } = deps;
   const categories = longrun.registry.categories;
 
-  const ListQuery = z.strictObject({
+  const listFields = {
     status: commaList('status', JOB_STATUSES).optional(),
     category: commaList('category', categories).optional(),
     type: z
@@ -41,9 +42,12 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       .regex(/^[A-Za-z0-9._,-]{1,2000}$/, 'type must be a comma-separated list of job types')
       .transform((s) => s.split(',').filter(Boolean))
       .optional(),
+    q: clientText(200).optional().describe('name prefix (case-sensitive)'),
     limit: intParam('limit', 1, 100).optional().describe('1–100, default 20'),
     cursor: z.string().max(200).optional().describe('the X-Next-Cursor of the previous page'),
-  });
+  };
+  // Besides these, `input.<field>[.<field>…]=<value>` parameters (inputFilters, schemas.ts).
+  const ListQuery = z.object(listFields).catchall(clientText(500)).transform(inputFilters(Object.keys(listFields)));
 
   const CreateBody = z.strictObject({
     type: z.string().min(1).max(100),
@@ -67,7 +71,12 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
       tag: 'jobs',
       scope: 'read',
       summary: 'List jobs, newest first',
-      description: '`status` and `category` accept comma lists. Keyset pagination: follow `Link rel="next"`.',
+      description:
+        '`status` and `category` accept comma lists. `q` is a name prefix. `input.<field>=<value>` (up to 4 ' +
+        'nested field names, up to 4 such parameters, AND-ed) keeps jobs whose input has that value there, ' +
+        'as a string, or as the number or boolean it spells. On SQLite a page with an input filter examines ' +
+        'at most 10,000 jobs: it may hold fewer than `limit` jobs, or none, and still have a next page. ' +
+        'Keyset pagination: follow `Link rel="next"`.',
       query: ListQuery,
       responses: { 200: { description: 'a page of jobs', schema: z.array(JobSchema), headers: PAGED } },
       async handler(c, { query, auth }) {
@@ -76,6 +85,8 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
           status: query.status,
           category: query.category,
           type: query.type,
+          namePrefix: query.q,
+          input: query.input.length > 0 ? query.input : undefined,
           limit: query.limit ?? 20,
           cursor: query.cursor,
         });

@@ -4,10 +4,16 @@ import { LongrunError } from '../core/errors.ts';
 import { JOB_STATUSES } from '../core/status.ts';
 import { buildOpenApi } from './openapi.ts';
 import { type AnyRoute, route } from './route.ts';
-import { JobTypeSchema, StatsSchema } from './schemas.ts';
+import { JobTypeSchema, StatsSchema, TimeseriesSchema } from './schemas.ts';
 import type { ApiDeps } from './types.ts';
 
 const PING_TIMEOUT_MS = 2_000;
+
+/** Sixty bars an hour, twenty-four a day: what a small chart shows legibly. */
+const TIMESERIES_WINDOWS = {
+  '1h': { spanMs: 3_600_000, bucketMs: 60_000 },
+  '24h': { spanMs: 86_400_000, bucketMs: 3_600_000 },
+} as const;
 
 async function pingWithTimeout(ping: () => Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -57,6 +63,25 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
           total += r.count;
         }
         return c.json({ total, byStatus, byCategory });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/stats/timeseries',
+      tag: 'meta',
+      scope: 'read',
+      summary: 'Jobs finished per time bucket (completed, failed, cancelled) over the last hour or day',
+      description:
+        '`window=1h` gives one-minute buckets, `24h` one-hour buckets; only buckets with finished jobs ' +
+        'are listed. Read from an index on the finish time: the cost grows with the jobs finished in the window.',
+      query: z.strictObject({ window: z.enum(['1h', '24h']).optional().describe('default 1h') }),
+      responses: { 200: { description: 'buckets, oldest first', schema: TimeseriesSchema } },
+      async handler(c, { query, auth }) {
+        const window = query.window ?? '1h';
+        const { spanMs, bucketMs } = TIMESERIES_WINDOWS[window];
+        const since = Math.floor((Date.now() - spanMs) / bucketMs) * bucketMs;
+        const buckets = await longrun.store.jobTimeseries({ workspaceId: auth.workspaceId, since, bucketMs });
+        return c.json({ window, bucketMs, since, buckets });
       },
     }),
     route({

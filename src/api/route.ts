@@ -21,6 +21,7 @@ import { validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
 import { spendToken } from './rate-limit.ts';
 import type { Scope } from './schemas.ts';
+import { assertSameOrigin, authenticateSession, hasSessionCookie } from './session-auth.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
 type Schema = z.ZodType | undefined;
@@ -112,8 +113,16 @@ function readQuery(c: Context<ApiEnv>): Record<string, string> {
   });
 }
 
+/** The Bearer key, or else the dashboard's session cookie (session.ts), whose writes must be same-origin. */
 async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promise<AuthInfo> {
-  const auth = await authenticate(deps.longrun.store, c.req.header('authorization'), deps.keyCache);
+  const header = c.req.header('authorization');
+  let auth: AuthInfo;
+  if (header === undefined && hasSessionCookie(c)) {
+    auth = await authenticateSession(c, deps);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c);
+  } else {
+    auth = await authenticate(deps.longrun.store, header, deps.keyCache);
+  }
   c.set('auth', auth);
   if (deps.limiter) {
     const spent = spendToken(deps.limiter, auth.keyId, (name, value) => setResponseHeader(c, name, value));

@@ -122,6 +122,22 @@ export const StatsSchema = z
   })
   .meta({ id: 'Stats' });
 
+export const TimeseriesSchema = z
+  .object({
+    window: z.enum(['1h', '24h']),
+    bucketMs: z.number().int(),
+    since: z.number().int().describe('start of the first bucket in the window, ms epoch'),
+    buckets: z.array(
+      z.object({
+        start: z.number().int(),
+        completed: z.number().int(),
+        failed: z.number().int(),
+        cancelled: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'Timeseries' });
+
 export const SCOPES = ['read', 'write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -194,3 +210,29 @@ export function clientText(max: number) {
 }
 
 export const IdParams = z.strictObject({ id: clientText(200) });
+
+/** `input.bucketId`, `input.target.site`: one to four field names of letters, digits, `_` and `-`. */
+const INPUT_PARAM = /^input((?:\.[A-Za-z0-9_-]{1,64}){1,4})$/;
+const MAX_INPUT_FILTERS = 4;
+
+/**
+ * Splits a list query into its named parameters and its `input.…` filters, refusing any other name
+ * (a typo stays a 400, as on a strict schema). The values were checked by the schema's catchall.
+ */
+export function inputFilters(known: string[]) {
+  return <Q extends Record<string, unknown>>(query: Q, ctx: z.RefinementCtx) => {
+    const input: { path: string[]; value: string }[] = [];
+    const rest: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(query)) {
+      if (known.includes(name)) rest[name] = value;
+      else {
+        const m = INPUT_PARAM.exec(name);
+        if (m) input.push({ path: m[1]!.slice(1).split('.'), value: String(value) });
+        else ctx.addIssue({ code: 'custom', path: [name], message: `unknown query parameter ${name}` });
+      }
+    }
+    if (input.length > MAX_INPUT_FILTERS)
+      ctx.addIssue({ code: 'custom', path: ['input'], message: `at most ${MAX_INPUT_FILTERS} input.… filters` });
+    return { ...(rest as { [K in keyof Q]: Q[K] }), input };
+  };
+}

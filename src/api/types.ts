@@ -20,6 +20,8 @@ export interface ApiDeps {
   logger: Logger;
   limiter: KeyRateLimiter | null;
   keyCache: KeyCache;
+  /** Dashboard sessions that authenticated recently, by the hash of their cookie (session.ts). */
+  sessionCache: KeyCache;
   metrics: ApiMetrics;
   sse: SseOptions;
   /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */

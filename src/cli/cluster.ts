@@ -30,6 +30,7 @@ import {
   bootstrapAdminKey,
   closeApi,
   DEFAULT_WORKSPACE,
+  dashboardOption,
   listenApi,
   loadJobTypes,
   type RunningServer,
@@ -227,6 +228,7 @@ export async function runHttpProcess(config: ServeConfig, logger: Logger): Promi
     shutdown: shutdownController.signal,
     rateLimit: limiter ?? false,
     metrics: { ...metrics, render: () => peer.call<string>('metrics') },
+    ...dashboardOption(config),
   });
   const { server, port } = await listenApi(app, config);
 

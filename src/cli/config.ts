@@ -10,6 +10,7 @@
  * | worker concurrency (0: API only) | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
  * | HTTP processes (cluster.ts) | `--http-processes` | `LONGRUN_HTTP_PROCESSES` | `httpProcesses` | 1 |
  * | example jobs | `--no-examples` | `LONGRUN_EXAMPLES=false` | `examples` | true |
+ * | dashboard at `/` | `--no-dashboard` | `LONGRUN_DASHBOARD=false` | `dashboard` | true |
  * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |
  * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
  * | shutdown grace | `--grace-ms` | `LONGRUN_GRACE_MS` | `graceMs` | 10000 |
@@ -28,6 +29,8 @@ export interface ServeConfig {
   /** Processes serving the API on the one port; above 1, the first process runs the workers only. */
   httpProcesses: number;
   examples: boolean;
+  /** Serve the dashboard at `/` (from the built `dist/web`). */
+  dashboard: boolean;
   jobs: string[];
   rateLimit: { perMinute: number; burst: number } | false;
   graceMs: number;
@@ -42,6 +45,7 @@ export const DEFAULT_CONFIG: ServeConfig = {
   workers: 10,
   httpProcesses: 1,
   examples: true,
+  dashboard: true,
   jobs: [],
   rateLimit: { perMinute: 1_200, burst: 200 },
   graceMs: 10_000,
@@ -67,6 +71,7 @@ const FileSchema = z.strictObject({
   workers: count.optional(),
   httpProcesses: processes.optional(),
   examples: z.boolean().optional(),
+  dashboard: z.boolean().optional(),
   jobs: z.array(z.string().min(1)).optional(),
   rateLimit: rateLimit.optional(),
   graceMs: z.number().int().min(0).optional(),
@@ -121,6 +126,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): PartialConfig {
   if (env.LONGRUN_HTTP_PROCESSES)
     out.httpProcesses = check(processes, env.LONGRUN_HTTP_PROCESSES, 'LONGRUN_HTTP_PROCESSES');
   if (env.LONGRUN_EXAMPLES) out.examples = !/^(0|false|no|off)$/i.test(env.LONGRUN_EXAMPLES);
+  if (env.LONGRUN_DASHBOARD) out.dashboard = !/^(0|false|no|off)$/i.test(env.LONGRUN_DASHBOARD);
   if (env.LONGRUN_JOBS) out.jobs = env.LONGRUN_JOBS.split(',').filter(Boolean);
   if (env.LONGRUN_RATE_LIMIT) out.rateLimit = parseRateLimit(env.LONGRUN_RATE_LIMIT, 'LONGRUN_RATE_LIMIT');
   if (env.LONGRUN_GRACE_MS)
@@ -140,6 +146,7 @@ export function configFromFlags(flags: Record<string, unknown>): PartialConfig {
   if (flags.httpProcesses !== undefined)
     out.httpProcesses = check(processes, flags.httpProcesses, '--http-processes');
   if (flags.examples !== undefined) out.examples = Boolean(flags.examples);
+  if (flags.dashboard !== undefined) out.dashboard = Boolean(flags.dashboard);
   if (flags.jobs !== undefined) out.jobs = String(flags.jobs).split(',').filter(Boolean);
   if (flags.rateLimit !== undefined) out.rateLimit = parseRateLimit(String(flags.rateLimit), '--rate-limit');
   if (flags.graceMs !== undefined)

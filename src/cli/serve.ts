@@ -23,6 +23,7 @@ export function registerServe(program: Command): void {
       'processes serving the API on the one port (default 1; above 1 the first runs the workers)',
     )
     .option('--no-examples', 'do not register or start the example jobs')
+    .option('--no-dashboard', 'do not serve the dashboard at /')
     .option('--jobs <modules>', 'comma-separated modules exporting job definitions to register')
     .option('--rate-limit <perMinute/burst>', 'per-key rate limit, e.g. 1200/200, or "off"')
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')

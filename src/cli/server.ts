@@ -8,7 +8,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, type LongrunApp } from '../api/app.ts';
 import { createApiKey } from '../api/auth.ts';
@@ -21,6 +21,19 @@ import type { ServeConfig } from './config.ts';
 import { describeDb, openStore } from './store.ts';
 
 export const DEFAULT_WORKSPACE = 'default';
+
+/**
+ * The built dashboard: `dist/web` of the package, whether this file runs compiled (dist/src/cli/)
+ * or from source through tsx (src/cli/, where `npm run build` has put it in dist/web as well).
+ */
+export const DASHBOARD_DIR = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? '../../dist/web/' : '../../web/', import.meta.url),
+);
+
+/** The `dashboard` option of `createApp` for this configuration. */
+export function dashboardOption(config: ServeConfig): { dashboard?: { dir: string } } {
+  return config.dashboard ? { dashboard: { dir: DASHBOARD_DIR } } : {};
+}
 
 export interface ExamplesModule {
   exampleJobs: AnyJobDefinition[];
@@ -170,6 +183,7 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
     logger,
     shutdown: shutdownController.signal,
     rateLimit: config.rateLimit,
+    ...dashboardOption(config),
   });
   const { server, port } = await listenApi(app, config);
   const url = urlOf(config, port);

@@ -22,6 +22,11 @@ export const ERROR_REGISTRY = {
   unknown_job_type: { status: 400, description: 'No job type with that name is registered.' },
   unauthorized: { status: 401, description: 'Missing, malformed, unknown or revoked API key.' },
   forbidden: { status: 403, description: "The API key's scope does not allow this operation." },
+  csrf_rejected: {
+    status: 403,
+    description:
+      'A write authenticated by the dashboard session cookie did not come from the same origin (`Origin` / `Sec-Fetch-Site`).',
+  },
   not_found: { status: 404, description: 'No such resource in this workspace.' },
   method_not_allowed: {
     status: 405,

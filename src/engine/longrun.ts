@@ -22,7 +22,7 @@ import type {
   LogLevel,
 } from '../core/job.ts';
 import type { JobStatus } from '../core/status.ts';
-import type { JobListParams, Store } from '../store/types.ts';
+import type { InputFilter, JobListParams, Store } from '../store/types.ts';
 import { CursorCodec } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
@@ -43,6 +43,10 @@ export interface ListJobsParams {
   status?: JobStatus[];
   category?: string[];
   type?: string[];
+  /** Name prefix (case-sensitive, literal). */
+  namePrefix?: string;
+  /** Input values at paths, all of which must match (`JobListParams.input`). */
+  input?: InputFilter[];
   limit?: number;
   cursor?: string;
 }
@@ -154,6 +158,8 @@ export class Longrun {
       statuses: p.status,
       categories: p.category,
       types: p.type,
+      namePrefix: p.namePrefix,
+      input: p.input,
       limit,
       before: p.cursor === undefined ? undefined : codec.decodeJob(p.cursor),
     };
