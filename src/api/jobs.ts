@@ -12,9 +12,9 @@ import {
   clientText,
   commaList,
   ErrorSchema,
-  inputFilters,
   IdParams,
   ItemSchema,
+  inputFilters,
   intParam,
   JobDetailSchema,
   JobSchema,
@@ -47,7 +47,10 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
     cursor: z.string().max(200).optional().describe('the X-Next-Cursor of the previous page'),
   };
   // Besides these, `input.<field>[.<field>…]=<value>` parameters (inputFilters, schemas.ts).
-  const ListQuery = z.object(listFields).catchall(clientText(500)).transform(inputFilters(Object.keys(listFields)));
+  const ListQuery = z
+    .object(listFields)
+    .catchall(clientText(500))
+    .transform(inputFilters(Object.keys(listFields)));
 
   const CreateBody = z.strictObject({
     type: z.string().min(1).max(100),

@@ -232,7 +232,11 @@ export function inputFilters(known: string[]) {
       }
     }
     if (input.length > MAX_INPUT_FILTERS)
-      ctx.addIssue({ code: 'custom', path: ['input'], message: `at most ${MAX_INPUT_FILTERS} input.… filters` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input'],
+        message: `at most ${MAX_INPUT_FILTERS} input.… filters`,
+      });
     return { ...(rest as { [K in keyof Q]: Q[K] }), input };
   };
 }
