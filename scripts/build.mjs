@@ -12,7 +12,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+// noEmitOnError: a build with type errors leaves no half-made dist/ behind.
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noEmitOnError'], {
+  stdio: 'inherit',
+});
 const web = join(root, 'scripts', 'build-web.mjs');
 if (existsSync(web)) execFileSync(process.execPath, [web], { stdio: 'inherit' });
 for (const dir of ['src/store/sqlite/migrations', 'src/store/postgres/migrations', 'examples/data']) {
