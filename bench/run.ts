@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: prints Longrun's figures (and, where a backend is reachable, its peers') as
  * tables. Benchmarks measure; tests never assert speed. Select parts with
- * `npm run bench -- sqlite http postgres`.
+ * `npm run bench -- sqlite http postgres dashboard`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,7 @@ try {
   for (const [part, file, fn] of [
     ['http', './http.ts', 'benchHttp'],
     ['postgres', './postgres.ts', 'benchPostgres'],
+    ['dashboard', './dashboard.ts', 'benchDashboard'],
   ] as const) {
     if (!want(part)) continue;
     const mod = (await import(file).catch(() => null)) as Record<
