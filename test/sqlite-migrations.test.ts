@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
+import type { JobListParams } from '../src/store/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'longrun-migrate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,6 +60,10 @@ describe('SQLite migrations', () => {
     try {
       const session = await store.sessionCreate({ workspaceId: 'ws1', keyId: 'k1', hash: 'sh' });
       assert.equal((await store.sessionFind({ hash: 'sh', idleMs: 60_000 }))?.id, session.id);
+      const find = async (p: Omit<JobListParams, 'workspaceId' | 'limit'>) =>
+        (await store.jobList({ workspaceId: 'ws1', limit: 5, ...p })).jobs.map((j) => j.id);
+      assert.deepEqual(await find({ namePrefix: 'Publish 50%_' }), ['j1']);
+      assert.deepEqual(await find({ input: [{ path: ['bucket', 'id'], value: 'b1' }] }), ['j1']);
       assert.deepEqual(await store.jobTimeseries({ workspaceId: 'ws1', since: 0, bucketMs: 60_000 }), [
         { start: 120_000, completed: 1, failed: 0, cancelled: 0 },
       ]);
@@ -73,7 +78,7 @@ describe('SQLite migrations', () => {
       .all();
     db.close();
     assert.deepEqual(versions, [1, 2, 3, 4]);
-    assert.ok(indexes.includes('jobs_ws_finished'), indexes.join());
+    assert.ok(indexes.includes('jobs_ws_finished') && indexes.includes('jobs_ws_name'), indexes.join());
   });
 
   it('002 keeps every event and issues ids above the highest one left', async () => {

@@ -9,7 +9,7 @@ import { isLongrunError } from '../src/core/errors.ts';
 import { newJobId } from '../src/core/ids.ts';
 import type { Job, JobEvent } from '../src/core/job.ts';
 import { toJobJson } from '../src/core/job-json.ts';
-import type { ClaimedJob, Lease, NewJob, Store } from '../src/store/types.ts';
+import type { ClaimedJob, JobListParams, Lease, NewJob, Store } from '../src/store/types.ts';
 
 export interface StoreFactoryOptions {
   /** Absent: the store runs on its own clock (the database's, for PostgreSQL). */
@@ -130,7 +130,7 @@ export async function expectError(p: Promise<unknown>, code: string): Promise<un
  */
 export async function listAll(
   store: Store,
-  params: { workspaceId: string; statuses?: Job['status'][]; categories?: string[]; types?: string[] },
+  params: Omit<JobListParams, 'limit' | 'before'>,
   pageSize = 7,
 ): Promise<Job[]> {
   const out: Job[] = [];

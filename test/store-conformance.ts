@@ -13,7 +13,7 @@
  */
 import { describe } from 'node:test';
 import { insertAndClaimTests } from './store-conformance-claim.ts';
-import { sessionTests, timeseriesTests } from './store-conformance-dashboard.ts';
+import { listFilterTests, sessionTests, timeseriesTests } from './store-conformance-dashboard.ts';
 import { detailReadTests } from './store-conformance-detail.ts';
 import { finishTests } from './store-conformance-finish.ts';
 import { harness, type StoreFactory } from './store-conformance-helpers.ts';
@@ -37,5 +37,6 @@ export function storeConformance(name: string, factory: StoreFactory, opts: { sk
     miscTests(withStore);
     sessionTests(withStore);
     timeseriesTests(withStore);
+    listFilterTests(withStore);
   });
 }

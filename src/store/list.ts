@@ -25,6 +25,11 @@ export function splitItemCursor(cursor: string): [string, string] {
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** The text with each lone surrogate, which UTF-8 cannot hold, as U+FFFD: what the drivers store. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 /**
  * A name prefix as the index range `lo <= name < hi` (`hi` null: no upper bound). Both backends
  * compare names byte by byte in UTF-8 (SQLite's BINARY, PostgreSQL's COLLATE "C"), which is code
@@ -34,7 +39,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function namePrefixRange(prefix: string | undefined): { lo: string; hi: string | null } | null {
   if (!prefix) return null;
-  const lo = prefix.replace(LONE_SURROGATE, '\uFFFD');
+  const lo = wellFormed(prefix);
   const points = Array.from(lo, (c) => c.codePointAt(0) as number);
   while (points.length > 0) {
     const last = points.pop() as number;
@@ -45,6 +50,18 @@ export function namePrefixRange(prefix: string | undefined): { lo: string; hi: s
   }
   return { lo, hi: null };
 }
+
+/**
+ * How many of the newest candidates (jobs that pass the status, category and type filters) a
+ * search by name prefix or input looks at before it turns to its index. An index finds the
+ * matches in any order and each page sorts them all: cheap for a rare prefix or value, slow for
+ * one most jobs share (measured at 1,000,000 jobs, 900,000 of them named alike: 124 ms on SQLite,
+ * 934 ms with a type filter, 289 ms on PostgreSQL). Such a search fills its page from the newest
+ * jobs instead (0.2 ms). Looking at 1,000 costs about 1.5 ms on SQLite and 1 to 2.5 ms on
+ * PostgreSQL: what a rare search pays before its index. A prefix most jobs share but none of the
+ * newest 1,000 still costs the full sort.
+ */
+export const SEARCH_PROBE = 1_000;
 
 /** `jobTimeseries`' bucket width: a positive whole number of ms, so a bucket start is exact integer math. */
 export function checkBucketMs(bucketMs: number): number {

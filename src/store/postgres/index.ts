@@ -23,6 +23,7 @@ import {
 } from './db.ts';
 import * as apply from './jobs-apply.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
+import * as list from './jobs-list.ts';
 import * as readOps from './jobs-read.ts';
 import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
@@ -117,8 +118,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     jobGet: (p) => readOps.jobGet(ctx, p),
     jobDetailGet: (p) => readOps.jobDetailGet(ctx, p),
     jobDetailJson: (p) => readOps.jobDetailJson(ctx, p),
-    jobList: (p) => readOps.jobList(ctx, p),
-    jobListJson: (p) => readOps.jobListJson(ctx, p),
+    jobList: (p) => list.jobList(ctx, p),
+    jobListJson: (p) => list.jobListJson(ctx, p),
     jobCounts: (p) => readOps.jobCounts(ctx, p),
     jobTimeseries: (p) => readOps.jobTimeseries(ctx, p),
     stepList: (p) => readOps.stepList(ctx, p),

@@ -147,12 +147,13 @@ export async function jobPurge(ctx: PgContext, p: { before: number; limit: numbe
   const rows = await writeOne(ctx, {
     name: 'longrun_purge',
     text: `WITH victims AS (
-             SELECT id, workspace_id, category, status FROM jobs
+             SELECT id, seq, workspace_id, category, status FROM jobs
              WHERE completed_at IS NOT NULL AND completed_at < $1
              ORDER BY completed_at LIMIT $2
              FOR UPDATE SKIP LOCKED
            ),
-           ids AS MATERIALIZED (SELECT array_agg(id) AS a FROM victims),
+           ids AS MATERIALIZED (SELECT array_agg(id) AS a, array_agg(seq) AS s FROM victims),
+           dx AS (DELETE FROM job_search WHERE seq = ANY((SELECT s FROM ids)::bigint[])),
            de AS (DELETE FROM job_events WHERE job_id = ANY((SELECT a FROM ids)::text[])),
            di AS (DELETE FROM job_items WHERE job_id = ANY((SELECT a FROM ids)::text[])),
            ds AS (DELETE FROM job_steps WHERE job_id = ANY((SELECT a FROM ids)::text[])),

@@ -1,14 +1,11 @@
 /**
- * The API's reads on PostgreSQL. A list with several status/category/type values becomes a UNION ALL
- * of one ordered index range per combination under one ORDER BY seq DESC LIMIT, which PostgreSQL
- * runs as a Merge Append: a page reads about `limit` index entries per combination however many
- * finished jobs there are. Event and log reads stay at or below the event horizon (context.ts), so
- * a cursor never moves past an id whose transaction has not committed yet.
+ * The API's reads on PostgreSQL other than list pages (jobs-list.ts). Event and log reads stay at
+ * or below the event horizon (context.ts), so a cursor never moves past an id whose transaction
+ * has not committed yet.
  */
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
-import { jobsJsonText, toJobDetailJson } from '../../core/job-json.ts';
-import { JOB_STATUSES } from '../../core/status.ts';
-import { checkBucketMs, listCombos, splitItemCursor } from '../list.ts';
+import { toJobDetailJson } from '../../core/job-json.ts';
+import { checkBucketMs, splitItemCursor } from '../list.ts';
 import {
   JOB_COLUMNS,
   num,
@@ -21,7 +18,7 @@ import {
   rowToLog,
   rowToStep,
 } from '../rows.ts';
-import type { JobListJsonPage, JobListPage, JobListParams, TimeseriesBucket } from '../types.ts';
+import type { TimeseriesBucket } from '../types.ts';
 import { type PgContext, read, readHorizon } from './context.ts';
 
 export async function jobGet(ctx: PgContext, p: { workspaceId: string; id: string }) {
@@ -74,54 +71,13 @@ export async function jobDetailGet(
   });
 }
 
-export async function jobList(ctx: PgContext, p: JobListParams): Promise<JobListPage> {
-  const values: unknown[] = [p.workspaceId, p.before ?? Number.MAX_SAFE_INTEGER, p.limit + 1];
-  const param = (v: unknown) => {
-    values.push(v);
-    return `$${values.length}`;
-  };
-  const typeFilter =
-    p.types?.length && (p.categories?.length || p.statuses?.length)
-      ? ` AND type = ANY(${param(p.types)}::text[])`
-      : '';
-  let combos = listCombos(p);
-  // Without a filter, the per-status ranges stand in for a (workspace_id, seq) index (see 001_init.sql).
-  if (!p.statuses?.length && !p.categories?.length && !p.types?.length)
-    combos = JOB_STATUSES.map((status) => ({ status }));
-  const parts = combos.map((combo) => {
-    let where = 'workspace_id = $1 AND seq < $2';
-    for (const col of ['category', 'status', 'type'] as const) {
-      const v = combo[col];
-      if (v !== undefined) where += ` AND ${col} = ${param(v)}`;
-    }
-    return `(SELECT seq, ${JOB_COLUMNS} FROM jobs WHERE ${where}${typeFilter} ORDER BY seq DESC LIMIT $3)`;
-  });
-  const text =
-    parts.length === 1
-      ? (parts[0] as string)
-      : `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY seq DESC LIMIT $3`;
-  const rows = await read(ctx, { text, values });
-  const page = rows.slice(0, p.limit);
-  const last = page[page.length - 1];
-  return { jobs: page.map(rowToJob), next: rows.length > p.limit && last ? num(last.seq) : null };
-}
-
-/** Written in JS, as the list page is (below). */
+/** Written in JS, as the list page is (jobs-list.ts). */
 export async function jobDetailJson(
   ctx: PgContext,
   p: { workspaceId: string; id: string; logLimit: number },
 ): Promise<string | null> {
   const detail = await jobDetailGet(ctx, p);
   return detail && JSON.stringify(toJobDetailJson(detail));
-}
-
-/**
- * Written in JS from the rows: PostgreSQL's json_build_object spaces its output (`{"id" : …}`), a
- * fifth more bytes on every page, and a page here costs a network round trip anyway.
- */
-export async function jobListJson(ctx: PgContext, p: JobListParams): Promise<JobListJsonPage> {
-  const page = await jobList(ctx, p);
-  return { json: jobsJsonText(page.jobs), next: page.next };
 }
 
 export async function jobCounts(ctx: PgContext, p: { workspaceId: string }): Promise<CountsRow[]> {

@@ -16,6 +16,7 @@ import {
   transaction,
   writeOne,
 } from './context.ts';
+import { searchDoc } from './search.ts';
 import { clean } from './write-set.ts';
 
 /** Rows per INSERT statement: large enough to amortise a round trip, small enough to keep parameter arrays modest. */
@@ -38,7 +39,12 @@ ins AS (
     v(id, ws, type, category, name, priority, input, max_attempts, run_at, ikey, rhash, ord), t
   ORDER BY v.ord
   ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-  RETURNING seq, id, workspace_id, category
+  RETURNING seq, id, workspace_id, category, name
+),
+se AS (
+  INSERT INTO job_search (seq, job_id, workspace_id, name, doc)
+  SELECT i.seq, i.id, i.workspace_id, i.name, s.doc::jsonb
+  FROM ins i JOIN unnest($2::text[], $18::text[]) s(id, doc) ON s.id = i.id
 ),
 ev AS (
   INSERT INTO job_events (workspace_id, job_id, kind, attempt, data, created_at)
@@ -83,6 +89,7 @@ function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
       Math.floor(Math.random() * 16),
       notify ? ctx.channels.jobs : null,
       ctx.instanceId,
+      c((j) => searchDoc(j.workspaceId, j.input)),
     ],
   };
 }

@@ -18,6 +18,7 @@ import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
 import * as json from './job-json.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
+import * as list from './jobs-list.ts';
 import * as read from './jobs-read.ts';
 import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
@@ -121,7 +122,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobGet: async (p) => ctx.read(() => read.jobGet(ctx, p)),
     jobDetailGet: async (p) => read.jobDetailGet(ctx, p),
     jobDetailJson: async (p) => json.jobDetailJson(ctx, p),
-    jobList: async (p) => read.jobList(ctx, p),
+    jobList: async (p) => list.jobList(ctx, p),
     jobListJson: async (p) => json.jobListJson(ctx, p),
     jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
     jobTimeseries: async (p) => ctx.read(() => read.jobTimeseries(ctx, p)),

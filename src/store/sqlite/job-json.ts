@@ -11,7 +11,7 @@
 import type { JobListJsonPage, JobListParams } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { limitClause } from './db.ts';
-import { listSeqs, pageRows } from './jobs-read.ts';
+import { listSeqs, pageRows } from './jobs-list.ts';
 
 /** `toJobJson`'s fields, for a json_object over a `jobs` row. */
 const JOB_FIELDS = `'id', id, 'name', name, 'type', type, 'category', category, 'status', status,

@@ -1,8 +1,4 @@
-/**
- * The API's reads on SQLite. Lists walk one index range per (status, category) combination, newest
- * first, and merge: with a million finished jobs a page still reads about `limit` index entries per
- * combination instead of sorting every match.
- */
+/** The API's reads on SQLite other than list pages (jobs-list.ts). */
 
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { checkBucketMs, splitItemCursor } from '../list.ts';
@@ -19,10 +15,9 @@ import {
   rowToLog,
   rowToStep,
 } from '../rows.ts';
-import type { JobListPage, JobListParams, TimeseriesBucket } from '../types.ts';
+import type { TimeseriesBucket } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { limitClause } from './db.ts';
-import { planList } from './list-plan.ts';
 
 export function jobGet(ctx: SqliteContext, p: { workspaceId: string; id: string }) {
   // Raw: a keyed row object costs a property-name lookup per column per row in better-sqlite3.
@@ -59,59 +54,6 @@ export function jobDetailGet(
       attempts: attemptList(ctx, { jobId: p.id }),
     });
   });
-}
-
-/**
- * Two phases: walk each index range for positions only (`seq`, from the index itself when no
- * residual filter needs the row), merge, then read full rows for the one page that survives. A
- * five-range unfiltered page thus builds 21 row objects, not 105.
- */
-export function jobList(ctx: SqliteContext, p: JobListParams): JobListPage {
-  return ctx.read(() => {
-    const { seqs, next } = listSeqs(ctx, p);
-    if (seqs.length === 0) return { jobs: [], next };
-    // Each row as one JSON array text: better-sqlite3 builds a JS value per column (21 × 20 here),
-    // and one string per row that JSON.parse expands costs about two thirds of that.
-    const rows = pageRows(ctx, 'array', `json_array(${JOB_COLUMNS})`, seqs);
-    return { jobs: rows.map((r) => rawToJob(JSON.parse(r) as unknown[])), next };
-  });
-}
-
-export function listSeqs(ctx: SqliteContext, p: JobListParams): { seqs: number[]; next: number | null } {
-  const fetch = p.limit + 1;
-  const before = p.before ?? Number.MAX_SAFE_INTEGER;
-  const plan = planList(p, () => jobCounts(ctx, { workspaceId: p.workspaceId }));
-  // INDEXED BY: SQLite keeps no statistics here (no ANALYZE), so the plan names its index.
-  let sql = `SELECT seq FROM jobs INDEXED BY ${plan.index} WHERE workspace_id = ? AND ${plan.column} = ?`;
-  const filterArgs: unknown[] = [];
-  for (const f of plan.filters) {
-    sql += ` AND ${f.column} IN (${f.values.map(() => '?').join(', ')})`;
-    filterArgs.push(...f.values);
-  }
-  sql += ` AND seq < ? ORDER BY seq DESC ${limitClause(fetch)}`;
-  const stmt = ctx.sql.get(sql).pluck();
-  let seqs: number[] = [];
-  for (const value of plan.values) {
-    const found = stmt.all(p.workspaceId, value, ...filterArgs, before) as unknown as number[];
-    for (const seq of found) seqs.push(seq);
-  }
-  if (plan.values.length > 1) seqs.sort((a, b) => b - a);
-  const more = seqs.length > p.limit;
-  seqs = seqs.slice(0, p.limit);
-  return { seqs, next: more ? (seqs[seqs.length - 1] ?? null) : null };
-}
-
-/**
- * One text value per row (`expr`) for the given positions, newest first. `name` keys the statement
- * cache in place of the long SQL text, so each name must always come with the same `expr`.
- */
-export function pageRows(ctx: SqliteContext, name: string, expr: string, seqs: number[]): string[] {
-  const build = () =>
-    `SELECT ${expr} FROM jobs WHERE seq IN (${seqs.map(() => '?').join(', ')}) ORDER BY seq DESC`;
-  return ctx.sql
-    .named(`pageRows:${name}:${seqs.length}`, build)
-    .pluck()
-    .all(...seqs) as unknown as string[];
 }
 
 export function jobCounts(ctx: SqliteContext, p: { workspaceId: string }): CountsRow[] {

@@ -7,14 +7,23 @@
  * list index, not two. With both filters, the planner drives by whichever side has fewer jobs in
  * the counts table: every row it walks past is one of those, so the smaller side reads the fewest
  * rows for the same page.
+ *
+ * A name prefix has its own plan, `planByName`, on `jobs_ws_name (workspace_id, name)`: its range
+ * holds only the names that start with the prefix, but in name order, so a page reads the whole
+ * range (seq is the rowid, so the index alone gives it) and keeps the newest `limit`: one index
+ * entry per job whose name starts with the prefix, plus a row read each when another filter
+ * applies. jobs-list.ts uses it only when the newest jobs hold too few matches (`SEARCH_PROBE`).
  */
+import { namePrefixRange } from '../list.ts';
 import type { JobListParams } from '../types.ts';
 
 export interface ListPlan {
-  index: 'jobs_ws_seq' | 'jobs_ws_status' | 'jobs_ws_category' | 'jobs_ws_type';
+  index: 'jobs_ws_seq' | 'jobs_ws_status' | 'jobs_ws_category' | 'jobs_ws_type' | 'jobs_ws_name';
   /** The driving column; `workspace_id` itself for an unfiltered list. */
-  column: 'workspace_id' | 'status' | 'category' | 'type';
+  column: 'workspace_id' | 'status' | 'category' | 'type' | 'name';
+  /** One equality range per value; for `name`, none: `nameRange` is the one range. */
   values: readonly string[];
+  nameRange?: { lo: string; hi: string | null };
   /** Residual `column IN (...)` filters applied to each range. */
   filters: { column: 'status' | 'category' | 'type'; values: readonly string[] }[];
 }
@@ -52,4 +61,15 @@ export function planList(
   if (statuses) return { index: 'jobs_ws_status', column: 'status', values: statuses, filters: typeFilter };
   if (types) return { index: 'jobs_ws_type', column: 'type', values: types, filters: [] };
   return { index: 'jobs_ws_seq', column: 'workspace_id', values: [p.workspaceId], filters: [] };
+}
+
+/** The name prefix's range, every other filter residual; null without a prefix. */
+export function planByName(p: JobListParams): ListPlan | null {
+  const nameRange = namePrefixRange(p.namePrefix);
+  if (!nameRange) return null;
+  const filters: ListPlan['filters'] = [];
+  if (p.statuses?.length) filters.push({ column: 'status', values: p.statuses });
+  if (p.categories?.length) filters.push({ column: 'category', values: p.categories });
+  if (p.types?.length) filters.push({ column: 'type', values: p.types });
+  return { index: 'jobs_ws_name', column: 'name', values: [], nameRange, filters };
 }
