@@ -13,13 +13,14 @@
  */
 import { describe } from 'node:test';
 import { insertAndClaimTests } from './store-conformance-claim.ts';
-import { listFilterTests, sessionTests, timeseriesTests } from './store-conformance-dashboard.ts';
+import { sessionTests, timeseriesTests } from './store-conformance-dashboard.ts';
 import { detailReadTests } from './store-conformance-detail.ts';
 import { finishTests } from './store-conformance-finish.ts';
 import { harness, type StoreFactory } from './store-conformance-helpers.ts';
 import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
 import { miscTests } from './store-conformance-misc.ts';
 import { jobReadTests } from './store-conformance-read.ts';
+import { listFilterTests } from './store-conformance-search.ts';
 import { jobWriteTests } from './store-conformance-write.ts';
 
 export type { StoreFactory, StoreFactoryOptions } from './store-conformance-helpers.ts';
