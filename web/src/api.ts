@@ -1,0 +1,133 @@
+/**
+ * The dashboard's way to the Jobs API: `longrun/client` for everything it covers, and a few
+ * dashboard-only calls (session, the list's `q`/`input.*` filters, the timeseries) on the same
+ * envelope. Requests carry the session cookie and never an Authorization header: the page holds no
+ * key after sign-in.
+ */
+import { LongrunApiError, LongrunClient } from '../../src/client/index.ts';
+import type { Job, JobStatus, Scope } from '../../src/client/types.ts';
+
+export { LongrunApiError };
+
+/** The API's root: the folder the page was served from (`/`, or a prefix a proxy added). */
+const BASE = new URL('.', location.href).href.replace(/\/+$/, '');
+
+let onUnauthorized: () => void = () => {};
+/** Called when a request comes back 401: the session expired or was revoked. */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const res = await fetch(input, { ...init, credentials: 'same-origin' });
+  if (res.status === 401 && !String(input).endsWith('/api/v1/session')) onUnauthorized();
+  return res;
+}
+
+export const client = new LongrunClient({ url: BASE, fetch: sessionFetch });
+
+async function toError(res: Response): Promise<LongrunApiError> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown[] } };
+    if (body.error?.code)
+      return new LongrunApiError(res.status, body.error.code, body.error.message ?? '', body.error.details);
+  } catch {
+    // not the API's envelope (a proxy's page)
+  }
+  return new LongrunApiError(res.status, 'http_error', `HTTP ${res.status}`);
+}
+
+async function request(method: string, path: string, body?: unknown): Promise<Response> {
+  let res: Response;
+  try {
+    res = await sessionFetch(`${BASE}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new LongrunApiError(0, 'network', `cannot reach the server: ${(err as Error).message}`);
+  }
+  if (!res.ok) throw await toError(res);
+  return res;
+}
+
+export interface Session {
+  workspace: string;
+  scope: Scope;
+  keyName: string;
+  idleTimeoutMs: number;
+}
+
+export async function signIn(key: string): Promise<Session> {
+  return (await (await request('POST', '/api/v1/session', { key })).json()) as Session;
+}
+
+/** The current session, or null when the cookie is missing or no longer valid. */
+export async function currentSession(): Promise<Session | null> {
+  try {
+    return (await (await request('GET', '/api/v1/session')).json()) as Session;
+  } catch (err) {
+    if (err instanceof LongrunApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await request('DELETE', '/api/v1/session');
+}
+
+export interface JobFilters {
+  status?: JobStatus[];
+  category?: string[];
+  type?: string[];
+  /** Name prefix. */
+  q?: string;
+  /** `input.<path>` → value, all of which must match. */
+  input?: Record<string, string>;
+}
+
+export interface JobPage {
+  jobs: Job[];
+  nextCursor: string | null;
+}
+
+export function jobsQuery(f: JobFilters, limit: number, cursor?: string): string {
+  const params = new URLSearchParams();
+  if (f.status?.length) params.set('status', f.status.join(','));
+  if (f.category?.length) params.set('category', f.category.join(','));
+  if (f.type?.length) params.set('type', f.type.join(','));
+  if (f.q) params.set('q', f.q);
+  for (const [path, value] of Object.entries(f.input ?? {})) params.set(`input.${path}`, value);
+  params.set('limit', String(limit));
+  if (cursor) params.set('cursor', cursor);
+  return params.toString();
+}
+
+/** `GET /api/v1/jobs` with the filters `longrun/client` does not have yet (`q`, `input.*`). */
+export async function listJobs(f: JobFilters, limit: number, cursor?: string): Promise<JobPage> {
+  const res = await request('GET', `/api/v1/jobs?${jobsQuery(f, limit, cursor)}`);
+  return { jobs: (await res.json()) as Job[], nextCursor: res.headers.get('x-next-cursor') };
+}
+
+export interface Timeseries {
+  window: '1h' | '24h';
+  bucketMs: number;
+  since?: number;
+  buckets: { start: number; completed: number; failed: number; cancelled: number }[];
+}
+
+export async function timeseries(window: '1h' | '24h'): Promise<Timeseries> {
+  return (await (await request('GET', `/api/v1/stats/timeseries?window=${window}`)).json()) as Timeseries;
+}
+
+/** A message for an error shown to the user, with the first detail's path when there is one. */
+export function errorText(err: unknown): string {
+  if (err instanceof LongrunApiError) {
+    const d = err.details?.[0] as { path?: string; message?: string } | undefined;
+    const detail = d?.message ? ` (${d.path ? `${d.path}: ` : ''}${d.message})` : '';
+    return `${err.message}${detail}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
