@@ -25,6 +25,10 @@ const EXPECTED: Record<string, Need> = {
   'DELETE /api/v1/keys/:id': 'admin',
   'GET /api/v1/job-types': 'read',
   'GET /api/v1/stats': 'read',
+  'GET /api/v1/stats/timeseries': 'read',
+  'POST /api/v1/session': 'public',
+  'GET /api/v1/session': 'read',
+  'DELETE /api/v1/session': 'public',
   'GET /api/v1/openapi.json': 'read',
   'GET /healthz': 'public',
   'GET /readyz': 'public',
@@ -66,7 +70,9 @@ describe('auth and scopes', () => {
             ? { type: 'test.idle', input: {} }
             : method === 'POST' && pattern === '/api/v1/keys'
               ? { scope: 'read' }
-              : undefined;
+              : method === 'POST' && pattern === '/api/v1/session'
+                ? { key: f.keys.read }
+                : undefined;
         const key = scope === 'none' ? null : f.keys[scope];
         const res = await f.req(path, { method, key, body });
         const allowed = need === 'public' || (scope !== 'none' && RANK[scope] >= RANK[need]);

@@ -55,6 +55,7 @@ describe('meta endpoints', () => {
       'category',
       'cursor',
       'limit',
+      'q',
       'status',
       'type',
     ]);

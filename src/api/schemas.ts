@@ -223,14 +223,16 @@ export function inputFilters(known: string[]) {
   return <Q extends Record<string, unknown>>(query: Q, ctx: z.RefinementCtx) => {
     const input: { path: string[]; value: string }[] = [];
     const rest: Record<string, unknown> = {};
+    const unknown: string[] = [];
     for (const [name, value] of Object.entries(query)) {
       if (known.includes(name)) rest[name] = value;
       else {
         const m = INPUT_PARAM.exec(name);
         if (m) input.push({ path: m[1]!.slice(1).split('.'), value: String(value) });
-        else ctx.addIssue({ code: 'custom', path: [name], message: `unknown query parameter ${name}` });
+        else unknown.push(name);
       }
     }
+    if (unknown.length > 0) ctx.addIssue({ code: 'unrecognized_keys', keys: unknown, input: query });
     if (input.length > MAX_INPUT_FILTERS)
       ctx.addIssue({
         code: 'custom',
