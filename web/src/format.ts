@@ -5,11 +5,19 @@ const ANSI =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|\u009b[0-?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**
+ * The engine stores a log line's control characters as visible escapes (`\u001b` as six characters)
+ * so a line cannot forge others; a colour code written that way is still noise.
+ */
+const ESCAPED_CSI = /\\u001b\[[0-?]*[ -/]*[@-~]/gi;
+
+/**
  * Job names, log lines, errors and item keys come from job code and its data: colour codes and
  * other escape sequences are noise in a browser, and control characters could disguise text.
  */
 export function clean(text: unknown): string {
-  return String(text ?? '').replace(ANSI, '');
+  return String(text ?? '')
+    .replace(ANSI, '')
+    .replace(ESCAPED_CSI, '');
 }
 
 const num = new Intl.NumberFormat('en-US');

@@ -106,7 +106,7 @@ export function JobsFilters({ value, onChange, onSearch, stats, types, paused, o
         </label>
         <form
           class="search"
-          aria-label="Search jobs"
+          aria-label="Job search"
           onSubmit={(e) => {
             e.preventDefault();
             onSearch(text);
