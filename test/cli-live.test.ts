@@ -51,12 +51,7 @@ describe('the watch bar', () => {
       `\r\x1b[K${bar}`,
       '\r\x1b[K',
     ]);
-    assert.deepEqual(writes.slice(whilePaused), [
-      'held\n',
-      `\r\x1b[K${bar}`,
-      `\r\x1b[K${bar}`,
-      '\n',
-    ]);
+    assert.deepEqual(writes.slice(whilePaused), ['held\n', `\r\x1b[K${bar}`, `\r\x1b[K${bar}`, '\n']);
   });
 
   it('colours only a terminal, never with NO_COLOR, always with FORCE_COLOR', () => {
