@@ -58,6 +58,11 @@ describe('the npm package, installed from its tarball into an outside project', 
       assert.ok(packed.files.includes(path), `${path} ships`);
     assert.ok(packed.files.includes('dist/src/store/sqlite/migrations/001_init.sql'), 'migrations ship');
     assert.ok(packed.files.includes('dist/examples/data/entities.json'), 'the examples’ data ships');
+    assert.ok(packed.files.includes('dist/web/index.html'), 'the built dashboard ships');
+    assert.ok(
+      packed.files.some((f) => /^dist\/web\/app-\w+\.js$/.test(f)),
+      'the dashboard’s script ships',
+    );
     const stray = packed.files.filter((f) => /^(src|test|bench|scripts|\.ci|docs|examples)\//.test(f));
     assert.deepEqual(stray, []);
     console.log(
