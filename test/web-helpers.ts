@@ -33,10 +33,23 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-export async function startDashboard(extraArgs: string[] = []): Promise<Dashboard> {
+/**
+ * `longrun serve` on a new SQLite file with the test job types, and a browser. `prepare` fills the
+ * file first, for data the server's own settings would not make (a log past its per-job limit).
+ */
+export async function startDashboard(
+  opts: { args?: string[]; prepare?: (db: string) => Promise<void> } = {},
+): Promise<Dashboard> {
   buildDashboard();
   const tmp = tempDir('longrun-web-');
-  const server = await startServe(join(tmp.dir, 'web.db'), ['--rate-limit', 'off', ...extraArgs]);
+  const db = join(tmp.dir, 'web.db');
+  try {
+    await opts.prepare?.(db);
+  } catch (err) {
+    tmp.cleanup();
+    throw err;
+  }
+  const server = await startServe(db, ['--rate-limit', 'off', ...(opts.args ?? [])]);
   let browser: Browser | undefined;
   const close = async () => {
     await browser?.close().catch(() => {});
