@@ -1,6 +1,6 @@
 /** The shell: sign-in until there is a session, then the navigation and the current route's view. */
 import { useEffect } from 'preact/hooks';
-import { connected } from './live.ts';
+import { connected, jobStreams } from './live.ts';
 import { route } from './router.ts';
 import { isAdmin, logout, session } from './session.ts';
 import { JobView } from './views/Job.tsx';
@@ -15,6 +15,7 @@ const TITLES: Record<string, string> = { '': 'Overview', jobs: 'Jobs', types: 'J
 function Nav() {
   const here = route.value.path[0] ?? '';
   const s = session.value;
+  const live = connected.value || jobStreams.value > 0;
   const link = (to: string, label: string) => (
     <a href={`#/${to}`} aria-current={here === to ? 'page' : undefined}>
       {label}
@@ -33,10 +34,7 @@ function Nav() {
         {isAdmin.value && link('keys', 'Keys')}
       </nav>
       <div class="who">
-        <span
-          class={`live-dot${connected.value ? ' on' : ''}`}
-          title={connected.value ? 'Live' : 'Not live'}
-        />
+        <span class={`live-dot${live ? ' on' : ''}`} title={live ? 'Live updates on' : 'Live updates off'} />
         {s && (
           <span class="muted">
             {s.keyName || 'key'} · {s.scope} · {s.workspace}

@@ -18,8 +18,15 @@ export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
+/** Server clock minus this browser's, from the `Date` headers (1 s resolution). */
+let clockOffset = 0;
+/** The server's "now": job timestamps are the server's, and a browser's clock may be off. */
+export const serverNow = (): number => Date.now() + clockOffset;
+
 async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const res = await fetch(input, { ...init, credentials: 'same-origin' });
+  const date = Date.parse(res.headers.get('date') ?? '');
+  if (Number.isFinite(date)) clockOffset = date + 500 - Date.now();
   if (res.status === 401 && !String(input).endsWith('/api/v1/session')) onUnauthorized();
   return res;
 }

@@ -17,6 +17,14 @@ let lastEventId: number | undefined;
 
 /** Whether the stream is connected, for the "live" indicator. */
 export const connected = signal(false);
+/** Job pages whose own event stream is open: they are live without the workspace stream. */
+export const jobStreams = signal(0);
+
+/** Changes every 2 s while the page is open, so rates, ETAs and durations of running jobs age. */
+export const tick = signal(0);
+setInterval(() => {
+  tick.value++;
+}, 2_000);
 
 async function run(ctrl: AbortController): Promise<void> {
   const mine = () => controller === ctrl;

@@ -4,7 +4,9 @@
  * job's own timestamps (both server times, so a skewed browser clock does not distort it).
  */
 import type { Job } from '../../../src/client/types.ts';
+import { serverNow } from '../api.ts';
 import { duration, rate } from '../format.ts';
+import { tick } from '../live.ts';
 
 interface Sample {
   t: number;
@@ -27,6 +29,10 @@ export function recordProgress(job: Pick<Job, 'id' | 'progress'>): void {
   if (samples.size > 2_000) samples.delete(samples.keys().next().value!);
 }
 
+/**
+ * Items per second over the last minute's updates, or since the job started; both measured up to
+ * now, so a job that stopped moving shows a falling rate and a growing ETA, not its old pace.
+ */
 export function estimate(job: Job): { perSecond: number; etaMs: number | null } {
   const { total, completed, failed } = job.progress;
   const done = completed + failed;
@@ -35,9 +41,8 @@ export function estimate(job: Job): { perSecond: number; etaMs: number | null } 
   const first = list?.[0];
   const last = list?.[list.length - 1];
   if (first && last && last.t - first.t >= 1_000)
-    perSecond = ((last.done - first.done) * 1000) / (last.t - first.t);
-  else if (job.startedAt && job.updatedAt > job.startedAt && done > 0)
-    perSecond = (done * 1000) / (job.updatedAt - job.startedAt);
+    perSecond = ((last.done - first.done) * 1000) / (Date.now() - first.t);
+  else if (job.startedAt && done > 0) perSecond = (done * 1000) / Math.max(1, serverNow() - job.startedAt);
   const etaMs =
     job.status === 'running' && perSecond > 0 && total > done ? ((total - done) / perSecond) * 1000 : null;
   return { perSecond, etaMs };
@@ -55,6 +60,7 @@ export function ProgressBar({ job, label, compact }: { job: Job; label?: string;
   const ok = total > 0 ? (completed * 100) / total : job.status === 'completed' ? 100 : 0;
   const bad = total > 0 ? (failed * 100) / total : 0;
   const live = job.status === 'running';
+  if (live) void tick.value;
   const { perSecond, etaMs } = live ? estimate(job) : { perSecond: 0, etaMs: null };
   const counts =
     total > 0 ? `${completed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` : 'no items yet';

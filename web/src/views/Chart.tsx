@@ -81,9 +81,8 @@ export function Chart({ data }: { data: Timeseries }) {
         <span class="legend">
           <span class="key ok" /> completed {count(completed)} <span class="key bad" /> failed {count(failed)}{' '}
           ({rate.toFixed(1)}%) <span class="key cancel" /> cancelled {count(cancelled)}{' '}
-          <span class="key line" /> failure rate · peak{' '}
-          {count(max === 1 && totals.every((t) => t === 0) ? 0 : max)} per{' '}
-          {data.window === '24h' ? 'hour' : 'minute'}
+          <span class="key line" /> failure rate · busiest {data.window === '24h' ? 'hour' : 'minute'}:{' '}
+          {count(Math.max(0, ...totals))}
         </span>
         <span class="axis-label">now</span>
       </figcaption>

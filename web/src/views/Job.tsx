@@ -9,6 +9,7 @@ import { client, errorText, LongrunApiError } from '../api.ts';
 import { Json } from '../components/Json.tsx';
 import { ProgressBar, recordProgress } from '../components/Progress.tsx';
 import { applyEvent } from '../jobs-live.ts';
+import { jobStreams } from '../live.ts';
 import { LogBuffer } from '../log-buffer.ts';
 import { FailedItems } from './FailedItems.tsx';
 import { JobHeader } from './JobHeader.tsx';
@@ -39,6 +40,7 @@ export function JobView({ id }: { id: string }) {
     };
     (async () => {
       let changed = false;
+      jobStreams.value++;
       try {
         for await (const e of client.jobEvents(id, { signal: ctrl.signal })) {
           if (e.event !== 'snapshot') changed = true;
@@ -61,8 +63,10 @@ export function JobView({ id }: { id: string }) {
           }
         }
       } catch (err) {
-        if (ctrl.signal.aborted) return;
-        setError({ text: errorText(err), notFound: err instanceof LongrunApiError && err.status === 404 });
+        if (!ctrl.signal.aborted)
+          setError({ text: errorText(err), notFound: err instanceof LongrunApiError && err.status === 404 });
+      } finally {
+        jobStreams.value--;
       }
     })();
     return () => {

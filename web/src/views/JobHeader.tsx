@@ -2,10 +2,11 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { JobDetail } from '../../../src/client/types.ts';
-import { client } from '../api.ts';
+import { client, serverNow } from '../api.ts';
 import { Confirm } from '../components/Confirm.tsx';
 import { StatusBadge } from '../components/Status.tsx';
 import { clean, clock, count, duration } from '../format.ts';
+import { tick } from '../live.ts';
 import { href } from '../router.ts';
 import { canWrite } from '../session.ts';
 
@@ -20,9 +21,10 @@ function Fact({ label, children }: { label: string; children: ComponentChildren 
 
 export function JobHeader({ job }: { job: JobDetail }) {
   const [confirming, setConfirming] = useState(false);
+  if (job.status === 'running') void tick.value;
   const cancellable = job.status === 'pending' || job.status === 'running';
   const stopping = job.status === 'cancelled' && job.completedAt === null;
-  const end = job.completedAt ?? (job.status === 'running' ? Date.now() : null);
+  const end = job.completedAt ?? (job.status === 'running' ? serverNow() : null);
   const done = job.progress.completed + job.progress.failed;
   return (
     <header class="job-head">

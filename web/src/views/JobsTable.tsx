@@ -1,9 +1,11 @@
 /** The jobs list: one row per job (cards on a phone), live bars, and checkboxes for bulk cancel. */
 import type { Job } from '../../../src/client/types.ts';
+import { serverNow } from '../api.ts';
 import { JobLink } from '../components/JobLink.tsx';
 import { ProgressBar } from '../components/Progress.tsx';
 import { StatusBadge } from '../components/Status.tsx';
-import { ago, clock, duration, shortId } from '../format.ts';
+import { ago, clean, clock, duration, shortId } from '../format.ts';
+import { tick } from '../live.ts';
 
 interface Props {
   jobs: Job[];
@@ -14,11 +16,13 @@ interface Props {
 
 function took(j: Job): string {
   if (!j.startedAt) return '—';
-  return duration((j.completedAt ?? j.updatedAt) - j.startedAt);
+  if (j.completedAt) return duration(j.completedAt - j.startedAt);
+  return j.status === 'running' ? duration(serverNow() - j.startedAt) : '—';
 }
 
 export function JobsTable({ jobs, selectable, selected, onSelect }: Props) {
   const all = jobs.length > 0 && jobs.every((j) => selected.has(j.id));
+  void tick.value;
   return (
     <div class="table-wrap">
       <table class="jobs">
@@ -68,24 +72,24 @@ export function JobsTable({ jobs, selectable, selected, onSelect }: Props) {
                   {j.type} · {j.category} · <code>{shortId(j.id)}</code>
                 </span>
               </td>
-              <td>
+              <td class="status-cell">
                 <StatusBadge
                   status={j.status}
                   stopping={j.status === 'cancelled' && j.completedAt === null}
                 />
                 {j.currentStep && j.status === 'running' && (
-                  <span class="muted small step">{j.currentStep}</span>
+                  <span class="muted small step">{clean(j.currentStep)}</span>
                 )}
               </td>
               <td class="progress-col">
                 <ProgressBar job={j} compact label={`Progress of job ${shortId(j.id)}`} />
               </td>
-              <td>
+              <td class="created-cell">
                 <time dateTime={new Date(j.createdAt).toISOString()} title={clock(j.createdAt)}>
                   {ago(j.createdAt)}
                 </time>
               </td>
-              <td>{took(j)}</td>
+              <td class="took-cell">{took(j)}</td>
             </tr>
           ))}
         </tbody>

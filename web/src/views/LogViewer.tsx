@@ -142,6 +142,8 @@ export function LogViewer({ buffer, jobId }: { buffer: LogBuffer; jobId: string 
       <section
         ref={viewport}
         class="log-viewport"
+        // As tall as its lines up to a cap (the CSS max-height), so a short log takes little room.
+        style={{ height: `${Math.max(120, Math.min(n, 40) * ROW + 16)}px` }}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard.
         tabIndex={0}
         aria-label="Log lines"

@@ -13,18 +13,23 @@ const OUTCOME_TEXT: Record<string, string> = {
 
 export function Steps({ job }: { job: JobDetail }) {
   if (job.steps.length === 0) return <p class="muted">No step has started.</p>;
+  const over = job.completedAt !== null;
   return (
     <ol class="timeline">
-      {job.steps.map((s) => (
-        <li key={`${s.attempt}:${s.name}`} class={`step-${s.status}`}>
-          <span class="dot" aria-hidden="true" />
-          <span class="step-name">{clean(s.name)}</span>
-          <span class="muted small">
-            {s.status} · attempt {s.attempt} · {clock(s.startedAt)}
-            {s.completedAt ? ` · ${duration(s.completedAt - s.startedAt)}` : ''}
-          </span>
-        </li>
-      ))}
+      {job.steps.map((s) => {
+        // A step still "running" in a job that is over was cut short (a cancel, a crash, a failure).
+        const status = over && s.status === 'running' ? 'stopped' : s.status;
+        return (
+          <li key={`${s.attempt}:${s.name}`} class={`step-${status}`}>
+            <span class="dot" aria-hidden="true" />
+            <span class="step-name">{clean(s.name)}</span>
+            <span class="muted small">
+              {status} · attempt {s.attempt} · {clock(s.startedAt)}
+              {s.completedAt ? ` · ${duration(s.completedAt - s.startedAt)}` : ''}
+            </span>
+          </li>
+        );
+      })}
     </ol>
   );
 }
