@@ -19,9 +19,11 @@ describe('dashboard: screenshots of every view', () => {
     gates = tempDir('longrun-web-shots-');
     const { api } = d;
     const never = join(gates.dir, 'never');
-    const done = [];
+    const done: { job: { id: string } }[] = [];
     for (let i = 0; i < 6; i++)
-      done.push(await api.createJob({ type: 'test.noop', input: { n: i }, name: `Sync catalogue shard ${i + 1}` }));
+      done.push(
+        await api.createJob({ type: 'test.noop', input: { n: i }, name: `Sync catalogue shard ${i + 1}` }),
+      );
     done.push(
       await api.createJob({
         type: 'test.gated',
@@ -57,8 +59,16 @@ describe('dashboard: screenshots of every view', () => {
       });
     }
     for (let i = 0; i < 3; i++)
-      await api.createJob({ type: 'test.slow', input: { items: 5, itemMs: 10 }, name: `Nightly report ${i + 1}` });
-    const { job } = await api.createJob({ type: 'test.slow', input: { items: 5, itemMs: 10 }, name: 'Old export' });
+      await api.createJob({
+        type: 'test.slow',
+        input: { items: 5, itemMs: 10 },
+        name: `Nightly report ${i + 1}`,
+      });
+    const { job } = await api.createJob({
+      type: 'test.slow',
+      input: { items: 5, itemMs: 10 },
+      name: 'Old export',
+    });
     await api.cancelJob(job.id);
   });
   after(async () => {
@@ -88,7 +98,9 @@ describe('dashboard: screenshots of every view', () => {
       await screenshot(page, `job-${scheme}`);
       await page.getByRole('button', { name: 'Cancel job' }).click();
       await page.getByRole('dialog').waitFor();
-      await page.screenshot({ path: join(import.meta.dirname, '..', 'test-results', `job-cancel-dialog-${scheme}.png`) });
+      await page.screenshot({
+        path: join(import.meta.dirname, '..', 'test-results', `job-cancel-dialog-${scheme}.png`),
+      });
       await page.getByRole('button', { name: 'Keep it' }).click();
 
       await page.goto('/#/types');
