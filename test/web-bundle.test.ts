@@ -18,7 +18,9 @@ describe('dashboard bundle', () => {
   const tmp = tempDir('longrun-web-bundle-');
   const out = join(tmp.dir, 'web');
   after(() => tmp.cleanup());
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs'), '--outdir', out], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs'), '--outdir', out], {
+    stdio: 'ignore',
+  });
   const files = readdirSync(out);
   const html = readFileSync(join(out, 'index.html'), 'utf8');
 
@@ -28,7 +30,9 @@ describe('dashboard bundle', () => {
     const size = (f: string) => gzipSync(readFileSync(join(out, f)), { level: 9 }).length;
     const total = js.reduce((a, f) => a + size(f), 0);
     const css = files.filter((f) => f.endsWith('.css')).reduce((a, f) => a + size(f), 0);
-    console.log(`# dashboard first load: ${(total / 1024).toFixed(1)} KB JS, ${(css / 1024).toFixed(1)} KB CSS (gzipped)`);
+    console.log(
+      `dashboard first load: ${(total / 1024).toFixed(1)} KB JS, ${(css / 1024).toFixed(1)} KB CSS (gzipped)`,
+    );
     assert.ok(total <= BUDGET, `${total} bytes of gzipped JavaScript is over the ${BUDGET}-byte budget`);
   });
 
@@ -49,7 +53,9 @@ describe('dashboard bundle', () => {
     assert.ok(sources.length > 10);
     for (const f of sources) {
       const text = readFileSync(join(src, f), 'utf8');
-      const bad = text.match(/dangerouslySetInnerHTML|\.(inner|outer)HTML\b|insertAdjacentHTML|document\.write|\beval\(/);
+      const bad = text.match(
+        /dangerouslySetInnerHTML|\.(inner|outer)HTML\b|insertAdjacentHTML|document\.write|\beval\(/,
+      );
       assert.equal(bad, null, `${f} uses ${bad?.[0]}`);
     }
   });

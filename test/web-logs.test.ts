@@ -78,7 +78,7 @@ describe('dashboard: a 100,000-line log (acceptance 6)', () => {
     await page.locator(`tr[data-job-id="${id}"] a.job-name`).click();
     await rowText(LINES).waitFor();
     const opened = Date.now() - t0;
-    console.log(`# 100,000-line log view: newest lines on screen ${opened} ms after the click`);
+    console.log(`100,000-line log view: newest lines on screen ${opened} ms after the click`);
     assert.ok(opened < 1_000, `opened in ${opened} ms`);
     // Only the rows in view (plus a margin) are in the document.
     assert.ok((await viewport().locator('.log-row').count()) < 200);
@@ -92,7 +92,7 @@ describe('dashboard: a 100,000-line log (acceptance 6)', () => {
       .locator('.log-msg')
       .filter({ hasText: /^line 100000 / })
       .waitFor();
-    console.log(`# the same in a new tab, page load included: ${Date.now() - t1} ms`);
+    console.log(`the same in a new tab, page load included: ${Date.now() - t1} ms`);
     await other.close();
   });
 
@@ -101,7 +101,7 @@ describe('dashboard: a 100,000-line log (acceptance 6)', () => {
     const t0 = Date.now();
     await scrollTo(0);
     await rowText(1).waitFor();
-    console.log(`# the first line on screen ${Date.now() - t0} ms after scrolling to the top`);
+    console.log(`the first line on screen ${Date.now() - t0} ms after scrolling to the top`);
     await rowText(2).waitFor();
 
     const t1 = Date.now();
@@ -113,7 +113,7 @@ describe('dashboard: a 100,000-line log (acceptance 6)', () => {
       30_000,
       50,
     );
-    console.log(`# all 100,000 lines in memory ${Date.now() - t1} ms later`);
+    console.log(`all 100,000 lines in memory ${Date.now() - t1} ms later`);
 
     await scrollTo(49_999 * ROW);
     await rowText(50_000).waitFor();
@@ -124,7 +124,7 @@ describe('dashboard: a 100,000-line log (acceptance 6)', () => {
     // A string, not a function: tsx would wrap the inner helpers with a __name the page lacks.
     const frames = (await page.evaluate(SCROLL_FRAMES)) as { median: number; max: number };
     console.log(
-      `# scrolling: median frame ${frames.median.toFixed(1)} ms, slowest ${frames.max.toFixed(1)} ms (60 jumps)`,
+      `scrolling: median frame ${frames.median.toFixed(1)} ms, slowest ${frames.max.toFixed(1)} ms (60 jumps)`,
     );
     await screenshot(page, 'job-100k-log-light');
   });
