@@ -219,4 +219,23 @@ describe('dashboard: jobs list (acceptance 1)', () => {
       ).every((s) => s === 'cancelled'),
     );
   });
+
+  it('adds a new job to the list as it is created, and holds still while paused', async () => {
+    await page.goto('/#/jobs');
+    await page.locator('table.jobs tbody tr').first().waitFor();
+    const { job } = await d.api.createJob({ type: 'test.noop', input: {}, name: 'arrives live' });
+    // Pending: the blockers hold every worker.
+    await page
+      .locator(`tr[data-job-id="${job.id}"][data-status="pending"]`)
+      .getByText('arrives live')
+      .waitFor();
+
+    // Paused, the stream closes (the live dot goes grey) and nothing arrives until resumed.
+    await page.getByRole('checkbox', { name: 'Live updates' }).uncheck();
+    await page.locator('.live-dot:not(.on)').waitFor();
+    const { job: later } = await d.api.createJob({ type: 'test.noop', input: {}, name: 'after resume' });
+    assert.equal(await page.locator(`tr[data-job-id="${later.id}"]`).count(), 0);
+    await page.getByRole('checkbox', { name: 'Live updates' }).check();
+    await page.locator(`tr[data-job-id="${later.id}"]`).waitFor();
+  });
 });

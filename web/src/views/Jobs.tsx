@@ -41,6 +41,15 @@ function toApi(f: FilterState): JobFilters {
   };
 }
 
+/**
+ * Whether a status event of a job not on screen could add a row: its category, type and new status
+ * pass the filters (name and input filters cannot be judged from an event, so those refetch).
+ */
+function mayMatch(f: JobFilters, d: Record<string, unknown>): boolean {
+  const has = (list: string[] | undefined, v: unknown) => !list?.length || list.includes(String(v));
+  return has(f.category, d.category) && has(f.type, d.type) && has(f.status, d.status);
+}
+
 export function JobsView() {
   const filters = readFilters(route.value.query);
   const api = toApi(filters);
@@ -117,7 +126,8 @@ export function JobsView() {
   useWorkspaceEvents((e) => {
     if (e.event === 'status') {
       refresh.stats();
-      if (e.data.created !== undefined || !jobs.some((j) => j.id === e.data.jobId)) refresh.head();
+      if (e.data.created !== undefined || (!jobs.some((j) => j.id === e.data.jobId) && mayMatch(api, e.data)))
+        refresh.head();
     }
     setJobs((cur) => applyToList(cur, e));
   }, !paused);
