@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../src/cli/config.ts';
 import { fakeClock } from '../src/core/clock.ts';
+import { SESSION_IDLE_MS } from '../src/core/session.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import { RetentionSweeper } from '../src/engine/retention.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
@@ -39,6 +40,28 @@ describe('retention', () => {
     });
     await assert.rejects(longrun.getJob(old[0]!), /not found/);
     assert.equal((await store.logList({ jobId: old[0]!, limit: 10 })).length, 0);
+    await store.close();
+    tmp.cleanup();
+  });
+
+  it('deletes dashboard sessions idle past their lifetime, and keeps a live one', async () => {
+    const tmp = tempDir();
+    const clock = fakeClock(1_800_000_000_000);
+    const store = await createSqliteStore({ path: join(tmp.dir, 's.db'), clock });
+    await store.workspaceEnsure({ name: 'default' });
+    const k = await store.apiKeyCreate({
+      workspaceId: 'default',
+      name: 'k',
+      scope: 'read',
+      hash: 'k',
+      prefix: 'x',
+    });
+    await store.sessionCreate({ workspaceId: 'default', keyId: k.id, hash: 'old' });
+    clock.advance(SESSION_IDLE_MS + 1);
+    await store.sessionCreate({ workspaceId: 'default', keyId: k.id, hash: 'new' });
+    await new RetentionSweeper(store, { maxAgeMs: 7 * DAY }).sweep();
+    assert.equal(await store.sessionFind({ hash: 'old', idleMs: 10 * SESSION_IDLE_MS }), null);
+    assert.ok(await store.sessionFind({ hash: 'new', idleMs: SESSION_IDLE_MS }));
     await store.close();
     tmp.cleanup();
   });

@@ -74,6 +74,24 @@ export function sessionTests(withStore: WithStore): void {
           assert.equal(await store.sessionFind({ hash, idleMs: IDLE }), null);
       }));
 
+    it('purges revoked and idle sessions, in batches, and keeps live ones', () =>
+      withStore(async ({ store, clock }) => {
+        const k = await key(store);
+        for (const hash of ['live', 'revoked', 'idle-1', 'idle-2'])
+          await store.sessionCreate({ workspaceId: 'ws1', keyId: k.id, hash });
+        assert.equal(await store.sessionRevoke({ hash: 'revoked' }), true);
+        clock.advance(IDLE + 1);
+        const live = await store.sessionFind({ hash: 'live', idleMs: 2 * IDLE });
+        assert.ok(live);
+        await store.sessionTouch({ id: live.id });
+        assert.equal(await store.sessionPurge({ idleMs: IDLE, limit: 2 }), 2);
+        assert.equal(await store.sessionPurge({ idleMs: IDLE, limit: 2 }), 1);
+        assert.equal(await store.sessionPurge({ idleMs: IDLE, limit: 2 }), 0);
+        assert.ok(await store.sessionFind({ hash: 'live', idleMs: IDLE }));
+        for (const hash of ['idle-1', 'idle-2'])
+          assert.equal(await store.sessionFind({ hash, idleMs: 10 * IDLE }), null, `${hash} is gone`);
+      }));
+
     it('expires after idleMs without a touch, and a touch keeps it alive', () =>
       withStore(async ({ store, clock }) => {
         const k = await key(store);

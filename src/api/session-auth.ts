@@ -12,12 +12,13 @@
  */
 import type { Context } from 'hono';
 import { LongrunError } from '../core/errors.ts';
+import { SESSION_IDLE_MS } from '../core/session.ts';
 import { type AuthInfo, hashKey, unauthorized } from './auth.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
 export const SESSION_COOKIE = 'longrun_session';
-/** Idle lifetime: a working day of an open dashboard tab without a single request ends it. */
-export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+export { SESSION_IDLE_MS } from '../core/session.ts';
+
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** The session token of the request's cookie, or null; a malformed value counts as none. */

@@ -1,12 +1,13 @@
 /**
  * Retention: deletes finished jobs (with their logs, events, items, steps and attempts) once they
- * have been finished for `maxAgeMs`, in batches of `batchSize` so no transaction holds locks for
+ * have been finished for `maxAgeMs`, and dashboard sessions that can never be used again, in batches of `batchSize` so no transaction holds locks for
  * long, on an interval. Several processes may run it at once; each batch is one atomic delete.
  *
  * ```ts
  * longrun.start({ retentionMs: 30 * 24 * 3600_000 }); // keep finished jobs for 30 days
  * ```
  */
+import { SESSION_IDLE_MS } from '../core/session.ts';
 import type { Store } from '../store/types.ts';
 
 export class RetentionSweeper {
@@ -40,6 +41,8 @@ export class RetentionSweeper {
       total += n;
       if (n < batch) break;
     }
+    // Sessions that can never sign anyone in again (revoked or idle past their lifetime).
+    while ((await this.store.sessionPurge({ idleMs: SESSION_IDLE_MS, limit: batch })) === batch);
     return total;
   }
 

@@ -352,4 +352,9 @@ export interface Store {
   sessionTouch(params: { id: string }): Promise<void>;
   /** True when it revoked a session that was not revoked yet (idle or not). */
   sessionRevoke(params: { hash: string }): Promise<boolean>;
+  /**
+   * Deletes up to `limit` sessions that can never authenticate again: revoked, or last seen more
+   * than `idleMs` ago by the store's clock. Returns how many it deleted.
+   */
+  sessionPurge(params: { idleMs: number; limit: number }): Promise<number>;
 }

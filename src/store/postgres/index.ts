@@ -139,6 +139,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     sessionFind: (p) => sessions.sessionFind(ctx, p),
     sessionTouch: (p) => sessions.sessionTouch(ctx, p),
     sessionRevoke: (p) => sessions.sessionRevoke(ctx, p),
+    sessionPurge: (p) => sessions.sessionPurge(ctx, p),
   };
 }
 

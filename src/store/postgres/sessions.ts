@@ -50,6 +50,18 @@ export async function sessionTouch(ctx: PgContext, p: { id: string }): Promise<v
   });
 }
 
+/** The sessions table stays small (one row a sign-in), so the scan this makes is cheap. */
+export async function sessionPurge(ctx: PgContext, p: { idleMs: number; limit: number }): Promise<number> {
+  const rows = await writeOne(ctx, {
+    text: `DELETE FROM sessions WHERE id IN
+             (SELECT id FROM sessions
+              WHERE revoked_at IS NOT NULL OR last_seen_at < ${nowSql(1)} - $2::bigint LIMIT $3)
+           RETURNING id`,
+    values: [nowParam(ctx), p.idleMs, p.limit],
+  });
+  return rows.length;
+}
+
 export async function sessionRevoke(ctx: PgContext, p: { hash: string }): Promise<boolean> {
   const rows = await writeOne(ctx, {
     text: `UPDATE sessions SET revoked_at = ${nowSql(1)} WHERE hash = $2 AND revoked_at IS NULL RETURNING id`,

@@ -143,6 +143,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     sessionFind: async (p) => ctx.read(() => sessions.sessionFind(ctx, p)),
     sessionTouch: async (p) => sessions.sessionTouch(ctx, p),
     sessionRevoke: async (p) => sessions.sessionRevoke(ctx, p),
+    sessionPurge: async (p) => sessions.sessionPurge(ctx, p),
   };
   return store;
 }

@@ -52,6 +52,20 @@ export function sessionTouch(ctx: SqliteContext, p: { id: string }): void {
   );
 }
 
+/** The sessions table stays small (one row a sign-in), so the scan this makes is cheap. */
+export function sessionPurge(ctx: SqliteContext, p: { idleMs: number; limit: number }): number {
+  const before = ctx.clock.now() - p.idleMs;
+  return ctx.write(
+    () =>
+      ctx.sql
+        .get(
+          `DELETE FROM sessions WHERE id IN
+             (SELECT id FROM sessions WHERE revoked_at IS NOT NULL OR last_seen_at < ? LIMIT ?)`,
+        )
+        .run(before, p.limit).changes,
+  );
+}
+
 export function sessionRevoke(ctx: SqliteContext, p: { hash: string }): boolean {
   const now = ctx.clock.now();
   return ctx.write(
