@@ -18,10 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createLongrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import { spawnServe } from '../test/cli-helpers.ts';
+import { launchChromium } from '../test/web-helpers.ts';
 import { benchJobs, CATEGORIES } from './jobs.ts';
 
 type Figures = Record<string, number | string>;
@@ -99,18 +100,7 @@ export async function benchDashboard(): Promise<Figures> {
     '--jobs',
     join(import.meta.dirname, 'jobs.ts'),
   ]);
-  const browser = await chromium.launch({
-    executablePath: process.env.LONGRUN_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     if (!server.key) throw new Error('longrun serve printed no admin key');
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 } });

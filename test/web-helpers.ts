@@ -14,6 +14,25 @@ import { tempDir } from './helpers.ts';
 export const RESULTS = join(ROOT, 'test-results');
 const CHROMIUM = process.env.LONGRUN_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * Debian's Chromium, headless. Without the background-networking flags it keeps trying hosts this
+ * closed network refuses; as root it needs --no-sandbox.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 let built = false;
 /** Builds web/ into dist/web once per test process, so the server serves what the sources say. */
 export function buildDashboard(): void {
@@ -63,18 +82,7 @@ export async function startDashboard(
   };
   try {
     if (!server.key) throw new Error('longrun serve printed no admin key');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const api = new LongrunClient({ url: server.url, key: server.key });
     return { server, url: server.url, key: server.key, api, browser, close };
   } catch (err) {
