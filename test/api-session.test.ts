@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SESSION_COOKIE } from '../src/api/session-auth.ts';
+import { LongrunClient } from '../src/client/index.ts';
 import { type ApiFixture, apiFixture, expectError } from './api-helpers.ts';
 import { waitFor } from './helpers.ts';
 
@@ -173,6 +174,16 @@ describe('list filters for the dashboard', () => {
     assert.deepEqual(await ids('input.gate=b1'), [a.id]);
     assert.deepEqual(await ids('input.items=5'), [b.id]);
     assert.deepEqual(await ids('input.gate=b2&input.items=0'), []);
+    const client = new LongrunClient({
+      url: 'http://localhost',
+      key: fx.keys.read,
+      fetch: (url, init) => Promise.resolve(fx.app.request(String(url), init)),
+    });
+    const viaClient = await client.listJobs({ input: { gate: 'b1' }, q: 'filt' });
+    assert.deepEqual(
+      viaClient.jobs.map((j) => j.id),
+      [a.id],
+    );
     await expectError(
       await fx.req('/api/v1/jobs?input.=x'),
       400,
@@ -209,6 +220,16 @@ describe('list filters for the dashboard', () => {
     assert.equal(hour.bucketMs, 60_000);
     assert.deepEqual(sum(hour), { completed: 2, failed: 1 });
     for (const b of hour.buckets) assert.ok(b.start >= hour.since && b.start % 60_000 === 0);
+    assert.deepEqual(
+      sum(
+        await new LongrunClient({
+          url: 'http://x',
+          key: fx.keys.other,
+          fetch: (u, i) => Promise.resolve(fx.app.request(String(u), i)),
+        }).statsTimeseries('1h'),
+      ),
+      { completed: 2, failed: 1 },
+    );
     const day = await series('24h');
     assert.equal(day.bucketMs, 3_600_000);
     assert.deepEqual(sum(day), { completed: 2, failed: 1 });

@@ -22,6 +22,7 @@ import type {
   Scope,
   Stats,
   StreamEvent,
+  Timeseries,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -94,7 +95,9 @@ export class LongrunClient {
   }
 
   async listJobs(p: ListJobsParams = {}): Promise<{ jobs: Job[]; nextCursor: string | null }> {
-    const { data, res } = await this.json<Job[]>('GET', `/api/v1/jobs${queryString({ ...p })}`);
+    const { input, ...rest } = p;
+    const inputs = Object.fromEntries(Object.entries(input ?? {}).map(([path, v]) => [`input.${path}`, v]));
+    const { data, res } = await this.json<Job[]>('GET', `/api/v1/jobs${queryString({ ...rest, ...inputs })}`);
     return { jobs: data, nextCursor: res.headers.get('x-next-cursor') };
   }
 
@@ -174,6 +177,10 @@ export class LongrunClient {
 
   async stats(): Promise<Stats> {
     return (await this.json<Stats>('GET', '/api/v1/stats')).data;
+  }
+
+  async statsTimeseries(window: Timeseries['window'] = '1h'): Promise<Timeseries> {
+    return (await this.json<Timeseries>('GET', `/api/v1/stats/timeseries?window=${window}`)).data;
   }
 
   async listKeys(): Promise<ApiKey[]> {

@@ -88,8 +88,20 @@ export interface ListJobsParams {
   status?: JobStatus | JobStatus[];
   category?: string | string[];
   type?: string | string[];
+  /** Name prefix (case-sensitive). */
+  q?: string;
+  /** Input values by dotted path (`{ bucketId: 'b1', 'target.site': 'x' }`), all of which must match. */
+  input?: Record<string, string>;
   limit?: number;
   cursor?: string;
+}
+
+/** `GET /api/v1/stats/timeseries`: jobs finished per bucket, only buckets with jobs. */
+export interface Timeseries {
+  window: '1h' | '24h';
+  bucketMs: number;
+  since: number;
+  buckets: { start: number; completed: number; failed: number; cancelled: number }[];
 }
 
 export interface CreateJobParams {

@@ -1,11 +1,10 @@
 /**
- * The dashboard's way to the Jobs API: `longrun/client` for everything it covers, and a few
- * dashboard-only calls (session, the list's `q`/`input.*` filters, the timeseries) on the same
- * envelope. Requests carry the session cookie and never an Authorization header: the page holds no
+ * The dashboard's way to the Jobs API: `longrun/client` for everything but signing in and out,
+ * which only a browser holding a session cookie does (on the same envelope). Requests carry the session cookie and never an Authorization header: the page holds no
  * key after sign-in.
  */
 import { LongrunApiError, LongrunClient } from '../../src/client/index.ts';
-import type { Job, JobStatus, Scope } from '../../src/client/types.ts';
+import type { Job, JobStatus, Scope, Timeseries } from '../../src/client/types.ts';
 
 export { LongrunApiError };
 
@@ -100,33 +99,23 @@ export interface JobPage {
   nextCursor: string | null;
 }
 
-export function jobsQuery(f: JobFilters, limit: number, cursor?: string): string {
-  const params = new URLSearchParams();
-  if (f.status?.length) params.set('status', f.status.join(','));
-  if (f.category?.length) params.set('category', f.category.join(','));
-  if (f.type?.length) params.set('type', f.type.join(','));
-  if (f.q) params.set('q', f.q);
-  for (const [path, value] of Object.entries(f.input ?? {})) params.set(`input.${path}`, value);
-  params.set('limit', String(limit));
-  if (cursor) params.set('cursor', cursor);
-  return params.toString();
+/** `GET /api/v1/jobs`; empty filters are left out of the query. */
+export function listJobs(f: JobFilters, limit: number, cursor?: string): Promise<JobPage> {
+  return client.listJobs({
+    status: f.status?.length ? f.status : undefined,
+    category: f.category?.length ? f.category : undefined,
+    type: f.type?.length ? f.type : undefined,
+    q: f.q || undefined,
+    input: f.input,
+    limit,
+    cursor,
+  });
 }
 
-/** `GET /api/v1/jobs` with the filters `longrun/client` does not have yet (`q`, `input.*`). */
-export async function listJobs(f: JobFilters, limit: number, cursor?: string): Promise<JobPage> {
-  const res = await request('GET', `/api/v1/jobs?${jobsQuery(f, limit, cursor)}`);
-  return { jobs: (await res.json()) as Job[], nextCursor: res.headers.get('x-next-cursor') };
-}
+export type { Timeseries };
 
-export interface Timeseries {
-  window: '1h' | '24h';
-  bucketMs: number;
-  since?: number;
-  buckets: { start: number; completed: number; failed: number; cancelled: number }[];
-}
-
-export async function timeseries(window: '1h' | '24h'): Promise<Timeseries> {
-  return (await (await request('GET', `/api/v1/stats/timeseries?window=${window}`)).json()) as Timeseries;
+export function timeseries(window: Timeseries['window']): Promise<Timeseries> {
+  return client.statsTimeseries(window);
 }
 
 /** A message for an error shown to the user, with the first detail's path when there is one. */
