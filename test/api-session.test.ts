@@ -191,6 +191,8 @@ describe('list filters for the dashboard', () => {
       /unknown field\(s\): input\./,
     );
     await expectError(await fx.req('/api/v1/jobs?inptu.gate=x'), 400, 'invalid_input', /inptu/);
+    await expectError(await fx.req('/api/v1/jobs?input.a.b.c.d.e=x'), 400, 'invalid_input', /input\.a\.b/);
+    assert.equal((await fx.req('/api/v1/jobs?input.a.b.c.d=x')).status, 200);
   });
 
   it('the time series counts finished jobs per bucket of the window', async () => {

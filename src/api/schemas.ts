@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from '../core/job.ts';
 import { ATTEMPT_OUTCOMES, JOB_STATUSES } from '../core/status.ts';
+import { INPUT_PATH_MAX_SEGMENTS, INPUT_PATH_SEGMENT } from '../store/input-filter.ts';
 
 const ms = z.number().int().describe('milliseconds since the Unix epoch');
 
@@ -211,9 +212,15 @@ export function clientText(max: number) {
 
 export const IdParams = z.strictObject({ id: clientText(200) });
 
-/** `input.bucketId`, `input.target.site`: one to four field names of letters, digits, `_` and `-`. */
-const INPUT_PARAM = /^input((?:\.[A-Za-z0-9_-]{1,64}){1,4})$/;
 const MAX_INPUT_FILTERS = 4;
+
+/** `input.bucketId` → ['bucketId']; null unless every field name is one the store takes. */
+function inputPath(name: string): string[] | null {
+  if (!name.startsWith('input.')) return null;
+  const path = name.slice('input.'.length).split('.');
+  const ok = path.length <= INPUT_PATH_MAX_SEGMENTS && path.every((s) => INPUT_PATH_SEGMENT.test(s));
+  return ok ? path : null;
+}
 
 /**
  * Splits a list query into its named parameters and its `input.…` filters, refusing any other name
@@ -227,8 +234,8 @@ export function inputFilters(known: string[]) {
     for (const [name, value] of Object.entries(query)) {
       if (known.includes(name)) rest[name] = value;
       else {
-        const m = INPUT_PARAM.exec(name);
-        if (m) input.push({ path: m[1]!.slice(1).split('.'), value: String(value) });
+        const path = inputPath(name);
+        if (path) input.push({ path, value: String(value) });
         else unknown.push(name);
       }
     }
