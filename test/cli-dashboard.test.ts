@@ -24,6 +24,10 @@ describe('longrun serve and the dashboard', () => {
       const server = await startServe(join(tmp.dir, 'd.db'), off ? ['--no-dashboard'] : []);
       try {
         const res = await fetch(`${server.url}/`);
+        assert.equal(
+          server.stdout.some((l) => l.includes(`Dashboard: ${server.url}/`)),
+          !off,
+        );
         if (off) {
           assert.equal(res.status, 404);
           assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'not_found');

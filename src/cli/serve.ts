@@ -35,7 +35,7 @@ export function registerServe(program: Command): void {
       const format = oneOf(cmd, '--log-format', LOG_FORMATS, flags.logFormat as string | undefined);
       // Loaded here so `longrun jobs …` and `longrun keys …` start without the server's dependencies.
       const { createLogger, resolveLogFormat } = await import('./logger.ts');
-      const { startServer } = await import('./server.ts');
+      const { dashboardServed, startServer } = await import('./server.ts');
       const logger = createLogger({ format: resolveLogFormat(format) });
       const cluster = await import('./cluster.ts');
       if (cluster.isHttpProcess()) {
@@ -53,6 +53,7 @@ export function registerServe(program: Command): void {
       exitOnSignals(logger, () => running.shutdown());
       console.log(`Longrun is listening on ${running.url}`);
       console.log(`  API:     ${running.url}/api/v1/jobs   (OpenAPI: ${running.url}/api/v1/openapi.json)`);
+      if (dashboardServed(config)) console.log(`  Dashboard: ${running.url}/   (sign in with an API key)`);
       if (running.adminKey) {
         console.log(`  Admin API key (shown once, store it now): ${running.adminKey}`);
         console.log(`  Try: curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/api/v1/jobs`);

@@ -5,9 +5,11 @@
  * released for another worker), close the store. Kept apart from the command so other commands
  * do not load the server's dependencies.
  */
+
+import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, type LongrunApp } from '../api/app.ts';
@@ -33,6 +35,11 @@ export const DASHBOARD_DIR = fileURLToPath(
 /** The `dashboard` option of `createApp` for this configuration. */
 export function dashboardOption(config: ServeConfig): { dashboard?: { dir: string } } {
   return config.dashboard ? { dashboard: { dir: DASHBOARD_DIR } } : {};
+}
+
+/** Whether `/` serves the dashboard: it is on, and built (createApp warns when it is not). */
+export function dashboardServed(config: ServeConfig): boolean {
+  return config.dashboard && existsSync(join(DASHBOARD_DIR, 'index.html'));
 }
 
 export interface ExamplesModule {
