@@ -22,6 +22,7 @@ const base: Job = {
   maxAttempts: 3,
   currentStep: 'publish',
   cancelRequestedAt: null,
+  cancelledBy: null,
   error: null,
 };
 
@@ -35,6 +36,7 @@ it('jobsJsonText writes the bytes of JSON.stringify(jobs.map(toJobJson))', () =>
       completedAt: 1_700_000_002_000,
       currentStep: null,
       cancelRequestedAt: 1_700_000_001_500,
+      cancelledBy: 'ops "night" key \u2028',
       error: { code: 'boom', message: 'it "broke"\n\t…' },
     },
     { ...base, progress: { total: 0, completed: 0, failed: 0 }, startedAt: null, currentStep: 'step "two"' },

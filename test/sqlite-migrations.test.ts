@@ -77,7 +77,7 @@ describe('SQLite migrations', () => {
       .pluck()
       .all();
     db.close();
-    assert.deepEqual(versions, [1, 2, 3, 4]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5]);
     assert.ok(indexes.includes('jobs_ws_finished') && indexes.includes('jobs_ws_name'), indexes.join());
   });
 
@@ -110,7 +110,13 @@ describe('SQLite migrations', () => {
       .prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'job_events' AND type = 'index'")
       .all();
     db.close();
-    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    assert.deepEqual(versions, [
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+      { version: 4 },
+      { version: 5 },
+    ]);
     assert.match(sql.sql, /AUTOINCREMENT/);
     assert.deepEqual(indexes, [{ name: 'job_events_job' }]);
   });

@@ -10,6 +10,7 @@ import {
   expectError,
   finish,
   insert,
+  listAll,
   running,
   T0,
   type WithStore,
@@ -160,6 +161,31 @@ export function sessionTests(withStore: WithStore): void {
 }
 
 export function timeseriesTests(withStore: WithStore): void {
+  describe('cancelledBy', () => {
+    it('keeps who asked for the first cancel, in the job, its list page and its detail JSON', () =>
+      withStore(async ({ store }) => {
+        const [pending] = await insert(store, {});
+        const live = await running(store);
+        const [unnamed] = await insert(store, {});
+        await store.jobCancel({ workspaceId: 'ws1', id: pending as string, by: 'ops "night" key' });
+        await store.jobCancel({ workspaceId: 'ws1', id: live.lease.jobId, by: 'dashboard' });
+        await store.jobCancel({ workspaceId: 'ws1', id: live.lease.jobId, by: 'someone later' });
+        await store.jobCancel({ workspaceId: 'ws1', id: unnamed as string });
+        const by = Object.fromEntries(
+          (await listAll(store, { workspaceId: 'ws1' })).map((j) => [j.id, j.cancelledBy]),
+        );
+        assert.deepEqual(by, {
+          [pending as string]: 'ops "night" key',
+          [live.lease.jobId]: 'dashboard',
+          [unnamed as string]: null,
+        });
+        const detail = await store.jobDetailJson({ workspaceId: 'ws1', id: live.lease.jobId, logLimit: 10 });
+        assert.equal((JSON.parse(detail ?? '{}') as { cancelledBy?: unknown }).cancelledBy, 'dashboard');
+        const got = await store.jobDetailGet({ workspaceId: 'ws1', id: pending as string, logLimit: 10 });
+        assert.equal(got?.cancelledBy, 'ops "night" key');
+      }));
+  });
+
   describe('jobTimeseries', () => {
     it('counts finished jobs per bucket by completedAt, oldest first, skipping empty buckets', () =>
       withStore(async ({ store, clock }) => {

@@ -59,7 +59,13 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
     const probe = await open(fresh, { migrate: false });
     assert.deepEqual(await probe.migrate({ dryRun: true }), {
       applied: [],
-      pending: ['001_init.sql', '002_event_ids_never_reused.sql', '003_settings.sql', '004_dashboard.sql'],
+      pending: [
+        '001_init.sql',
+        '002_event_ids_never_reused.sql',
+        '003_settings.sql',
+        '004_dashboard.sql',
+        '005_cancelled_by.sql',
+      ],
     });
     const exists = await withAdmin((c) => c.query('SELECT to_regnamespace($1) AS ns', [fresh]));
     assert.equal(exists.rows[0]?.ns, null, 'a dry run creates nothing');
@@ -70,6 +76,7 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
       { version: 2, name: '002_event_ids_never_reused.sql' },
       { version: 3, name: '003_settings.sql' },
       { version: 4, name: '004_dashboard.sql' },
+      { version: 5, name: '005_cancelled_by.sql' },
     ]);
     for (const s of started) assert.deepEqual((await s.migrate({ dryRun: true })).pending, []);
     assert.deepEqual(await probe.migrate(), { applied: [], pending: [] });

@@ -81,6 +81,7 @@ describe('dashboard: live job page (acceptance 2, 3)', () => {
       return j.status === 'cancelled' ? j : null;
     });
     assert.ok(cancelled.cancelRequestedAt !== null && cancelled.cancelRequestedAt >= before - 1_000);
+    assert.equal(cancelled.cancelledBy, 'bootstrap admin', 'the key behind the session');
     const stopped = await waitFor('the worker to stop', async () => {
       const j = await d.api.getJob(job.id);
       return j.completedAt !== null ? j : null;
@@ -105,6 +106,7 @@ describe('dashboard: live job page (acceptance 2, 3)', () => {
     // The page shows it without a reload, and offers no second cancel.
     await page.locator('.job-actions').getByText('cancelled', { exact: true }).waitFor();
     await page.getByText('Cancel requested').waitFor();
+    await page.getByText('by bootstrap admin').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Cancel job' }).count(), 0);
     await screenshot(page, 'job-cancelled-light');
     await page.context().close();

@@ -22,6 +22,8 @@ import type { Scope } from './schemas.ts';
 
 export interface AuthInfo {
   keyId: string;
+  /** The key's name: who did it, for what the API records (a cancel's `cancelledBy`). */
+  keyName: string;
   workspaceId: string;
   scope: Scope;
 }
@@ -139,7 +141,12 @@ export async function authenticate(
   // how many leading bytes of an unpredictable digest agree, which says nothing about the secret.
   // The decision itself is a constant-time comparison of the digests.
   if (!safeEqualHex(hash, record.hash)) throw unauthorized();
-  const auth: AuthInfo = { keyId: record.id, workspaceId: record.workspaceId, scope: record.scope };
+  const auth: AuthInfo = {
+    keyId: record.id,
+    keyName: record.name,
+    workspaceId: record.workspaceId,
+    scope: record.scope,
+  };
   cache?.set(hash, auth, now);
   // Bookkeeping only: a failure here must not fail the request it rides on.
   if (!cache || cache.shouldTouch(record.id, now)) store.apiKeyTouch({ id: record.id }).catch(() => {});

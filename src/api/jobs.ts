@@ -160,7 +160,7 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
         },
       },
       async handler(c, { params, auth }) {
-        const { job } = await longrun.cancel(params.id, { workspaceId: auth.workspaceId });
+        const { job } = await longrun.cancel(params.id, { workspaceId: auth.workspaceId, by: auth.keyName });
         return c.json({ id: job.id, status: 'cancelled' as const });
       },
     }),

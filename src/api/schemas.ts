@@ -34,6 +34,7 @@ export const JobSchema = z
     maxAttempts: z.number().int(),
     currentStep: z.string().nullable(),
     cancelRequestedAt: ms.nullable(),
+    cancelledBy: z.string().nullable().describe('the name of the API key that cancelled the job'),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
   })
   .meta({ id: 'Job' });

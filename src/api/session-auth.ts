@@ -83,7 +83,12 @@ export async function authenticateSession(c: Context<ApiEnv>, deps: ApiDeps): Pr
   if (cached) return cached;
   const session = await deps.longrun.store.sessionFind({ hash, idleMs: SESSION_IDLE_MS });
   if (!session) throw unauthorized();
-  const auth: AuthInfo = { keyId: session.keyId, workspaceId: session.workspaceId, scope: session.scope };
+  const auth: AuthInfo = {
+    keyId: session.keyId,
+    keyName: session.keyName,
+    workspaceId: session.workspaceId,
+    scope: session.scope,
+  };
   deps.sessionCache.set(hash, auth, now);
   // Idle time is counted in minutes: one small write a minute per session and process.
   if (deps.sessionCache.shouldTouch(session.id, now))

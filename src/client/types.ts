@@ -21,6 +21,8 @@ export interface Job {
   maxAttempts: number;
   currentStep: string | null;
   cancelRequestedAt: number | null;
+  /** The name of the API key that cancelled the job. */
+  cancelledBy: string | null;
   error: { code: string; message: string } | null;
 }
 

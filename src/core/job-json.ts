@@ -28,6 +28,7 @@ export function toJobJson(j: Job) {
     maxAttempts: j.maxAttempts,
     currentStep: j.currentStep,
     cancelRequestedAt: j.cancelRequestedAt,
+    cancelledBy: j.cancelledBy,
     error: j.error ? { code: j.error.code, message: j.error.message } : null,
   };
 }
@@ -54,7 +55,8 @@ export function jobsJsonText(jobs: readonly Job[]): string {
       `"failed":${num(j.progress.failed)}},"createdAt":${num(j.createdAt)},"completedAt":${num(j.completedAt)},` +
       `"startedAt":${num(j.startedAt)},"updatedAt":${num(j.updatedAt)},"attempt":${num(j.attempt)},` +
       `"maxAttempts":${num(j.maxAttempts)},"currentStep":${j.currentStep === null ? 'null' : str(j.currentStep)},` +
-      `"cancelRequestedAt":${num(j.cancelRequestedAt)},"error":${
+      `"cancelRequestedAt":${num(j.cancelRequestedAt)},` +
+      `"cancelledBy":${j.cancelledBy === null ? 'null' : str(j.cancelledBy)},"error":${
         j.error ? `{"code":${str(j.error.code)},"message":${str(j.error.message)}}` : 'null'
       }}`;
   }

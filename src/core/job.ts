@@ -37,6 +37,8 @@ export interface Job {
   maxAttempts: number;
   currentStep: string | null;
   cancelRequestedAt: number | null;
+  /** Who asked for the cancel: the API key's name; null before a cancel or when none was given. */
+  cancelledBy: string | null;
   error: JobError | null;
 }
 

@@ -101,9 +101,13 @@ export class Longrun {
 
   async cancel(
     id: string,
-    opts: { workspaceId?: string } = {},
+    opts: { workspaceId?: string; by?: string } = {},
   ): Promise<{ job: Job; previousStatus: JobStatus }> {
-    const res = await this.store.jobCancel({ workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE, id });
+    const res = await this.store.jobCancel({
+      workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE,
+      id,
+      by: opts.by,
+    });
     return res;
   }
 

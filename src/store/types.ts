@@ -259,7 +259,8 @@ export interface Store {
   /** Applies buffered progress, logs, items and steps of many jobs in one transaction. */
   jobWrite(params: { writes: JobWriteBatch[] }): Promise<boolean[]>;
   jobFinish(params: { finishes: JobFinish[] }): Promise<FinishResult[]>;
-  jobCancel(params: { workspaceId: string; id: string }): Promise<CancelResult>;
+  /** `by`: who asked (an API key's name), kept as `cancelledBy`; a repeated cancel keeps the first. */
+  jobCancel(params: { workspaceId: string; id: string; by?: string }): Promise<CancelResult>;
   /** Recovers jobs whose lease expired: a new attempt, or `failed` after `maxAttempts`. */
   leaseReap(params: { limit: number; retryDelayMs: (attempt: number) => number }): Promise<ReapedJob[]>;
   /** Deletes finished jobs (and their logs, items, steps, attempts) completed before `before`. */

@@ -13,7 +13,7 @@ import { WriteSet } from './write-set.ts';
 
 export async function jobCancel(
   ctx: PgContext,
-  p: { workspaceId: string; id: string },
+  p: { workspaceId: string; id: string; by?: string },
 ): Promise<CancelResult> {
   const ws = new WriteSet();
   const result = await transaction(ctx, async (tx): Promise<CancelResult> => {
@@ -48,9 +48,23 @@ export async function jobCancel(
       data: { status: 'cancelled', cancelRequestedAt: now, completedAt },
     });
     ws.announce(job.status === 'running' ? { channel: 'cancel', jobId: job.id } : { channel: 'events' });
+    // Its own statement rather than a write-set column: only a cancel writes it, and a cancel is rare.
+    const by = p.by ?? null;
+    if (by !== null)
+      await tx.query({
+        text: 'UPDATE jobs SET cancel_requested_by = $1 WHERE id = $2',
+        values: [by, job.id],
+      });
     await tx.queryAndCommit(ws.toQuery(ctx));
     return {
-      job: { ...job, status: 'cancelled', cancelRequestedAt: now, completedAt, updatedAt: now },
+      job: {
+        ...job,
+        status: 'cancelled',
+        cancelRequestedAt: now,
+        cancelledBy: by,
+        completedAt,
+        updatedAt: now,
+      },
       previousStatus: job.status,
     };
   });

@@ -18,7 +18,7 @@ const JOB_FIELDS = `'id', id, 'name', name, 'type', type, 'category', category, 
   'progress', json_object('total', progress_total, 'completed', progress_completed, 'failed', progress_failed),
   'createdAt', created_at, 'completedAt', completed_at, 'startedAt', started_at, 'updatedAt', updated_at,
   'attempt', attempt, 'maxAttempts', max_attempts, 'currentStep', current_step,
-  'cancelRequestedAt', cancel_requested_at,
+  'cancelRequestedAt', cancel_requested_at, 'cancelledBy', cancel_requested_by,
   'error', CASE WHEN error_code IS NULL THEN NULL ELSE json_object('code', error_code, 'message', error_message) END`;
 
 /**

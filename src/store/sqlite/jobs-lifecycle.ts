@@ -9,7 +9,10 @@ import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 
-export function jobCancel(ctx: SqliteContext, p: { workspaceId: string; id: string }): CancelResult {
+export function jobCancel(
+  ctx: SqliteContext,
+  p: { workspaceId: string; id: string; by?: string },
+): CancelResult {
   const now = ctx.clock.now();
   const select = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND workspace_id = ?`;
   const result = ctx.write((): CancelResult => {
@@ -26,11 +29,11 @@ export function jobCancel(ctx: SqliteContext, p: { workspaceId: string; id: stri
     // the worker (or the reaper) sets completed_at then.
     ctx.sql
       .get(
-        `UPDATE jobs SET status = 'cancelled', cancel_requested_at = ?, updated_at = ?,
+        `UPDATE jobs SET status = 'cancelled', cancel_requested_at = ?, cancel_requested_by = ?, updated_at = ?,
            completed_at = CASE WHEN status = 'pending' THEN ? ELSE NULL END
          WHERE id = ?`,
       )
-      .run(now, now, now, p.id);
+      .run(now, p.by ?? null, now, now, p.id);
     const deltas = new CountDeltas();
     deltas.move(job.workspaceId, job.category, job.status, 'cancelled');
     applyCountDeltas(ctx, deltas);

@@ -59,6 +59,7 @@ export function JobHeader({ job }: { job: JobDetail }) {
         {job.cancelRequestedAt !== null && (
           <Fact label="Cancel requested">
             {clock(job.cancelRequestedAt)}
+            {job.cancelledBy ? ` by ${clean(job.cancelledBy)}` : ''}
             {stopping ? ' · the step in flight is finishing' : ''}
           </Fact>
         )}

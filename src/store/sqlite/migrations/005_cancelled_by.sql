@@ -1,0 +1,2 @@
+-- Who asked for a job's cancel: the name of the API key (or of the key behind a dashboard session).
+ALTER TABLE jobs ADD COLUMN cancel_requested_by TEXT;
