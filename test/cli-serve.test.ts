@@ -122,6 +122,12 @@ describe('longrun serve (child process)', () => {
     const cancelDone = await cli(['jobs', 'cancel', id], env);
     assert.equal(cancelDone.code, 1);
     assert.match(cancelDone.stderr, /job_not_cancellable/);
+    const later = (
+      await cli(['jobs', 'create', 'test.noop', '--run-at', String(Date.now() + 3_600_000)], env)
+    ).stdout.trim();
+    assert.equal((await cli(['jobs', 'cancel', later], env)).code, 0);
+    const cancelled = await cli(['jobs', 'get', later], env);
+    assert.match(cancelled.stdout, /status\s+cancelled \(cancel requested .* by bootstrap admin\)/);
     const bad = await cli(['jobs', 'list', '--limit', '500'], env);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /invalid_input: .*limit must be an integer from 1 to 100/);

@@ -45,7 +45,9 @@ export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
     [
       'status',
       paintStatus(paint, j.status) +
-        (j.cancelRequestedAt ? ` (cancel requested ${time(j.cancelRequestedAt)})` : ''),
+        (j.cancelRequestedAt
+          ? ` (cancel requested ${time(j.cancelRequestedAt)}${j.cancelledBy ? ` by ${j.cancelledBy}` : ''})`
+          : ''),
     ],
     ['progress', progressText(j.progress)],
     ['attempt', `${j.attempt} of ${j.maxAttempts}`],
@@ -58,8 +60,12 @@ export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
   if (j.steps.length) rows.push(['steps', j.steps.map((s) => `${s.name}:${s.status}`).join(', ')]);
   if (j.result !== null && j.result !== undefined) rows.push(['result', JSON.stringify(j.result)]);
   for (const [k, v] of rows) console.log(`${k.padEnd(10)} ${v}`);
-  for (const a of j.attempts)
-    console.log(`attempt ${a.attempt}: ${a.outcome ?? 'running'}${a.error ? ` - ${a.error}` : ''}`);
+  for (const a of j.attempts) {
+    // An attempt's error is `code: message`; a released one's says only "released: released".
+    const reason = a.error?.replace(`${a.outcome}: `, '');
+    const why = reason && reason !== a.outcome ? ` - ${reason}` : '';
+    console.log(`attempt ${a.attempt}: ${a.outcome ?? 'running'}${why}`);
+  }
   const shown = j.logs.slice(-20);
   if (shown.length) {
     console.log(`logs (last ${shown.length} of ${j.logsTotal}):`);
