@@ -47,6 +47,7 @@ export function insertAndClaimTests(withStore: WithStore): void {
           maxAttempts: 3,
           currentStep: null,
           cancelRequestedAt: null,
+          cancelledBy: null,
           error: null,
         });
         const jb = await getJob(store, b.id);
