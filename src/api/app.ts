@@ -9,9 +9,17 @@
  */
 import { Hono } from 'hono';
 import pino, { type Logger } from 'pino';
+import type { Clock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
 import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
+import {
+  AuthGuard,
+  type AuthGuardOptions,
+  type ClientAddressPicker,
+  clientAddressOf,
+  DEFAULT_AUTH_LIMIT,
+} from './auth-guard.ts';
 import { registerDashboard } from './dashboard.ts';
 import { type AdapterError, adapterErrorAnswer, type DirectHandler, directJobGet } from './direct.ts';
 import { errorResponse, makeErrorHandler } from './errors.ts';
@@ -61,6 +69,25 @@ export interface AppOptions {
   dashboard?: { dir: string };
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
+  /**
+   * Requests that present no valid credential (a missing, malformed, unknown or revoked key or
+   * session cookie) per client address, counted before any store lookup: default 300 a minute,
+   * bursts of 60 (auth-guard.ts). `false` turns it off, and so does `rateLimit: false` unless this
+   * is given. Each process counts its own.
+   */
+  authLimit?: Partial<Pick<RateLimitOptions, 'perMinute' | 'burst'>> | false;
+  /**
+   * The address a request counts against for `authLimit`. Default: the socket's peer address under
+   * the Node listener; one shared bucket where there is no socket (`app.request`, a fetch host).
+   * Behind a reverse proxy, return the client address the proxy reports (the hop it appended to
+   * `X-Forwarded-For`, not one the client could have sent). IPv6 addresses count per /64.
+   */
+  clientAddress?: ClientAddressPicker;
+  /**
+   * The time the key and session caches, `authLimit` and the once-a-minute `lastUsedAt` writes go by
+   * (default: the process's monotonic clock). Tests move it instead of sleeping.
+   */
+  clock?: Clock;
 }
 
 export type LongrunApp = Hono<ApiEnv> & {
@@ -74,12 +101,16 @@ export type LongrunApp = Hono<ApiEnv> & {
 export function createApp(opts: AppOptions): LongrunApp {
   const basePath = normalizeBasePath(opts.basePath);
   const logger = opts.logger ?? pino({ level: 'silent' });
+  const keyCacheMs = opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS;
+  const now = opts.clock ? () => opts.clock!.now() : () => performance.now();
   const deps: ApiDeps = {
     longrun: opts.longrun,
     logger,
     limiter: rateLimiter(opts.rateLimit),
-    keyCache: new KeyCache(opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS),
-    sessionCache: new KeyCache(opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS),
+    keyCache: new KeyCache(keyCacheMs, undefined, now),
+    sessionCache: new KeyCache(keyCacheMs, undefined, now),
+    guard: new AuthGuard({ limit: authLimit(opts), ttlMs: keyCacheMs, now }),
+    clientAddress: (c) => clientAddressOf(c, opts.clientAddress),
     metrics: opts.metrics ?? createMetrics(opts.longrun),
     sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
     shutdown: opts.shutdown ?? new AbortController().signal,
@@ -129,6 +160,12 @@ export function normalizeBasePath(raw: string | undefined): string {
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path))
     throw new TypeError(`basePath "${raw}" must be a URL path such as /jobs-api (letters, digits, . _ ~ -)`);
   return path;
+}
+
+/** `authLimit` with its defaults; off when turned off, or when all limiting is (`rateLimit: false`). */
+function authLimit(opts: AppOptions): AuthGuardOptions['limit'] {
+  if (opts.authLimit === false || (opts.authLimit === undefined && opts.rateLimit === false)) return null;
+  return { ...DEFAULT_AUTH_LIMIT, ...opts.authLimit };
 }
 
 function rateLimiter(opt: AppOptions['rateLimit']): KeyRateLimiter | null {

@@ -18,6 +18,7 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LongrunError } from '../core/errors.ts';
 import type { ApiKeyRecord, Store } from '../store/types.ts';
+import type { GuardedAttempt } from './auth-guard.ts';
 import type { Scope } from './schemas.ts';
 
 export interface AuthInfo {
@@ -29,8 +30,12 @@ export interface AuthInfo {
 }
 
 /** How often a key's `lastUsedAt` is brought up to date (see `KeyCache.shouldTouch`). */
-const TOUCH_EVERY_MS = 60_000;
-const KEY_PATTERN = /^lr_([0-9a-f]{8})_([0-9a-f]{64})$/;
+export const TOUCH_EVERY_MS = 60_000;
+/**
+ * What a key looks like. The fixed `lr_` and the exact shape are what secret scanners match on
+ * (docs/security.md gives the pattern to register).
+ */
+export const KEY_PATTERN = /^lr_([0-9a-f]{8})_([0-9a-f]{64})$/;
 const SCOPE_RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
 
 /** One-shot `crypto.hash`: a third of createHash's cost, and it runs on every request. */
@@ -67,7 +72,8 @@ export function forbidden(have: Scope, need: Scope): LongrunError {
 
 /**
  * Keys that authenticated recently, by hash. Only successes are kept, so a new key works at once
- * and nothing an attacker sends grows the map past one entry per real key. Bounded all the same.
+ * and nothing an attacker sends grows the map past one entry per real key (failures are the
+ * AuthGuard's, auth-guard.ts). Bounded all the same. `now` is injected so tests can move time.
  */
 export class KeyCache {
   private readonly entries = new Map<string, { auth: AuthInfo; until: number }>();
@@ -75,6 +81,7 @@ export class KeyCache {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    readonly now: () => number = () => performance.now(),
   ) {}
 
   get(hash: string, now: number): AuthInfo | undefined {
@@ -113,7 +120,7 @@ export class KeyCache {
 }
 
 /** The SHA-256 of the key an `Authorization: Bearer lr_…` header carries, or null if it carries none. */
-function presentedKeyHash(header: string | undefined): string | null {
+export function presentedKeyHash(header: string | undefined): string | null {
   const key = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')?.[1];
   return key && KEY_PATTERN.test(key) ? hashKey(key) : null;
 }
@@ -121,26 +128,35 @@ function presentedKeyHash(header: string | undefined): string | null {
 /** The synchronous half of `authenticate`: the key's record if the cache holds it, else undefined. */
 export function cachedAuth(header: string | undefined, cache: KeyCache): AuthInfo | undefined {
   const hash = presentedKeyHash(header);
-  return hash === null ? undefined : cache.get(hash, performance.now());
+  return hash === null ? undefined : cache.get(hash, cache.now());
 }
 
-/** Resolves an `Authorization` header to the key's workspace and scope, or throws the one 401. */
+/**
+ * Resolves an `Authorization` header to the key's workspace and scope, or throws the one 401. A
+ * key the cache does not hold is an attempt the guard counts before the store is asked (a 429 when
+ * the address is out of attempts); without one, nothing is counted.
+ */
 export async function authenticate(
   store: Store,
   header: string | undefined,
   cache: KeyCache | null = null,
+  attempt: GuardedAttempt | null = null,
 ): Promise<AuthInfo> {
   const hash = presentedKeyHash(header);
-  if (hash === null) throw unauthorized();
-  const now = performance.now();
-  const cached = cache?.get(hash, now);
+  const now = cache?.now() ?? performance.now();
+  const cached = hash === null ? undefined : cache?.get(hash, now);
   if (cached) return cached;
+  attempt?.guard.admit(attempt.address, attempt.setHeader);
+  if (hash === null || attempt?.guard.isKnownUnknown(hash)) throw unauthorized();
   const record = await store.apiKeyFindByHash({ hash });
-  if (!record || record.revokedAt !== null) throw unauthorized();
   // The store found the row through an index on the SHA-256 digest; timing there can at most reveal
   // how many leading bytes of an unpredictable digest agree, which says nothing about the secret.
   // The decision itself is a constant-time comparison of the digests.
-  if (!safeEqualHex(hash, record.hash)) throw unauthorized();
+  if (!record || record.revokedAt !== null || !safeEqualHex(hash, record.hash)) {
+    attempt?.guard.rememberUnknown(hash);
+    throw unauthorized();
+  }
+  attempt?.guard.succeeded(attempt.address);
   const auth: AuthInfo = {
     keyId: record.id,
     keyName: record.name,

@@ -16,6 +16,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
+import type { GuardedAttempt } from './auth-guard.ts';
 import { readJsonBody } from './body.ts';
 import { validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
@@ -113,15 +114,24 @@ function readQuery(c: Context<ApiEnv>): Record<string, string> {
   });
 }
 
+/** What the auth guard (auth-guard.ts) needs of a request: its address and a way to set Retry-After. */
+export function guardedAttempt(c: Context<ApiEnv>, deps: ApiDeps): GuardedAttempt {
+  return {
+    guard: deps.guard,
+    address: deps.clientAddress(c),
+    setHeader: (name, value) => setResponseHeader(c, name, value),
+  };
+}
+
 /** The Bearer key, or else the dashboard's session cookie (session.ts), whose writes must be same-origin. */
 async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promise<AuthInfo> {
   const header = c.req.header('authorization');
   let auth: AuthInfo;
   if (header === undefined && hasSessionCookie(c)) {
-    auth = await authenticateSession(c, deps);
+    auth = await authenticateSession(c, deps, guardedAttempt(c, deps));
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c);
   } else {
-    auth = await authenticate(deps.longrun.store, header, deps.keyCache);
+    auth = await authenticate(deps.longrun.store, header, deps.keyCache, guardedAttempt(c, deps));
   }
   c.set('auth', auth);
   if (deps.limiter) {

@@ -14,6 +14,7 @@ import type { Context } from 'hono';
 import { LongrunError } from '../core/errors.ts';
 import { SESSION_IDLE_MS } from '../core/session.ts';
 import { type AuthInfo, hashKey, unauthorized } from './auth.ts';
+import type { GuardedAttempt } from './auth-guard.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
 export const SESSION_COOKIE = 'longrun_session';
@@ -73,16 +74,28 @@ export function assertSameOrigin(c: Context<ApiEnv>): void {
     );
 }
 
-/** The session behind the request's cookie, as the key it stands for; the one 401 otherwise. */
-export async function authenticateSession(c: Context<ApiEnv>, deps: ApiDeps): Promise<AuthInfo> {
+/**
+ * The session behind the request's cookie, as the key it stands for; the one 401 otherwise. Like a
+ * key, a cookie the cache cannot vouch for is an attempt the guard counts before the store is asked.
+ */
+export async function authenticateSession(
+  c: Context<ApiEnv>,
+  deps: ApiDeps,
+  attempt: GuardedAttempt,
+): Promise<AuthInfo> {
   const token = cookieToken(c);
-  if (token === null) throw unauthorized();
-  const hash = hashKey(token);
-  const now = performance.now();
-  const cached = deps.sessionCache.get(hash, now);
+  const hash = token === null ? null : hashKey(token);
+  const now = deps.sessionCache.now();
+  const cached = hash === null ? undefined : deps.sessionCache.get(hash, now);
   if (cached) return cached;
+  attempt.guard.admit(attempt.address, attempt.setHeader);
+  if (hash === null || attempt.guard.isKnownUnknown(hash)) throw unauthorized();
   const session = await deps.longrun.store.sessionFind({ hash, idleMs: SESSION_IDLE_MS });
-  if (!session) throw unauthorized();
+  if (!session) {
+    attempt.guard.rememberUnknown(hash);
+    throw unauthorized();
+  }
+  attempt.guard.succeeded(attempt.address);
   const auth: AuthInfo = {
     keyId: session.keyId,
     keyName: session.keyName,

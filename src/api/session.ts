@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { SessionRecord } from '../store/types.ts';
 import { authenticate, hashKey } from './auth.ts';
-import { type AnyRoute, route } from './route.ts';
+import { type AnyRoute, guardedAttempt, route } from './route.ts';
 import { SCOPES } from './schemas.ts';
 import { assertSameOrigin, cookieToken, SESSION_IDLE_MS, sessionCookie } from './session-auth.ts';
 import type { ApiDeps } from './types.ts';
@@ -43,7 +43,8 @@ export function sessionRoutes(deps: ApiDeps): AnyRoute[] {
       async handler(c, { body }) {
         // Sign-in from another site's page would log the victim into the attacker's workspace.
         if (c.req.header('origin') || c.req.header('sec-fetch-site')) assertSameOrigin(c);
-        const auth = await authenticate(store, `Bearer ${body.key}`, null);
+        // No key cache: signing in is rare, and each attempt counts against the address.
+        const auth = await authenticate(store, `Bearer ${body.key}`, null, guardedAttempt(c, deps));
         const token = randomBytes(32).toString('base64url');
         const session = await store.sessionCreate({
           workspaceId: auth.workspaceId,

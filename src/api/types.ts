@@ -1,7 +1,10 @@
 /** What every route handler can reach: the engine facade and the app's shared services. */
+
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Longrun } from '../engine/longrun.ts';
 import type { AuthInfo, KeyCache } from './auth.ts';
+import type { AuthGuard } from './auth-guard.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { KeyRateLimiter } from './rate-limit.ts';
 import type { SseOptions } from './sse.ts';
@@ -22,6 +25,10 @@ export interface ApiDeps {
   keyCache: KeyCache;
   /** Dashboard sessions that authenticated recently, by the hash of their cookie (session.ts). */
   sessionCache: KeyCache;
+  /** Counts attempts without a valid credential per client address, before any lookup (auth-guard.ts). */
+  guard: AuthGuard;
+  /** The bucket key of the client behind a request (auth-guard.ts `clientAddressOf`). */
+  clientAddress(c: Context): string;
   metrics: ApiMetrics;
   sse: SseOptions;
   /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */

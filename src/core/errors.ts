@@ -45,7 +45,8 @@ export const ERROR_REGISTRY = {
   payload_too_large: { status: 413, description: 'The request body exceeds 1 MiB.' },
   rate_limited: {
     status: 429,
-    description: 'Too many requests for this key; retry after `Retry-After` seconds.',
+    description:
+      'Too many requests for this key, or without a valid key from this address; retry after `Retry-After` seconds.',
   },
   store_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
   shutting_down: { status: 503, description: 'The server is shutting down.' },
