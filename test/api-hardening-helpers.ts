@@ -5,14 +5,48 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type AppOptions, createApp, type LongrunApp } from '../src/api/app.ts';
 import { createApiKey } from '../src/api/auth.ts';
+import { nodeRequestListener } from '../src/api/direct.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { apiTestJobs, gates, listen } from './api-helpers.ts';
 import { tempDir } from './helpers.ts';
+
+/**
+ * Serves `app` on a real socket and records, per request, whether the direct path
+ * (src/api/direct.ts) answered it (true) or left it to Hono (false).
+ */
+export async function serveRecordingDirect(app: LongrunApp) {
+  const taken: boolean[] = [];
+  const listener = nodeRequestListener(
+    {
+      fetch: app.fetch,
+      adapterError: app.adapterError,
+      direct: (req, res) => {
+        const took = app.direct(req, res);
+        taken.push(took);
+        return took;
+      },
+    },
+    { hostname: '127.0.0.1' },
+  );
+  const server = http.createServer(listener);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    taken,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
 
 /** The store with calls to `methods` counted; everything else passes through untouched. */
 export function countCalls(store: Store, methods: readonly (keyof Store)[]) {

@@ -33,6 +33,7 @@ import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOpt
 import { type AnyRoute, allowedMethods, registerRoutes } from './route.ts';
 import { sessionRoutes } from './session.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
+import { StreamRegistry } from './stream-registry.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
 export const API_VERSION = '1.0.0';
@@ -48,6 +49,11 @@ export interface AppOptions {
    */
   rateLimit?: Partial<RateLimitOptions> | KeyRateLimiter | false;
   logger?: Logger;
+  /**
+   * Event streams: heartbeat and poll intervals, the caps (`maxStreamsPerKey` 500, `maxStreams`
+   * 5,000 per process), `maxMissedHeartbeats` (2) and `revalidateMs` (500). See sse.ts and
+   * stream-registry.ts; docs/security.md lists them all.
+   */
   sse?: Partial<SseOptions>;
   /** Abort it on shutdown: SSE streams end, /readyz answers 503. */
   shutdown?: AbortSignal;
@@ -103,6 +109,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   const logger = opts.logger ?? pino({ level: 'silent' });
   const keyCacheMs = opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS;
   const now = opts.clock ? () => opts.clock!.now() : () => performance.now();
+  const sse = { ...DEFAULT_SSE_OPTIONS, ...opts.sse };
   const deps: ApiDeps = {
     longrun: opts.longrun,
     logger,
@@ -112,7 +119,11 @@ export function createApp(opts: AppOptions): LongrunApp {
     guard: new AuthGuard({ limit: authLimit(opts), ttlMs: keyCacheMs, now }),
     clientAddress: (c) => clientAddressOf(c, opts.clientAddress),
     metrics: opts.metrics ?? createMetrics(opts.longrun),
-    sse: { ...DEFAULT_SSE_OPTIONS, ...opts.sse },
+    sse,
+    streams: new StreamRegistry(opts.longrun.store, sse, {
+      onInvalid: (c) => (c.kind === 'key' ? deps.keyCache : deps.sessionCache).forget(c.hash),
+      onError: (err) => logger.warn({ err }, 'cannot check the keys of open event streams'),
+    }),
     shutdown: opts.shutdown ?? new AbortController().signal,
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
     basePath,

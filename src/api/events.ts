@@ -14,8 +14,10 @@ import { toJobDetailJson } from '../core/job-json.ts';
 import { JOB_STATUSES, type JobStatus } from '../core/status.ts';
 import type { Store } from '../store/types.ts';
 import { eventPayload, isFinalEvent, runFeed } from './event-feed.ts';
+import { setResponseHeader } from './headers.ts';
 import { type AnyRoute, route } from './route.ts';
 import { commaList, IdParams } from './schemas.ts';
+import { requestCredential } from './session-auth.ts';
 import { sseResponse } from './sse.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -56,16 +58,23 @@ interface JobFacts {
 export function eventRoutes(deps: ApiDeps): AnyRoute[] {
   const { longrun } = deps;
   const options = deps.sse;
-  const open = (c: Context<ApiEnv>, produce: Parameters<typeof sseResponse>[1]) =>
-    sseResponse(
+  // The slot is taken last, once nothing else can refuse the request, so a refused one holds none.
+  const open = (c: Context<ApiEnv>, produce: Parameters<typeof sseResponse>[1]) => {
+    const slot = deps.streams.open({ keyId: c.get('auth').keyId, credential: requestCredential(c) }, (n, v) =>
+      setResponseHeader(c, n, v),
+    );
+    return sseResponse(
       {
         heartbeatMs: options.heartbeatMs,
         maxQueuedBytes: options.maxQueuedBytes,
-        signals: [deps.shutdown, c.req.raw.signal],
+        maxMissedHeartbeats: options.maxMissedHeartbeats,
+        signals: [deps.shutdown, c.req.raw.signal, slot.signal],
         onError: (err) => deps.logger.error({ err, requestId: c.get('requestId') }, 'event stream failed'),
+        onEnd: slot.release,
       },
       produce,
     );
+  };
 
   return [
     route({

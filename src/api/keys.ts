@@ -53,6 +53,8 @@ export function keyRoutes(deps: ApiDeps): AnyRoute[] {
         const revoked = await store.apiKeyRevoke({ id: params.id, workspaceId: auth.workspaceId });
         if (!revoked) throw new LongrunError('not_found', `key ${params.id} not found or already revoked`);
         deps.keyCache.forgetKey(params.id);
+        deps.sessionCache.forgetKey(params.id);
+        deps.streams.endKey(params.id);
         return c.body(null, 204);
       },
     }),

@@ -13,8 +13,9 @@
 import type { Context } from 'hono';
 import { LongrunError } from '../core/errors.ts';
 import { SESSION_IDLE_MS } from '../core/session.ts';
-import { type AuthInfo, hashKey, unauthorized } from './auth.ts';
+import { type AuthInfo, hashKey, presentedKeyHash, unauthorized } from './auth.ts';
 import type { GuardedAttempt } from './auth-guard.ts';
+import type { StreamCredential } from './stream-registry.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
 export const SESSION_COOKIE = 'longrun_session';
@@ -38,6 +39,21 @@ export function cookieToken(c: Context<ApiEnv>): string | null {
 
 export function hasSessionCookie(c: Context<ApiEnv>): boolean {
   return (c.req.header('cookie') ?? '').includes(`${SESSION_COOKIE}=`);
+}
+
+/**
+ * What authenticated this (already authorized) request, as route.ts `authorize` chose it: the
+ * Bearer key, or else the session cookie. Event streams keep it to check it again while they run.
+ */
+export function requestCredential(c: Context<ApiEnv>): StreamCredential {
+  const header = c.req.header('authorization');
+  if (header === undefined && hasSessionCookie(c)) {
+    const token = cookieToken(c);
+    if (token !== null) return { kind: 'session', hash: hashKey(token) };
+  }
+  const hash = presentedKeyHash(header);
+  if (hash === null) throw unauthorized();
+  return { kind: 'key', hash };
 }
 
 export function sessionCookie(c: Context<ApiEnv>, value: string, maxAge?: number): string {

@@ -82,6 +82,7 @@ export function sessionRoutes(deps: ApiDeps): AnyRoute[] {
           assertSameOrigin(c);
           const hash = hashKey(token);
           deps.sessionCache.forget(hash);
+          deps.streams.endCredential(hash);
           await store.sessionRevoke({ hash });
         }
         c.header('Set-Cookie', sessionCookie(c, '', 0));

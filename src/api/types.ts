@@ -8,6 +8,7 @@ import type { AuthGuard } from './auth-guard.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { KeyRateLimiter } from './rate-limit.ts';
 import type { SseOptions } from './sse.ts';
+import type { StreamRegistry } from './stream-registry.ts';
 
 export interface ApiEnv {
   Variables: {
@@ -31,6 +32,8 @@ export interface ApiDeps {
   clientAddress(c: Context): string;
   metrics: ApiMetrics;
   sse: SseOptions;
+  /** The event streams open in this process: caps, and ending them when their key is revoked. */
+  streams: StreamRegistry;
   /** Aborted when the server shuts down: open SSE streams end and /readyz turns 503. */
   shutdown: AbortSignal;
   /** Where the API is mounted: '' at the root, or a prefix such as `/jobs-api` (no trailing slash). */

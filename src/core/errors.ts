@@ -48,6 +48,11 @@ export const ERROR_REGISTRY = {
     description:
       'Too many requests for this key, or without a valid key from this address; retry after `Retry-After` seconds.',
   },
+  too_many_streams: {
+    status: 429,
+    description:
+      'This key, or this server, holds its maximum of open event streams; close one or retry after `Retry-After` seconds.',
+  },
   store_unavailable: { status: 503, description: 'The database cannot be reached; retry later.' },
   shutting_down: { status: 503, description: 'The server is shutting down.' },
   internal: { status: 500, description: 'An unexpected server error; it is logged with the request id.' },
