@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type AppOptions, createApp, type LongrunApp } from '../src/api/app.ts';
 import { createApiKey } from '../src/api/auth.ts';
+import { answerClientErrors } from '../src/api/client-errors.ts';
 import { nodeRequestListener } from '../src/api/direct.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
@@ -35,6 +36,7 @@ export async function serveRecordingDirect(app: LongrunApp) {
     { hostname: '127.0.0.1' },
   );
   const server = http.createServer(listener);
+  answerClientErrors(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {

@@ -31,6 +31,7 @@ import { metaRoutes } from './meta.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
 import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type AnyRoute, allowedMethods, registerRoutes } from './route.ts';
+import { corsPolicy } from './security-headers.ts';
 import { sessionRoutes } from './session.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
 import { StreamRegistry } from './stream-registry.ts';
@@ -73,6 +74,12 @@ export interface AppOptions {
    * `dist/web`); absent, the app serves the API only.
    */
   dashboard?: { dir: string };
+  /**
+   * Origins whose pages may call the API from a browser (`https://app.example.com`, exact matches;
+   * no `*`). Off by default: no CORS headers at all, so a browser lets no other origin read an
+   * answer. Cookies never cross origins: such a page sends a Bearer key. docs/security.md says more.
+   */
+  corsOrigins?: string[];
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
   /**
@@ -125,6 +132,7 @@ export function createApp(opts: AppOptions): LongrunApp {
       onError: (err) => logger.warn({ err }, 'cannot check the keys of open event streams'),
     }),
     shutdown: opts.shutdown ?? new AbortController().signal,
+    cors: corsPolicy(opts.corsOrigins),
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
     basePath,
   };

@@ -38,6 +38,7 @@ function clientErrorResponse(err: NodeJS.ErrnoException): string {
   return [
     `HTTP/1.1 ${e.status} ${e.code.replaceAll('_', ' ')}`,
     'Content-Type: application/json',
+    'X-Content-Type-Options: nosniff',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
     '',

@@ -26,6 +26,7 @@ import { errorAnswer } from './errors.ts';
 import { recordRequest } from './frame.ts';
 import { REQUEST_ID, requestIdFor } from './headers.ts';
 import { spendToken } from './rate-limit.ts';
+import { NO_STORE, NOSNIFF } from './security-headers.ts';
 import type { ApiDeps } from './types.ts';
 
 /** Answers the request and returns true, or returns false having touched nothing. */
@@ -94,7 +95,12 @@ async function answer(
   const started = performance.now();
   const given = req.headers['x-request-id'];
   const requestId = requestIdFor(typeof given === 'string' ? given : undefined);
-  const headers: OutgoingHttpHeaders = { [REQUEST_ID]: requestId };
+  const headers: OutgoingHttpHeaders = {
+    [REQUEST_ID]: requestId,
+    [NOSNIFF.name]: NOSNIFF.value,
+    [NO_STORE.name]: NO_STORE.value,
+  };
+  if (deps.cors.enabled) Object.assign(headers, deps.cors.headersFor(req.headers.origin));
   let status = 200;
   let body: string;
   try {
@@ -149,6 +155,9 @@ export function adapterErrorAnswer(logger: Logger): AdapterError {
           })
         : err;
     const a = errorAnswer(error, logger, { requestId, method: '', path: '' });
-    return Response.json(a.body, { status: a.status, headers: { ...a.headers, [REQUEST_ID]: requestId } });
+    return Response.json(a.body, {
+      status: a.status,
+      headers: { ...a.headers, [REQUEST_ID]: requestId, [NOSNIFF.name]: NOSNIFF.value },
+    });
   };
 }

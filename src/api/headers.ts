@@ -20,6 +20,11 @@ function nodeResponse(c: Context): ServerResponse | undefined {
   return (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
 }
 
+/** Whether `c` answers on a node:http response (the Node listener) rather than in process. */
+export function hasNodeResponse(c: Context): boolean {
+  return nodeResponse(c) !== undefined;
+}
+
 export function setResponseHeader(c: Context, name: string, value: string): void {
   const outgoing = nodeResponse(c);
   if (outgoing) outgoing.setHeader(name, value);

@@ -22,6 +22,7 @@ import { validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
 import { spendToken } from './rate-limit.ts';
 import type { Scope } from './schemas.ts';
+import { NO_STORE } from './security-headers.ts';
 import { assertSameOrigin, authenticateSession, hasSessionCookie } from './session-auth.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -167,6 +168,8 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
   for (const spec of routes) {
     app.on(spec.method.toUpperCase(), spec.path, async (c) => {
       c.set('route', spec.path);
+      // Before auth, so its refusals are not stored either.
+      if (spec.scope !== 'public') setResponseHeader(c, NO_STORE.name, NO_STORE.value);
       const auth = spec.scope === 'public' ? null : await authorize(c, deps, spec.scope);
       const params = parse(spec.params, c.req.param(), 'path');
       let query: unknown;

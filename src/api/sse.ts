@@ -195,6 +195,7 @@ export function sseResponse(
     status: 200,
     headers: {
       'Content-Type': 'text/event-stream; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
       // Nothing of a stream may be stored by a cache; no-transform keeps proxies from buffering it.
       'Cache-Control': 'no-store, no-transform',
       Connection: 'keep-alive',

@@ -7,6 +7,7 @@ import type { AuthInfo, KeyCache } from './auth.ts';
 import type { AuthGuard } from './auth-guard.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { KeyRateLimiter } from './rate-limit.ts';
+import type { CorsPolicy } from './security-headers.ts';
 import type { SseOptions } from './sse.ts';
 import type { StreamRegistry } from './stream-registry.ts';
 
@@ -38,6 +39,8 @@ export interface ApiDeps {
   shutdown: AbortSignal;
   /** Where the API is mounted: '' at the root, or a prefix such as `/jobs-api` (no trailing slash). */
   basePath: string;
+  /** Which origins may read answers from a browser (security-headers.ts); off by default. */
+  cors: CorsPolicy;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
 }
