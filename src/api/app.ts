@@ -42,6 +42,22 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Long enough to spare the key lookup on nearly every request, short enough for revocation elsewhere. */
 export const DEFAULT_KEY_CACHE_MS = 1_000;
 
+/**
+ * Defence in depth: no log call of the API passes request headers today (test/api-hardening-logs
+ * checks a real server's output), but should one ever, their secrets come out censored.
+ */
+const REDACT = {
+  paths: [
+    'authorization',
+    'cookie',
+    '*.authorization',
+    '*.cookie',
+    '*.headers.authorization',
+    '*.headers.cookie',
+  ],
+  censor: '[redacted]',
+};
+
 export interface AppOptions {
   longrun: Longrun;
   /**
@@ -113,7 +129,7 @@ export type LongrunApp = Hono<ApiEnv> & {
 
 export function createApp(opts: AppOptions): LongrunApp {
   const basePath = normalizeBasePath(opts.basePath);
-  const logger = opts.logger ?? pino({ level: 'silent' });
+  const logger = (opts.logger ?? pino({ level: 'silent' })).child({}, { redact: REDACT });
   const keyCacheMs = opts.keyCacheMs ?? DEFAULT_KEY_CACHE_MS;
   const now = opts.clock ? () => opts.clock!.now() : () => performance.now();
   const sse = { ...DEFAULT_SSE_OPTIONS, ...opts.sse };
