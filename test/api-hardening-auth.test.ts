@@ -58,12 +58,13 @@ describe('the per-address limit on requests without a valid credential', () => {
 
   it('counts missing and malformed keys and forged cookies too, and still never looks them up', async () => {
     const before = { ...f.calls };
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: 'Bearer lr_nothex_zz' },
       { authorization: 'Basic Zm9vOmJhcg==' },
       { cookie: `longrun_session=${'A'.repeat(43)}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await send(url, '/api/v1/jobs', { headers });
       assert.equal(res.status, 429, JSON.stringify(headers));
     }
