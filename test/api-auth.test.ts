@@ -32,7 +32,7 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/v1/openapi.json': 'read',
   'GET /healthz': 'public',
   'GET /readyz': 'public',
-  'GET /metrics': 'public',
+  'GET /metrics': 'admin',
 };
 
 const RANK = { read: 1, write: 2, admin: 3 } as const;

@@ -252,7 +252,7 @@ describe('GET /api/v1/jobs/:id on the direct path', () => {
 
   it('counts its requests in the route latency histogram', async () => {
     const count = async () => {
-      const text = (await send(direct.url, '/metrics')).body;
+      const text = (await send(direct.url, '/metrics', { headers: bearer(f.keys.admin) })).body;
       const line = text
         .split('\n')
         .find((l) =>

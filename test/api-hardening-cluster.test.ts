@@ -126,6 +126,17 @@ describe('revocation under longrun serve --http-processes 2', () => {
     }
   });
 
+  it('asks every process for an admin key on /metrics, and still sums them', { timeout: 60_000 }, async () => {
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await send(server.url, '/metrics')).status, 401);
+      const res = await send(server.url, '/metrics', { headers: bearer(server.key!) });
+      assert.equal(res.status, 200);
+      const series = [...res.body.matchAll(/^longrun_jobs\{[^}]*\}/gm)].map((m) => m[0]);
+      assert.ok(series.length > 0, 'the job series, from the primary');
+      assert.equal(new Set(series).size, series.length, 'once each');
+    }
+  });
+
   it('ends streams within 1 s of `longrun keys revoke`', { timeout: 60_000 }, async () => {
     const { id, key } = await createKey('cli-revoked');
     const streams = await openSix(key);

@@ -81,14 +81,19 @@ export interface CountedFixture {
 }
 
 export async function countedFixture(
-  opts: Partial<AppOptions> & { count?: readonly (keyof Store)[]; workers?: boolean } = {},
+  opts: Partial<AppOptions> & {
+    count?: readonly (keyof Store)[];
+    workers?: boolean;
+    /** App options that need the Longrun (a metrics registry of the test's own). */
+    configure?: (longrun: Longrun) => Partial<AppOptions>;
+  } = {},
 ): Promise<CountedFixture> {
   const tmp = tempDir('longrun-hardening-');
   const path = join(tmp.dir, 'api.db');
   const store = await createSqliteStore({ path });
   const { counted, calls } = countCalls(store, opts.count ?? ['apiKeyFindByHash', 'apiKeyTouch']);
   const longrun = createLongrun({ store: counted, jobs: apiTestJobs });
-  const app = createApp({ longrun, rateLimit: false, ...opts });
+  const app = createApp({ longrun, rateLimit: false, ...opts, ...opts.configure?.(longrun) });
   const keys = {
     read: (await createApiKey(store, { workspace: 'default', scope: 'read' })).key,
     write: (await createApiKey(store, { workspace: 'default', scope: 'write' })).key,

@@ -118,7 +118,7 @@ describe('meta endpoints', () => {
   it('exposes Prometheus metrics: jobs by status and category, HTTP latency, throughput, durations, queue lag', async () => {
     const m = await apiFixture({ workers: true });
     try {
-      const scrape = async () => (await m.req('/metrics', { key: null })).text();
+      const scrape = async () => (await m.req('/metrics', { key: m.keys.admin })).text();
       await scrape(); // the first scrape sets the event cursor: "since start" begins here
       const { job } = await m.longrun.enqueue('test.stepped', { gate: 'metrics', items: 2 });
       gate('metrics').allow(2);

@@ -125,7 +125,7 @@ describe('longrun serve --http-processes 2', () => {
       assert.ok(ok >= 18 && ok <= 20 + refilled, `200s: ${ok} (${refilled} s of refill)`);
       assert.equal(ok + limited, 30);
 
-      const metrics = (await getFresh(`${server.url}/metrics`, null)).body;
+      const metrics = (await getFresh(`${server.url}/metrics`, server.key)).body;
       const counted = [
         ...metrics.matchAll(/^longrun_http_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm),
       ]

@@ -99,6 +99,11 @@ export interface AppOptions {
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
   /**
+   * `/metrics` names every workspace with its job counts, so it needs an admin key of the
+   * operator's workspace: this one (default `default`, where `longrun serve` makes its first key).
+   */
+  metricsWorkspace?: string;
+  /**
    * Requests that present no valid credential (a missing, malformed, unknown or revoked key or
    * session cookie) per client address, counted before any store lookup: default 300 a minute,
    * bursts of 60 (auth-guard.ts). `false` turns it off, and so does `rateLimit: false` unless this
@@ -149,6 +154,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     }),
     shutdown: opts.shutdown ?? new AbortController().signal,
     cors: corsPolicy(opts.corsOrigins),
+    metricsWorkspace: opts.metricsWorkspace ?? 'default',
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
     basePath,
   };

@@ -130,10 +130,29 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
       method: 'get',
       path: '/metrics',
       tag: 'ops',
-      scope: 'public',
-      summary: 'Prometheus metrics (expose on an internal network only)',
-      responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
-      async handler(c) {
+      // The series name every workspace with its job counts: the operator's, not a tenant's.
+      scope: 'admin',
+      summary: "Prometheus metrics; an admin key of the operator's workspace (`default`)",
+      description:
+        'The job series are read from the store at most twice back to back and then once every 5 s, ' +
+        'however often it is scraped. Scrapers may add any query parameter.',
+      // Scrapers add parameters of their own (cache-busters, Prometheus `params`); none means anything.
+      query: z.looseObject({}),
+      responses: {
+        200: { description: 'Prometheus text format', contentType: 'text/plain' },
+        403: { description: 'not an admin key, or an admin key of another workspace' },
+      },
+      async handler(c, { auth }) {
+        if (auth.workspaceId !== deps.metricsWorkspace)
+          throw new LongrunError(
+            'forbidden',
+            `metrics cover every workspace: they need an admin key of workspace "${deps.metricsWorkspace}"`,
+            {
+              details: [
+                { message: `required workspace: ${deps.metricsWorkspace}`, workspace: auth.workspaceId },
+              ],
+            },
+          );
         const text = await deps.metrics.render();
         return c.body(text, 200, { 'Content-Type': deps.metrics.registry.contentType });
       },

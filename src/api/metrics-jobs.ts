@@ -1,6 +1,8 @@
 /**
  * The job series of `/metrics`, read from the store (see metrics.ts for how each is derived). They
- * cover every worker on the store, so one process of a deployment reports them.
+ * cover every worker on the store, so one process of a deployment reports them. `refresh` reads the
+ * store and updates them; between refreshes a scrape renders what the last one left (metrics.ts
+ * decides how often a scrape may refresh).
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Longrun } from '../engine/longrun.ts';
@@ -11,7 +13,7 @@ export function registerJobMetrics(
   registry: Registry,
   longrun: Longrun,
   maxEvents: number,
-): { catchUp(): Promise<void> } {
+): { refresh(): Promise<void> } {
   const store = longrun.store;
   const finished = new Counter({
     name: 'longrun_jobs_finished_total',
@@ -80,24 +82,25 @@ export function registerJobMetrics(
     cursors.set(workspaceId, after);
   };
 
-  new Gauge({
+  const jobs = new Gauge({
     name: 'longrun_jobs',
     help: 'Jobs by workspace, status and category (from the store counts)',
     labelNames: ['workspace', 'status', 'category'],
     registers: [registry],
-    async collect() {
-      this.reset();
-      for (const ws of await knownWorkspaces()) {
-        for (const row of await longrun.counts({ workspaceId: ws })) {
-          this.set({ workspace: ws, status: row.status, category: row.category }, row.count);
-        }
-      }
-    },
   });
 
   return {
-    async catchUp() {
-      for (const ws of await knownWorkspaces()) await catchUp(ws);
+    async refresh() {
+      const workspaces = await knownWorkspaces();
+      for (const ws of workspaces) await catchUp(ws);
+      // Read every count first and swap them in at once, so no render sees a half-filled gauge.
+      const rows = await Promise.all(
+        workspaces.map(async (ws) => ({ ws, rows: await longrun.counts({ workspaceId: ws }) })),
+      );
+      jobs.reset();
+      for (const { ws, rows: counts } of rows)
+        for (const row of counts)
+          jobs.set({ workspace: ws, status: row.status, category: row.category }, row.count);
     },
   };
 }

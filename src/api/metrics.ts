@@ -2,12 +2,16 @@
  * Prometheus metrics, one registry per app (two apps in one process, as in tests, do not collide).
  *
  * What is derived and how, so the numbers can be trusted:
- * - `longrun_jobs{workspace,status,category}`: the store's maintained counts, read at scrape time.
+ * - `longrun_jobs{workspace,status,category}`: the store's maintained counts.
  * - `longrun_jobs_finished_total`, `longrun_job_duration_seconds`, `longrun_job_queue_lag_seconds`:
- *   from the store's status events since this process started, read at scrape time (at most
- *   `maxEventsPerScrape` per workspace per scrape, so a scrape stays cheap; a backlog is caught up
- *   over later scrapes). They therefore cover jobs run by *every* worker on the store, not only this
- *   process's. Queue lag is claim time minus the job's `runAt` (the time it became due).
+ *   from the store's status events since this process started (at most `maxEventsPerScrape` per
+ *   workspace per refresh, so a refresh stays cheap; a backlog is caught up over later ones). They
+ *   therefore cover jobs run by *every* worker on the store, not only this process's. Queue lag is
+ *   claim time minus the job's `runAt` (the time it became due).
+ * - Those store-read series come from a snapshot. A scrape refreshes it only while the refresh
+ *   budget allows (`RefreshBudget`: 2 at once, then one per 5 s): Prometheus scraping every 15 s or
+ *   more always gets fresh figures, and a flood of scrapes costs the store a refresh every 5 s, not
+ *   a round of queries per scrape. Concurrent scrapes share one refresh.
  * - `longrun_http_request_duration_seconds`: measured around every request, labelled by route
  *   pattern (never the raw path, which would explode cardinality).
  * - Node's default process metrics (event loop lag, heap, CPU).
@@ -46,7 +50,12 @@ export interface ApiMetrics {
  */
 export function createMetrics(
   longrun: Longrun,
-  opts: { maxEventsPerScrape?: number; processOnly?: boolean } = {},
+  opts: {
+    maxEventsPerScrape?: number;
+    processOnly?: boolean;
+    /** How often scrapes may read the store (default 2 at once, then one per 5 s; see `RefreshBudget`). */
+    refresh?: Partial<RefreshBudgetOptions>;
+  } = {},
 ): ApiMetrics {
   const registry = new Registry();
   const store = longrun.store;
@@ -62,7 +71,10 @@ export function createMetrics(
   const httpChildren = new Map<string, ReturnType<typeof http.labels>>();
   const jobs = opts.processOnly
     ? null
-    : registerJobMetrics(registry, longrun, opts.maxEventsPerScrape ?? 5_000);
+    : new RefreshBudget(registerJobMetrics(registry, longrun, opts.maxEventsPerScrape ?? 5_000).refresh, {
+        ...DEFAULT_REFRESH,
+        ...opts.refresh,
+      });
   if (!opts.processOnly) registerWorkerMetrics(registry, longrun);
   let writesSeen = 0;
   new Counter({
@@ -89,17 +101,58 @@ export function createMetrics(
       }
       child.observe(seconds);
     },
-    // Catch up before rendering: prom-client collects metrics concurrently, so a catch-up inside
+    // Refresh before rendering: prom-client collects metrics concurrently, so a catch-up inside
     // one metric's collect() could land after the counters it feeds were already serialised.
     async render() {
-      await jobs?.catchUp();
+      await jobs?.spend();
       return registry.metrics();
     },
     async snapshot() {
-      await jobs?.catchUp();
+      await jobs?.spend();
       return registry.getMetricsAsJSON();
     },
   };
+}
+
+export interface RefreshBudgetOptions {
+  /** Refreshes allowed back to back (default 2). */
+  burst: number;
+  /** Then one per this many ms (default 5,000). */
+  everyMs: number;
+  now: () => number;
+}
+
+const DEFAULT_REFRESH: RefreshBudgetOptions = { burst: 2, everyMs: 5_000, now: Date.now };
+
+/**
+ * Runs `refresh` when a scrape asks and the budget has a token (a bucket of `burst`, one back every
+ * `everyMs`); otherwise the scrape renders the last snapshot. A refresh in progress is shared.
+ */
+export class RefreshBudget {
+  private tokens: number;
+  private at: number;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly refresh: () => Promise<void>,
+    private readonly opts: RefreshBudgetOptions,
+  ) {
+    this.tokens = opts.burst;
+    this.at = opts.now();
+  }
+
+  spend(): Promise<void> {
+    if (this.running) return this.running;
+    const now = this.opts.now();
+    this.tokens = Math.min(this.opts.burst, this.tokens + (now - this.at) / this.opts.everyMs);
+    this.at = now;
+    if (this.tokens < 1) return Promise.resolve();
+    this.tokens -= 1;
+    this.running = this.refresh().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
 }
 
 /** The text of several processes' snapshots added up (counters and histograms summed). */

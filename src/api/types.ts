@@ -41,6 +41,8 @@ export interface ApiDeps {
   basePath: string;
   /** Which origins may read answers from a browser (security-headers.ts); off by default. */
   cors: CorsPolicy;
+  /** The workspace whose admin keys may read `/metrics` (the operator's; `default`). */
+  metricsWorkspace: string;
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
 }
