@@ -126,7 +126,9 @@ describe('revocation under longrun serve --http-processes 2', () => {
     }
   });
 
-  it('asks every process for an admin key on /metrics, and still sums them', { timeout: 60_000 }, async () => {
+  it('asks every process for an admin key on /metrics, and still sums them', {
+    timeout: 60_000,
+  }, async () => {
     for (let i = 0; i < 4; i++) {
       assert.equal((await send(server.url, '/metrics')).status, 401);
       const res = await send(server.url, '/metrics', { headers: bearer(server.key!) });
