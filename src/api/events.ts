@@ -183,11 +183,13 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
                 const before = f.status;
                 if (e.kind === 'status') f.status = e.data.status as JobStatus;
                 if (!keep(e, f, before)) continue;
-                const data = Object.assign(eventPayload(e), {
-                  category: f.category,
-                  type: f.type,
-                  name: f.name,
-                });
+                // A step event's own `name` is the step's and stays so; the job's name is `jobName`
+                // on every event, and `name` too where the event has none of its own.
+                const data = Object.assign(
+                  eventPayload(e),
+                  { category: f.category, type: f.type, jobName: f.name },
+                  e.kind === 'step' ? {} : { name: f.name },
+                );
                 if (!sse.send({ event: e.kind, id: e.id, data })) return true;
               }
               return false;
