@@ -1,5 +1,6 @@
 /**
- * Plumbing for the hardening tests: an app over a real SQLite store whose calls are counted (a
+ * Plumbing for the hardening tests: an app over a real store (SQLite, or PostgreSQL when
+ * LONGRUN_API_STORE=postgres) whose calls are counted (a
  * Proxy that forwards every call to the real store and counts the named methods; instrumentation,
  * not a mock), keys of each scope, requests over a real socket, and random well-formed credentials.
  */
@@ -12,10 +13,12 @@ import { createApiKey } from '../src/api/auth.ts';
 import { answerClientErrors } from '../src/api/client-errors.ts';
 import { nodeRequestListener } from '../src/api/direct.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
+import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { apiTestJobs, gates, listen } from './api-helpers.ts';
 import { tempDir } from './helpers.ts';
+import { dropSchema, newSchemaName, PG_URL } from './store-postgres-helpers.ts';
 
 /**
  * Serves `app` on a real socket and records, per request, whether the direct path
@@ -90,7 +93,13 @@ export async function countedFixture(
 ): Promise<CountedFixture> {
   const tmp = tempDir('longrun-hardening-');
   const path = join(tmp.dir, 'api.db');
-  const store = await createSqliteStore({ path });
+  // LONGRUN_API_STORE=postgres (test/api-on-postgres.test.ts) runs these on PostgreSQL too.
+  const pgSchema = process.env.LONGRUN_API_STORE === 'postgres' ? newSchemaName() : null;
+  const open = () =>
+    pgSchema
+      ? createPostgresStore({ connectionString: PG_URL, schema: pgSchema, poolSize: 4 })
+      : createSqliteStore({ path });
+  const store = await open();
   const { counted, calls } = countCalls(store, opts.count ?? ['apiKeyFindByHash', 'apiKeyTouch']);
   const longrun = createLongrun({ store: counted, jobs: apiTestJobs });
   const app = createApp({ longrun, rateLimit: false, ...opts, ...opts.configure?.(longrun) });
@@ -110,7 +119,7 @@ export async function countedFixture(
     calls,
     keys,
     async openPeerStore() {
-      const peer = await createSqliteStore({ path });
+      const peer = await open();
       peers.push(peer);
       return peer;
     },
@@ -124,6 +133,7 @@ export async function countedFixture(
       await longrun.stop({ graceMs: 0 });
       for (const p of peers) await p.close().catch(() => {});
       await store.close().catch(() => {});
+      if (pgSchema) await dropSchema(pgSchema);
       tmp.cleanup();
     },
   };
