@@ -99,7 +99,7 @@ export class AuthGuard {
 /** One request's attempt to authenticate, as the guard sees it. */
 export interface GuardedAttempt {
   guard: AuthGuard;
-  address: string;
+  readonly address: string;
   setHeader(name: string, value: string): void;
 }
 

@@ -115,11 +115,18 @@ function readQuery(c: Context<ApiEnv>): Record<string, string> {
   });
 }
 
-/** What the auth guard (auth-guard.ts) needs of a request: its address and a way to set Retry-After. */
+/**
+ * What the auth guard (auth-guard.ts) needs of a request: its address and a way to set Retry-After.
+ * The address is worked out only if the guard asks, which a key the cache holds never makes it do.
+ */
 export function guardedAttempt(c: Context<ApiEnv>, deps: ApiDeps): GuardedAttempt {
+  let address: string | undefined;
   return {
     guard: deps.guard,
-    address: deps.clientAddress(c),
+    get address() {
+      address ??= deps.clientAddress(c);
+      return address;
+    },
     setHeader: (name, value) => setResponseHeader(c, name, value),
   };
 }
