@@ -22,10 +22,12 @@ import { nodeRequestListener } from './direct.ts';
 
 export { API_VERSION, type AppOptions, createApp, type LongrunApp } from './app.ts';
 export { createApiKey } from './auth.ts';
+export type { ClientAddressPicker } from './auth-guard.ts';
 export { answerClientErrors } from './client-errors.ts';
 export { nodeRequestListener } from './direct.ts';
 export type { RateLimitOptions } from './rate-limit.ts';
 export type { Scope } from './schemas.ts';
+export type { SseOptions } from './sse.ts';
 
 export interface ApiHandler {
   /** Answers a WHATWG `Request` whose path starts with the `basePath`. */
