@@ -80,7 +80,11 @@ const forever = defineJob({
   category: 'export',
   input: z.object({}),
   async run(ctx) {
-    await ctx.step('wait', () => new Promise((r) => ctx.signal.addEventListener('abort', r)));
+    // Interrupted by the abort, as `sleep(ms, { signal })` or `fetch(url, { signal })` would be.
+    await ctx.step(
+      'wait',
+      () => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    );
   },
 });
 

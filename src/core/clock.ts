@@ -1,6 +1,6 @@
 /**
  * Time, injected. The engine never calls `Date.now()` directly, so tests can move time forward to
- * expire a lease without sleeping. PostgreSQL stores ignore a system clock and use the database's.
+ * expire a lease without sleeping. Both stores use their database's clock unless one is injected.
  *
  * ```ts
  * const clock = fakeClock(1_000);

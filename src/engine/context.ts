@@ -14,6 +14,14 @@ export class JobCancelledError extends Error {
   }
 }
 
+/** Ends an attempt the pool is releasing at shutdown; the worker records it as `released`. */
+export class AttemptReleasedError extends Error {
+  constructor() {
+    super('released at shutdown');
+    this.name = 'AttemptReleasedError';
+  }
+}
+
 /** Throw from a handler to fail the job without further attempts. */
 export class NonRetryableError extends Error {
   constructor(
@@ -62,6 +70,8 @@ export interface JobContext {
   readonly jobId: string;
   readonly workspaceId: string;
   readonly attempt: number;
+  /** The token of the lease this attempt holds: every write it makes is fenced on it. For audit trails. */
+  readonly leaseToken: string;
   readonly signal: AbortSignal;
   readonly log: JobLogger;
   readonly progress: {
@@ -122,6 +132,8 @@ export interface RunState {
   buffer: JobWriteBuffer;
   abort: LazyAbort;
   readonly cancelRequested: boolean;
+  /** The pool is shutting down and its grace period is over: stop between items, keep what is done. */
+  readonly releaseRequested: boolean;
   /** Steps stored by earlier attempts, by name. */
   priorSteps: Map<string, StepRecord>;
   loadItems(step: string): Promise<Map<string, ItemStatus>>;
@@ -158,17 +170,20 @@ class Context implements JobContext {
   readonly jobId: string;
   readonly workspaceId: string;
   readonly attempt: number;
+  readonly leaseToken: string;
   private logger: JobLogger | null = null;
   private reporter: ProgressReporter | null = null;
   private currentStep: string | null = null;
 
   constructor(
     job: { id: string; workspaceId: string; attempt: number },
+    leaseToken: string,
     private readonly state: RunState,
   ) {
     this.jobId = job.id;
     this.workspaceId = job.workspaceId;
     this.attempt = job.attempt;
+    this.leaseToken = leaseToken;
   }
 
   get log(): JobLogger {
@@ -200,6 +215,7 @@ class Context implements JobContext {
 
   private throwIfCancelled(): void {
     if (this.state.cancelRequested) throw new JobCancelledError();
+    if (this.state.releaseRequested) throw new AttemptReleasedError();
   }
 
   private remember(name: string, result?: unknown): void {
@@ -259,7 +275,7 @@ class Context implements JobContext {
     let tooManyFailures = false;
     const lane = async () => {
       while (!stopped) {
-        if (state.cancelRequested) {
+        if (state.cancelRequested || state.releaseRequested) {
           stopped = true;
           return;
         }
@@ -280,8 +296,9 @@ class Context implements JobContext {
           buffer.addProgress(1, before === 'failed' ? -1 : 0);
         } catch (err) {
           // An item interrupted by a cancel (its handler honoured ctx.signal) was not done, nor
-          // did it fail: it is left unrecorded and counted as not started.
-          if (state.cancelRequested) {
+          // did it fail: it is left unrecorded and counted as not started. So is one a shutdown
+          // interrupted: it runs again in the next attempt.
+          if (state.cancelRequested || state.releaseRequested) {
             stopped = true;
             return;
           }
@@ -308,6 +325,14 @@ class Context implements JobContext {
       );
     }
     const handled = result.completed + result.failed + result.skipped;
+    if (state.releaseRequested && !state.cancelRequested && handled < items.length) {
+      this.write(
+        'info',
+        `released at shutdown in step ${stepName}: ${result.completed} items completed and kept, ${items.length - handled} left for the next attempt`,
+        stepName,
+      );
+      throw new AttemptReleasedError();
+    }
     if (state.cancelRequested && handled < items.length) {
       this.write(
         'warn',
@@ -325,7 +350,8 @@ class Context implements JobContext {
 
 export function createJobContext(
   job: { id: string; workspaceId: string; attempt: number },
+  leaseToken: string,
   state: RunState,
 ): JobContext {
-  return new Context(job, state);
+  return new Context(job, leaseToken, state);
 }

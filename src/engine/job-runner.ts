@@ -15,6 +15,13 @@ import {
 import { type AnyJobDefinition, retryDelay } from './define.ts';
 import type { JobWriteBuffer } from './write-buffer.ts';
 
+/**
+ * Why a released attempt ended, in its attempt record. Only the second leaves work to be done
+ * again: an item that was running when the pool gave up on it runs again in the next attempt.
+ */
+export const RELEASED_BETWEEN_ITEMS = 'released at shutdown, between items';
+export const RELEASED_IN_FLIGHT = 'released at shutdown with an item in flight';
+
 export interface RunningJob {
   claimed: ClaimedJob;
   def: AnyJobDefinition;
@@ -28,7 +35,10 @@ export interface RunningJob {
    * only be later than this, since the request left before the store stamped it.
    */
   leaseDeadline: number;
-  /** Set when the pool ends the attempt without the handler (shutdown release). */
+  /**
+   * Set at shutdown once the grace period is over: the attempt stops between items, like a cancel,
+   * and is released with what it finished kept. `forceEnd` releases it if it does not stop in time.
+   */
   released: boolean;
   /** Resolves when the attempt is over from the pool's point of view. */
   forceEnd: (reason: 'released' | 'lease_lost') => void;
@@ -72,6 +82,9 @@ class AttemptState implements RunState {
   get cancelRequested() {
     return this.run.cancelRequested;
   }
+  get releaseRequested() {
+    return this.run.released;
+  }
   loadItems(step: string) {
     return loadItems(this.store, this.run.claimed.job.id, step);
   }
@@ -102,7 +115,7 @@ function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd>
   const { claimed, def } = run;
   const job = claimed.job;
   const priorSteps = state.priorSteps;
-  const ctx = createJobContext(job, state);
+  const ctx = createJobContext(job, claimed.lease.token, state);
   if (job.attempt > 1) {
     const kept = [...priorSteps.values()].filter((s) => s.status === 'completed').length;
     ctx.log.info(`attempt ${job.attempt} starting; ${kept} completed steps kept`);
@@ -118,7 +131,14 @@ function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd>
       if (timer) clearTimeout(timer);
       resolve(end);
     };
-    run.forceEnd = (reason) => settle({ outcome: 'released', error: { code: reason, message: reason } });
+    run.forceEnd = (reason) =>
+      settle({
+        outcome: 'released',
+        error:
+          reason === 'released'
+            ? { code: 'released', message: RELEASED_IN_FLIGHT }
+            : { code: reason, message: reason },
+      });
     if (def.timeoutMs) {
       timer = setTimeout(() => {
         run.abort.abort(`timed out after ${def.timeoutMs} ms`);
@@ -151,6 +171,8 @@ function classify(
   logError: (m: string) => void,
 ): AttemptEnd {
   const message = err instanceof Error ? err.message : String(err);
+  if (run.released && !run.cancelRequested)
+    return { outcome: 'released', error: { code: 'released', message: RELEASED_BETWEEN_ITEMS } };
   if (run.cancelRequested || err instanceof JobCancelledError) {
     // The store keeps the job `cancelled`; this outcome only closes the attempt.
     return { outcome: 'failed', error: null, retryDelayMs: null };

@@ -39,6 +39,13 @@ export interface WorkerOptions {
   onLeaseLost?: (jobId: string) => void;
 }
 
+/**
+ * After the grace period, how long an attempt gets to stop between items (its item in flight
+ * finishing and kept) before it is released regardless: long enough for the short items `ctx.each`
+ * is made for, short enough to keep shutdown within what orchestrators wait after SIGTERM.
+ */
+const RELEASE_WINDOW_MS = 1_000;
+
 const defaults = (o: Partial<WorkerOptions>): WorkerOptions => ({
   workerId: o.workerId ?? newWorkerId(),
   concurrency: o.concurrency ?? 10,
@@ -302,7 +309,10 @@ export class WorkerPool {
     }
   }
 
-  /** Stops claiming; waits up to `graceMs` for running jobs, then releases the rest back to pending. */
+  /**
+   * Stops claiming; waits up to `graceMs` for running jobs, then asks the rest to stop between items
+   * and releases them back to pending, their finished items kept.
+   */
   async stop(opts: { graceMs?: number } = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
@@ -314,11 +324,18 @@ export class WorkerPool {
       graceTimer = setTimeout(() => r('grace'), grace);
     });
     if ((await Promise.race([all.then(() => 'done' as const), graceOver])) === 'grace') {
+      // First ask every attempt to stop between items, so the item in flight finishes and is kept
+      // rather than run again; release whatever has not stopped within the window.
       for (const run of this.running.values()) {
         run.released = true;
         run.abort.abort('worker shutting down');
-        run.forceEnd('released');
       }
+      const windowOver = new Promise<void>((r) => {
+        clearTimeout(graceTimer);
+        graceTimer = setTimeout(r, RELEASE_WINDOW_MS);
+      });
+      await Promise.race([Promise.all([...this.runPromises]), windowOver]);
+      for (const run of this.running.values()) run.forceEnd('released');
     }
     clearTimeout(graceTimer);
     await Promise.all([...this.runPromises]);

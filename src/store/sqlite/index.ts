@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { systemClock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { SqliteStoreOptions } from '../options.ts';
 import type { Store, StoreNotifications, StoreSignal } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
@@ -41,10 +41,21 @@ function emitterNotifications(emitter: EventEmitter): StoreNotifications {
   };
 }
 
+/**
+ * The database's clock, as on PostgreSQL: SQLite reads the OS time through its VFS, so a process
+ * whose JavaScript clock is wrong (a patched `Date.now`, fake timers) cannot stretch or cut leases.
+ * All processes sharing the file share the host's clock. One prepared `SELECT` costs about a
+ * microsecond, and a write transaction reads it once.
+ */
+function sqliteClock(db: ReturnType<typeof openDatabase>): Clock {
+  const stmt = db.prepare("SELECT CAST(unixepoch('subsec') * 1000 AS INTEGER)").pluck();
+  return { now: () => stmt.get() as number };
+}
+
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
   const db = openDatabase(opts.path);
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? sqliteClock(db);
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const relay = opts.relay;
