@@ -139,6 +139,8 @@ export interface RunState {
   loadItems(step: string): Promise<Map<string, ItemStatus>>;
   /** Writes the buffer now (step boundaries). */
   flush(): Promise<void>;
+  /** Hears, before the next item or step starts, of a cancel another process committed. */
+  catchUp(): void;
   now(): number;
 }
 
@@ -214,6 +216,7 @@ class Context implements JobContext {
   }
 
   private throwIfCancelled(): void {
+    this.state.catchUp();
     if (this.state.cancelRequested) throw new JobCancelledError();
     if (this.state.releaseRequested) throw new AttemptReleasedError();
   }
@@ -275,6 +278,7 @@ class Context implements JobContext {
     let tooManyFailures = false;
     const lane = async () => {
       while (!stopped) {
+        state.catchUp();
         if (state.cancelRequested || state.releaseRequested) {
           stopped = true;
           return;

@@ -91,6 +91,9 @@ class AttemptState implements RunState {
   flush() {
     return this.deps.flush();
   }
+  catchUp() {
+    this.store.notifications?.catchUp?.();
+  }
   now() {
     return this.deps.now();
   }

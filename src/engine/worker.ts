@@ -63,6 +63,8 @@ const defaults = (o: Partial<WorkerOptions>): WorkerOptions => ({
 export class WorkerPool {
   readonly opts: WorkerOptions;
   private readonly running = new Map<string, RunningJob>();
+  /** Cancels heard for jobs not running here (yet), oldest first; see `cancelLocal`. */
+  private readonly cancelsHeardEarly = new Set<string>();
   private readonly runPromises = new Set<Promise<void>>();
   private stopping = false;
   private claiming = false;
@@ -152,7 +154,8 @@ export class WorkerPool {
         this.opts.maxBufferedWrites,
       ),
       abort: new LazyAbort(),
-      cancelRequested: claimed.job.status === 'cancelled',
+      cancelRequested:
+        claimed.job.status === 'cancelled' || this.cancelsHeardEarly.delete(claimed.lease.jobId),
       leaseLost: false,
       leaseDeadline,
       released: false,
@@ -195,7 +198,15 @@ export class WorkerPool {
 
   private cancelLocal(jobId: string): void {
     const run = this.running.get(jobId);
-    if (!run || run.cancelRequested) return;
+    if (!run) {
+      // A cancel may be heard between a claim's commit and `launch` (a NOTIFY, SQLite's catch-up):
+      // kept so `launch` honours it. A cancel is final, so an old entry is never wrong, only unused.
+      this.cancelsHeardEarly.add(jobId);
+      if (this.cancelsHeardEarly.size > 4_096)
+        this.cancelsHeardEarly.delete(this.cancelsHeardEarly.values().next().value as string);
+      return;
+    }
+    if (run.cancelRequested) return;
     run.cancelRequested = true;
     run.abort.abort('job cancelled');
   }

@@ -214,6 +214,12 @@ export interface StoreNotifications {
   jobCancelled(listener: (jobId: string) => void): () => void;
   /** New rows in the event table, possibly written by another process. */
   eventsAdded(listener: () => void): () => void;
+  /**
+   * Delivers now, synchronously, cancels other processes committed since the last call. Only a
+   * store whose notifications are not pushed has it (SQLite); the engine calls it before each
+   * item and step, so an item does not start after a cancel another process committed.
+   */
+  catchUp?(): void;
 }
 
 /** One store notification, as it crosses a process boundary (see `NotificationRelay`). */

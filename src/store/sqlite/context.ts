@@ -8,7 +8,12 @@ export interface SqliteContext {
   clock: Clock;
   maxLogsPerJob: number;
   /** Runs `fn` in a `BEGIN IMMEDIATE` transaction, inserts the events it queued, and counts it. */
-  write<T>(fn: () => T): T;
+  /**
+   * Runs `fn` in a write transaction. `now` is the database clock read once the write lock is
+   * held: a time read before `BEGIN IMMEDIATE` could precede the commit by a whole busy wait, and
+   * a cancel's `cancel_requested_at` would then claim a moment before other writers could see it.
+   */
+  write<T>(fn: (now: number) => T): T;
   /** Runs reads in this turn of the event loop's shared snapshot (read-snapshot.ts). */
   read<T>(fn: () => T): T;
   pendingEvents: EventRow[];

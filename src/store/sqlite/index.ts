@@ -15,6 +15,7 @@ import type { SqliteStoreOptions } from '../options.ts';
 import type { Store, StoreNotifications, StoreSignal } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
+import { foreignCancels } from './foreign-cancels.ts';
 import * as json from './job-json.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
@@ -27,7 +28,7 @@ import * as sessions from './sessions.ts';
 
 export type { SqliteStoreOptions } from '../options.ts';
 
-function emitterNotifications(emitter: EventEmitter): StoreNotifications {
+function emitterNotifications(emitter: EventEmitter, catchUp: () => void): StoreNotifications {
   const on = <A extends unknown[]>(name: string, listener: (...args: A) => void) => {
     emitter.on(name, listener as (...args: unknown[]) => void);
     return () => {
@@ -38,6 +39,7 @@ function emitterNotifications(emitter: EventEmitter): StoreNotifications {
     jobsAvailable: (l) => on('jobsAvailable', l),
     jobCancelled: (l) => on('jobCancelled', l),
     eventsAdded: (l) => on('eventsAdded', l),
+    catchUp,
   };
 }
 
@@ -76,13 +78,13 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
     pendingEvents: [],
     pendingAttempts: [],
-    write<T>(fn: () => T): T {
+    write<T>(fn: (now: number) => T): T {
       snapshot.end();
       ctx.pendingEvents = [];
       ctx.pendingAttempts = [];
       const result = db
         .transaction(() => {
-          const out = fn();
+          const out = fn(clock.now());
           flushQueuedRows(ctx);
           return out;
         })
@@ -99,10 +101,11 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   };
   if (opts.migrate !== false) migrateDatabase(db, { now: clock.now() });
   let closed = false;
+  const cancels = foreignCancels(db, snapshot.end, (jobId) => emitLocal({ name: 'jobCancelled', jobId }));
 
   const store: Store = {
     kind: 'sqlite',
-    notifications: emitterNotifications(emitter),
+    notifications: emitterNotifications(emitter, cancels.look),
     migrate: async (p) => {
       // Its BEGIN IMMEDIATE would become a savepoint inside an open read snapshot.
       snapshot.end();

@@ -17,8 +17,7 @@ function finishedEventJson(status: JobStatus, now: number): string {
 }
 
 export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResult[] {
-  const now = ctx.clock.now();
-  const out = ctx.write(() => {
+  const out = ctx.write((now) => {
     const deltas = new CountDeltas();
     const results = finishes.map((f): FinishResult => {
       // Without buffered writes the UPDATE below is its own fence; with them, fence first.

@@ -13,9 +13,8 @@ export function jobCancel(
   ctx: SqliteContext,
   p: { workspaceId: string; id: string; by?: string },
 ): CancelResult {
-  const now = ctx.clock.now();
   const select = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND workspace_id = ?`;
-  const result = ctx.write((): CancelResult => {
+  const result = ctx.write((now): CancelResult => {
     const row = ctx.sql.get(select).get(p.id, p.workspaceId) as Row | undefined;
     if (!row) throw new LongrunError('not_found', `job ${p.id} not found`);
     const job = rowToJob(row);
@@ -61,8 +60,7 @@ export function leaseReap(
   ctx: SqliteContext,
   p: { limit: number; retryDelayMs: (attempt: number) => number },
 ): ReapedJob[] {
-  const now = ctx.clock.now();
-  const reaped = ctx.write(() => {
+  const reaped = ctx.write((now) => {
     const rows = ctx.sql
       .get(
         `SELECT id, workspace_id, category, status, attempt, released_attempts, max_attempts, lease_owner,

@@ -36,8 +36,7 @@ function fillInsertArgs(args: unknown[], at: number, j: NewJob, now: number): vo
  * double the cost of a bulk enqueue, and a dashboard only needs to know that its list changed.
  */
 export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
-  const now = ctx.clock.now();
-  const results = ctx.write(() => {
+  const results = ctx.write((now) => {
     const deltas = new CountDeltas();
     const findByKey = ctx.sql.get(
       'SELECT id, request_hash FROM jobs WHERE workspace_id = ? AND idempotency_key = ?',
@@ -109,10 +108,9 @@ export function jobClaim(
   p: { workerId: string; limit: number; types: string[]; leaseMs: number },
 ): ClaimedJob[] {
   if (p.limit <= 0 || p.types.length === 0) return [];
-  const now = ctx.clock.now();
   const token = newLeaseToken();
   const typeList = p.types.map(() => '?').join(', ');
-  const claimed = ctx.write(() => {
+  const claimed = ctx.write((now) => {
     const rows = ctx.sql
       .get(
         `UPDATE jobs SET status = 'running', attempt = attempt + 1, lease_token = ? || '.' || seq, lease_owner = ?,
@@ -169,10 +167,9 @@ export function jobHeartbeat(
   ctx: SqliteContext,
   p: { leases: Lease[]; leaseMs: number },
 ): Map<string, LeaseState> {
-  const now = ctx.clock.now();
   const states = new Map<string, LeaseState>();
   if (p.leases.length === 0) return states;
-  ctx.write(() => {
+  ctx.write((now) => {
     const stmt = ctx.sql.get(
       `UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND attempt = ? AND lease_token = ? AND completed_at IS NULL
        RETURNING status`,
@@ -306,8 +303,7 @@ export function applyWrites(
 }
 
 export function jobWrite(ctx: SqliteContext, writes: JobWriteBatch[]): boolean[] {
-  const now = ctx.clock.now();
-  const out = ctx.write(() =>
+  const out = ctx.write((now) =>
     writes.map((w) => {
       const row = fence(ctx, w.lease);
       if (!row) return false;
