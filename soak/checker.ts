@@ -11,7 +11,8 @@
  * - an item run twice only when the earlier run's attempt really lost its lease (`crashed`,
  *   `timed_out`); never twice by one attempt;
  * - a cancel the API acknowledged ends the job `cancelled`, with at most one item (the one in
- *   flight) started after the cancel committed.
+ *   flight) started after the cancel committed;
+ * - every event stream read through restarts missed and repeated nothing (stream-check.ts).
  *
  * ```ts
  * const report = await checkHistory({ store, workspaceId: 'default', history: historyRead(file) });
@@ -23,9 +24,12 @@ import type { AttemptRecord, ItemRecord, JobEvent, LogEntry } from '../src/core/
 import { isTerminal } from '../src/core/status.ts';
 import type { Store } from '../src/index.ts';
 import type { HistoryRecord } from './history.ts';
+import { checkStreams } from './stream-check.ts';
 
 export interface CheckReport {
   jobs: number;
+  /** Faults the harness or a faulty store recorded. */
+  faults: number;
   lost: number;
   stuck: number;
   /** Item runs beyond the first that the rules allow (the earlier attempt lost its lease). */
@@ -53,6 +57,7 @@ export async function checkHistory(p: {
   const { store, workspaceId, history } = p;
   const report: CheckReport = {
     jobs: 0,
+    faults: 0,
     lost: 0,
     stuck: 0,
     duplicatesAllowed: 0,
@@ -77,6 +82,7 @@ export async function checkHistory(p: {
   }
   faults.sort((a, b) => a - b);
   report.jobs = accepted.size;
+  report.faults = faults.length;
   const facts = new Map<string, JobFacts>();
   for (const id of accepted) {
     const got = await store.jobGet({ workspaceId, id });
@@ -141,6 +147,7 @@ export async function checkHistory(p: {
         `${first.jobId}: item ${first.key} ran in ${kept} attempts that did not lose their lease (${[...seenAttempts].map((a) => `${a}:${outcomeOf(a) ?? 'unfinished'}`).join(', ')})`,
       );
   }
+  report.violations.push(...(await checkStreams(p)));
   return report;
 }
 

@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,7 +26,7 @@ import {
   type Store,
 } from '../src/index.ts';
 import type { FaultPlan } from './faulty-store.ts';
-import { type HistoryEntry, historyAppend, historyAppendMany, wallNow } from './history.ts';
+import { type HistoryEntry, historyAppend, historyAppendMany, historyRead, wallNow } from './history.ts';
 import jobs from './jobs.ts';
 import { FaultProxy } from './proxy.ts';
 
@@ -108,7 +109,7 @@ export class SoakEnv {
     const ids: string[] = [];
     for (let i = 0; i < n; i += 500) {
       const batch = Array.from({ length: Math.min(500, n - i) }, () => ({ type, input }));
-      const got = await this.longrun.enqueueMany(batch);
+      const got = await this.untilAnswered(() => this.longrun.enqueueMany(batch));
       historyAppendMany(
         this.history,
         got.map((jobId) => ({ kind: 'accepted', jobId })),
@@ -116,6 +117,23 @@ export class SoakEnv {
       ids.push(...got);
     }
     return ids;
+  }
+
+  /**
+   * As a client would: a call the store refused (`store_unavailable`, during a restart) is tried
+   * again. Nothing is recorded for a refused call, so a refusal that in fact committed only adds a
+   * job the checker does not know of, never one it expects.
+   */
+  private async untilAnswered<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = wallNow() + 60_000;
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'store_unavailable' || wallNow() > deadline) throw err;
+        await sleep(200);
+      }
+    }
   }
 
   startWorker(o: WorkerOptions = {}): Proc {
@@ -212,6 +230,11 @@ export class SoakEnv {
     if (signal === 'SIGKILL' || signal === 'SIGTERM') await p.exited;
   }
 
+  /** Items the process `pid` began at or after `since` (wall ms), from the history. */
+  itemsStartedBy(pid: number, since: number): number {
+    return historyRead(this.history).filter((r) => r.kind === 'item' && r.pid === pid && r.t >= since).length;
+  }
+
   /** Jobs neither finished nor failed yet, from the counts table. */
   async unfinished(): Promise<number> {
     const counts = await this.store.jobCounts({ workspaceId: 'default' });
@@ -231,9 +254,11 @@ export class SoakEnv {
     for (const p of this.procs)
       if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
     await Promise.all(this.procs.map((p) => p.exited));
-    await this.proxy?.close();
-    await this.store.close();
-    if (this.schema) await adminQuery(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
+    // Bounded, so a teardown that hangs after a fault names itself instead of stalling the run.
+    await bounded('proxy close', this.proxy?.close());
+    await bounded('store close', this.store.close());
+    if (this.schema)
+      await bounded('drop schema', adminQuery(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`));
     if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -246,6 +271,27 @@ export async function adminQuery(sql: string): Promise<pg.QueryResult> {
   } finally {
     await client.end();
   }
+}
+
+async function bounded(what: string, p: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((r) => {
+    timer = setTimeout(() => {
+      console.error(`  (teardown: ${what} did not finish in 15 s; going on)`);
+      r();
+    }, 15_000);
+  });
+  await Promise.race([p?.catch((err) => console.error(`  (teardown: ${what} failed: ${err})`)), late]);
+  clearTimeout(timer);
+}
+
+/** A port nothing listens on now, for a server that must come back on the same one after a kill. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 export async function waitUntil<T>(timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>) {

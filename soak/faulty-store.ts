@@ -13,7 +13,10 @@
  */
 import { existsSync } from 'node:fs';
 import type { Store } from '../src/index.ts';
+import { historyAppend } from './history.ts';
 import { seededRandom } from './random.ts';
+
+const HISTORY = process.env.LONGRUN_SOAK_HISTORY ?? '';
 
 export interface FaultPlan {
   seed: number;
@@ -47,6 +50,9 @@ export function withFaults(store: Store, plan: FaultPlan): Store {
       if (typeof prop !== 'string' || !methods.has(prop) || typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         if (!on || random() >= plan.rate) return value.apply(target, args);
+        // Each fault goes into the history, so the table shows how many there were and recovery
+        // is measured from the one that cost an attempt its lease.
+        if (HISTORY) historyAppend(HISTORY, { kind: 'fault', what: `${plan.mode} in ${prop}` });
         if (plan.mode === 'error') throw new InjectedFault(prop, false);
         await value.apply(target, args);
         throw new InjectedFault(prop, true);

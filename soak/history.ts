@@ -24,7 +24,12 @@ export type HistoryRecord =
   /** The API acknowledged a cancel of a job that was not finished. */
   | { kind: 'cancel'; jobId: string; t: number }
   /** The harness injected a fault (a kill, a freeze, a blackhole…) at `t`; `until` when it ended. */
-  | { kind: 'fault'; what: string; t: number; until?: number };
+  | { kind: 'fault'; what: string; t: number; until?: number }
+  /**
+   * A job event stream the harness read to its end: the snapshot's id (`from`, null without one),
+   * then the ids of the events that followed, in the order they arrived; `ended` if `end` came.
+   */
+  | { kind: 'stream'; jobId: string; from: number | null; ids: number[]; ended: boolean; t: number };
 
 type WithoutTime<R> = R extends unknown ? Omit<R, 't'> : never;
 export type HistoryEntry = WithoutTime<HistoryRecord>;

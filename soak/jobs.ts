@@ -18,7 +18,12 @@ function record(entry: Parameters<typeof historyAppend>[1]): void {
 export const itemsJob = defineJob({
   type: 'soak.items',
   category: 'sync',
-  input: z.object({ items: z.number().int().min(0), itemMs: z.number().int().min(0) }),
+  input: z.object({
+    items: z.number().int().min(0),
+    itemMs: z.number().int().min(0),
+    /** A log line per item, so event streams carry log events too. */
+    log: z.boolean().optional(),
+  }),
   retry: { maxAttempts: 25, baseDelayMs: 10 },
   async run(ctx, input) {
     const who = { jobId: ctx.jobId, attempt: ctx.attempt, token: ctx.leaseToken, pid: process.pid };
@@ -26,6 +31,7 @@ export const itemsJob = defineJob({
     const keys = Array.from({ length: input.items }, (_, i) => `k${i}`);
     await ctx.each('work', keys, { key: (k) => k }, async (key) => {
       record({ kind: 'item', ...who, key });
+      if (input.log) ctx.log.info(`item ${key}`);
       if (input.itemMs > 0) await sleep(input.itemMs);
     });
     record({ kind: 'end', ...who });

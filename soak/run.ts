@@ -34,6 +34,7 @@ interface Row {
   store: StoreKind;
   scenario: string;
   jobs: number;
+  faults: number;
   lost: number;
   stuck: number;
   dup: string;
@@ -69,6 +70,7 @@ for (const store of stores) {
         store,
         scenario: scenario.name,
         jobs: report.jobs,
+        faults: report.faults,
         lost: report.lost,
         stuck: report.stuck,
         dup: `${report.duplicatesAllowed} / ${report.duplicatesSeen}`,
@@ -82,6 +84,7 @@ for (const store of stores) {
         store,
         scenario: scenario.name,
         jobs: 0,
+        faults: 0,
         lost: 0,
         stuck: 0,
         dup: '–',
@@ -120,9 +123,9 @@ function fmtMs(ms: number): string {
 function printRow(r: Row): void {
   if (rows.length === 1)
     console.log(
-      `${'store'.padEnd(9)}${'scenario'.padEnd(28)}${'jobs'.padStart(7)}${'lost'.padStart(6)}${'stuck'.padStart(7)}  ${'dup allowed / seen'.padEnd(20)}${'recovery p50 / max'.padEnd(20)}${'time'.padStart(7)}  verdict`,
+      `${'store'.padEnd(9)}${'scenario'.padEnd(28)}${'jobs'.padStart(7)}${'faults'.padStart(8)}${'lost'.padStart(6)}${'stuck'.padStart(7)}  ${'dup allowed / seen'.padEnd(20)}${'recovery p50 / max'.padEnd(20)}${'time'.padStart(7)}  verdict`,
     );
   console.log(
-    `${r.store.padEnd(9)}${r.scenario.padEnd(28)}${String(r.jobs).padStart(7)}${String(r.lost).padStart(6)}${String(r.stuck).padStart(7)}  ${r.dup.padEnd(20)}${r.recovery.padEnd(20)}${`${r.seconds}s`.padStart(7)}  ${r.verdict}`,
+    `${r.store.padEnd(9)}${r.scenario.padEnd(28)}${String(r.jobs).padStart(7)}${String(r.faults).padStart(8)}${String(r.lost).padStart(6)}${String(r.stuck).padStart(7)}  ${r.dup.padEnd(20)}${r.recovery.padEnd(20)}${`${r.seconds}s`.padStart(7)}  ${r.verdict}`,
   );
 }
