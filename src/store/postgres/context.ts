@@ -125,13 +125,6 @@ export async function read(ctx: PgContext, q: Query): Promise<Row[]> {
   }
 }
 
-/** One self-committing write statement. */
-export async function writeOne(ctx: PgContext, q: Query): Promise<Row[]> {
-  const rows = await read(ctx, q);
-  ctx.stats.writeTransactions++;
-  return rows;
-}
-
 export class Tx {
   ended = false;
   constructor(readonly client: pg.PoolClient) {}
@@ -156,7 +149,54 @@ export class Tx {
   }
 }
 
+/**
+ * PostgreSQL ends one transaction of a deadlock (40P01), or of a serialization conflict (40001),
+ * with an error and rolls it back whole: nothing of it is kept, so running it again is safe and is
+ * what the server asks for. Hot rows make these rare but real (a cancel locks its job, then the
+ * count rows a finishing batch holds while waiting for that job).
+ */
+const RETRY_CODES = new Set(['40P01', '40001']);
+const MAX_TRIES = 4;
+
+/** One self-committing write statement, run again after a deadlock. */
+export async function writeOne(ctx: PgContext, q: Query): Promise<Row[]> {
+  for (let tries = 1; ; tries++) {
+    try {
+      const rows = (await ctx.pool.query(q)).rows as Row[];
+      ctx.stats.writeTransactions++;
+      return rows;
+    } catch (err) {
+      if (!retriable(err, tries)) throw mapError(err);
+      await backoff(tries);
+    }
+  }
+}
+
+/**
+ * Runs `fn` in a transaction. `fn` may run more than once (after a deadlock, see RETRY_CODES): it
+ * must build whatever it returns inside, not add to state from outside.
+ */
 export async function transaction<T>(ctx: PgContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await transactionOnce(ctx, fn);
+    } catch (err) {
+      if (!retriable(err, tries)) throw err;
+      await backoff(tries);
+    }
+  }
+}
+
+function retriable(err: unknown, tries: number): boolean {
+  return tries < MAX_TRIES && RETRY_CODES.has(String((err as { code?: unknown }).code));
+}
+
+/** A few ms with jitter, so the transactions of a deadlock do not meet again in lockstep. */
+function backoff(tries: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** tries));
+}
+
+async function transactionOnce<T>(ctx: PgContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await ctx.pool.connect();

@@ -200,8 +200,8 @@ function finishOne(ws: WriteSet, st: JobState, f: JobFinish, now: number): JobSt
 
 export async function jobWrite(ctx: PgContext, writes: JobWriteBatch[]): Promise<boolean[]> {
   if (writes.length === 0) return [];
-  const ws = new WriteSet();
-  const out = await transaction(ctx, async (tx) => {
+  const { out, ws } = await transaction(ctx, async (tx) => {
+    const ws = new WriteSet();
     const { states, now } = await fence(
       tx,
       ctx,
@@ -217,7 +217,7 @@ export async function jobWrite(ctx: PgContext, writes: JobWriteBatch[]): Promise
       ws.announce({ channel: 'events' });
       await tx.queryAndCommit(ws.toQuery(ctx));
     }
-    return applied;
+    return { out: applied, ws };
   });
   announce(ctx, ws.announced);
   return out;
@@ -240,8 +240,8 @@ export async function jobFinish(ctx: PgContext, finishes: JobFinish[]): Promise<
 }
 
 async function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
-  const ws = new WriteSet();
-  const out = await transaction(ctx, async (tx) => {
+  const { out, ws } = await transaction(ctx, async (tx) => {
+    const ws = new WriteSet();
     const { states, now } = await fence(
       tx,
       ctx,
@@ -262,7 +262,7 @@ async function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<F
       ws.announce({ channel: 'events' });
       await tx.queryAndCommit(ws.toQuery(ctx));
     }
-    return results;
+    return { out: results, ws };
   });
   announce(ctx, ws.announced);
   return out;

@@ -15,8 +15,10 @@ export async function jobCancel(
   ctx: PgContext,
   p: { workspaceId: string; id: string; by?: string },
 ): Promise<CancelResult> {
-  const ws = new WriteSet();
+  let ws = new WriteSet();
   const result = await transaction(ctx, async (tx): Promise<CancelResult> => {
+    // Afresh on each run: a deadlock runs this again (see `transaction`).
+    ws = new WriteSet();
     const [row] = await tx.query({
       name: 'longrun_cancel_lock',
       text: `SELECT ${JOB_COLUMNS}, ${nowSql(1)} AS now FROM jobs WHERE id = $2 AND workspace_id = $3 FOR NO KEY UPDATE`,
@@ -80,9 +82,12 @@ export async function leaseReap(
   ctx: PgContext,
   p: { limit: number; retryDelayMs: (attempt: number) => number },
 ): Promise<ReapedJob[]> {
-  const ws = new WriteSet();
+  let ws = new WriteSet();
   const out: ReapedJob[] = [];
   await transaction(ctx, async (tx) => {
+    // Afresh on each run: a deadlock runs this again (see `transaction`).
+    ws = new WriteSet();
+    out.length = 0;
     const rows = await tx.query({
       name: 'longrun_reap_lock',
       text: `SELECT id, workspace_id, category, status, attempt, released_attempts, max_attempts, lease_owner,

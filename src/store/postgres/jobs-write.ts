@@ -98,6 +98,7 @@ export async function jobInsert(ctx: PgContext, jobs: NewJob[]): Promise<InsertR
   if (jobs.length === 0) return [];
   const created = new Set<string>();
   const run = async (tx: Tx | null) => {
+    created.clear();
     for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
       const chunk = jobs.slice(i, i + INSERT_CHUNK);
       const q = insertQuery(ctx, chunk, i + INSERT_CHUNK >= jobs.length);
