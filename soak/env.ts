@@ -257,7 +257,7 @@ export class SoakEnv {
     // Bounded, so a teardown that hangs after a fault names itself instead of stalling the run.
     await bounded('proxy close', this.proxy?.close());
     await bounded('store close', this.store.close());
-    if (this.schema)
+    if (this.schema && !keep)
       await bounded('drop schema', adminQuery(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`));
     if (!keep) rmSync(this.dir, { recursive: true, force: true });
   }
