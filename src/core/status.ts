@@ -1,6 +1,8 @@
 /**
- * The job status machine, in one place. The stores encode the same rules in SQL (CHECK constraints
- * and a trigger that freezes terminal states); this module is what the engine and API consult.
+ * The job status machine. The stores enforce it in SQL (CHECK constraints and a trigger per
+ * backend that refuses any other transition and freezes terminal states); `canTransition` is the
+ * table both triggers are tested against (status-machine.test.ts, store-postgres-ops.test.ts), so
+ * a change here that the SQL does not follow fails those tests.
  *
  * ```ts
  * canTransition('pending', 'running'); // true
