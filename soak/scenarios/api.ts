@@ -24,12 +24,13 @@ export const cancelRaces: Scenario = {
     const total = quick ? 1_000 : 10_000;
     const outcomes = { cancelled: 0, tooLate: 0 };
     for (let done = 0; done < total; done += 200) {
-      // Four items of 4 ms: a job runs about 20 ms, so a cancel 0–40 ms after enqueue lands before
-      // the claim, mid-run, or just after the finish.
-      const ids = await env.enqueue(Math.min(200, total - done), { items: 4, itemMs: 4 });
+      // Twenty items of 15 ms: a job runs about 300 ms, so a cancel 0–450 ms after enqueue lands
+      // before the claim, mid-run, or just after the finish, and a worker that heard it only at
+      // its heartbeat would still be starting items past the checker's delivery allowance.
+      const ids = await env.enqueue(Math.min(200, total - done), { items: 20, itemMs: 15 });
       await Promise.all(
         ids.map(async (id) => {
-          await sleep(randomInt(random, 0, 40));
+          await sleep(randomInt(random, 0, 450));
           try {
             await client.cancelJob(id);
             env.record({ kind: 'cancel', jobId: id });
