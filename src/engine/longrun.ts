@@ -13,6 +13,7 @@ import type { Clock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
 import type {
   CountsRow,
+  EventKind,
   ItemRecord,
   ItemStatus,
   Job,
@@ -23,10 +24,12 @@ import type {
 } from '../core/job.ts';
 import type { JobStatus } from '../core/status.ts';
 import type { InputFilter, JobListParams, Store } from '../store/types.ts';
+import { Credentials } from './credentials.ts';
 import { CursorCodec } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
 import { InsertBatcher } from './insert-batcher.ts';
+import { StoreMonitor } from './monitor.ts';
 import { LeaseReaper } from './reaper.ts';
 import { RetentionSweeper } from './retention.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
@@ -57,6 +60,10 @@ export const DETAIL_LOG_LIMIT = 1_000;
 export class Longrun {
   readonly store: Store;
   readonly registry: JobRegistry;
+  /** API keys and dashboard sessions (credentials.ts). */
+  readonly credentials: Credentials;
+  /** Event positions, wake-ups, store health (monitor.ts). */
+  readonly monitor: StoreMonitor;
   private pool: WorkerPool | null = null;
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
@@ -68,6 +75,8 @@ export class Longrun {
     this.store = opts.store;
     this.inserts = new InsertBatcher(opts.store);
     this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
+    this.credentials = new Credentials(opts.store);
+    this.monitor = new StoreMonitor(opts.store);
   }
 
   /** Validates `input` against the type's schema and enqueues one job. */
@@ -206,12 +215,14 @@ export class Longrun {
     jobId?: string;
     after: number;
     limit?: number;
+    kinds?: EventKind[];
   }): Promise<JobEvent[]> {
     return this.store.eventList({
       workspaceId: p.workspaceId ?? DEFAULT_WORKSPACE,
       jobId: p.jobId,
       after: p.after,
       limit: p.limit ?? 500,
+      kinds: p.kinds,
     });
   }
 
