@@ -1,6 +1,6 @@
 /**
- * The HTTP API as a Hono app: a thin adapter over the `Longrun` facade and the `Store` interface
- * (no SQL here). Serve it with `@hono/node-server`, or call `app.request()` in tests.
+ * The HTTP API as a Hono app: a thin adapter over the `Longrun` facade, its only way to the store
+ * (no SQL, no store calls here). Serve it with `@hono/node-server`, or call `app.request()` in tests.
  *
  * ```ts
  * const app = createApp({ longrun, rateLimit: { perMinute: 1_200, burst: 200 } });
@@ -148,7 +148,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     clientAddress: (c) => clientAddressOf(c, opts.clientAddress),
     metrics: opts.metrics ?? createMetrics(opts.longrun),
     sse,
-    streams: new StreamRegistry(opts.longrun.store, sse, {
+    streams: new StreamRegistry(opts.longrun.credentials, sse, {
       onInvalid: (c) => (c.kind === 'key' ? deps.keyCache : deps.sessionCache).forget(c.hash),
       onError: (err) => logger.warn({ err }, 'cannot check the keys of open event streams'),
     }),

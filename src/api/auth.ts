@@ -17,6 +17,7 @@
  */
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LongrunError } from '../core/errors.ts';
+import { Credentials } from '../engine/credentials.ts';
 import type { ApiKeyRecord, Store } from '../store/types.ts';
 import type { GuardedAttempt } from './auth-guard.ts';
 import type { Scope } from './schemas.ts';
@@ -137,7 +138,7 @@ export function cachedAuth(header: string | undefined, cache: KeyCache): AuthInf
  * the address is out of attempts); without one, nothing is counted.
  */
 export async function authenticate(
-  store: Store,
+  credentials: Credentials,
   header: string | undefined,
   cache: KeyCache | null = null,
   attempt: GuardedAttempt | null = null,
@@ -148,7 +149,7 @@ export async function authenticate(
   if (cached) return cached;
   attempt?.guard.admit(attempt.address, attempt.setHeader);
   if (hash === null || attempt?.guard.isKnownUnknown(hash)) throw unauthorized();
-  const record = await store.apiKeyFindByHash({ hash });
+  const record = await credentials.findKey(hash);
   // The store found the row through an index on the SHA-256 digest; timing there can at most reveal
   // how many leading bytes of an unpredictable digest agree, which says nothing about the secret.
   // The decision itself is a constant-time comparison of the digests.
@@ -165,7 +166,7 @@ export async function authenticate(
   };
   cache?.set(hash, auth, now);
   // Bookkeeping only: a failure here must not fail the request it rides on.
-  if (!cache || cache.shouldTouch(record.id, now)) store.apiKeyTouch({ id: record.id }).catch(() => {});
+  if (!cache || cache.shouldTouch(record.id, now)) credentials.touchKey(record.id).catch(() => {});
   return auth;
 }
 
@@ -175,13 +176,13 @@ function safeEqualHex(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function createApiKey(
-  store: Store,
+/** A new key, shown this once; its workspace is created when new. */
+export async function issueApiKey(
+  credentials: Credentials,
   p: { workspace: string; scope: Scope; name?: string },
 ): Promise<{ key: string; record: ApiKeyRecord }> {
-  await store.workspaceEnsure({ name: p.workspace });
   const { key, prefix, hash } = generateKey();
-  const record = await store.apiKeyCreate({
+  const record = await credentials.createKey({
     workspaceId: p.workspace,
     name: p.name ?? `${p.scope} key`,
     scope: p.scope,
@@ -189,6 +190,14 @@ export async function createApiKey(
     prefix,
   });
   return { key, record };
+}
+
+/** `issueApiKey` on a store opened without an engine (the CLI's `keys create`, set-up scripts). */
+export function createApiKey(
+  store: Store,
+  p: { workspace: string; scope: Scope; name?: string },
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  return issueApiKey(new Credentials(store), p);
 }
 
 export function toApiKey(r: ApiKeyRecord) {

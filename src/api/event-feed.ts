@@ -54,7 +54,7 @@ export interface FeedParams {
 }
 
 export async function runFeed(p: FeedParams): Promise<void> {
-  const waker = new EventWaker(p.deps.longrun.store.notifications, p.sse.signal);
+  const waker = new EventWaker(p.deps.longrun.monitor.notifications, p.sse.signal);
   let cursor = p.after;
   let lastProgressRead = 0;
   while (!p.sse.closed) {

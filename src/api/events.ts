@@ -12,7 +12,7 @@ import { LongrunError } from '../core/errors.ts';
 import type { JobEvent } from '../core/job.ts';
 import { toJobDetailJson } from '../core/job-json.ts';
 import { JOB_STATUSES, type JobStatus } from '../core/status.ts';
-import type { Store } from '../store/types.ts';
+import type { StoreMonitor } from '../engine/monitor.ts';
 import { eventPayload, isFinalEvent, runFeed } from './event-feed.ts';
 import { setResponseHeader } from './headers.ts';
 import { type AnyRoute, route } from './route.ts';
@@ -32,12 +32,12 @@ const LAST_EVENT_ID = { 'Last-Event-ID': 'resume after this event id (sent autom
  * The id to resume after, if the client sent one. An id above every id the store has issued was
  * never sent: resuming after it would wait, silently, until the sequence passed it.
  */
-async function lastEventId(c: Context, store: Store): Promise<number | undefined> {
+async function lastEventId(c: Context, monitor: StoreMonitor): Promise<number | undefined> {
   const raw = c.req.header('last-event-id');
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = /^\d{1,15}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!Number.isSafeInteger(n)) throw invalidLastEventId('a non-negative integer');
-  if (n > (await store.eventSequenceLast())) throw invalidLastEventId('no event with this id was ever sent');
+  if (n > (await monitor.highestEventId())) throw invalidLastEventId('no event with this id was ever sent');
   return n;
 }
 
@@ -88,10 +88,10 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
       responses: { 200: SSE_RESPONSE },
       async handler(c, { params, auth }) {
         const workspaceId = auth.workspaceId;
-        const resume = await lastEventId(c, longrun.store);
+        const resume = await lastEventId(c, longrun.monitor);
         // Position first, then state: whatever happens in between is both in the snapshot and
         // re-sent as events, which carry absolute values, so nothing is missed.
-        const start = resume ?? (await longrun.store.eventLatestId({ workspaceId, jobId: params.id }));
+        const start = resume ?? (await longrun.monitor.latestEventId({ workspaceId, jobId: params.id }));
         const detail = await longrun.getJob(params.id, {
           workspaceId,
           logLimit: resume === undefined ? undefined : 0,
@@ -139,7 +139,7 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
       async handler(c, { query, auth }) {
         const workspaceId = auth.workspaceId;
         const start =
-          (await lastEventId(c, longrun.store)) ?? (await longrun.store.eventLatestId({ workspaceId }));
+          (await lastEventId(c, longrun.monitor)) ?? (await longrun.monitor.latestEventId({ workspaceId }));
         const facts = new Map<string, JobFacts>();
         const statuses = query.status ? new Set<string>(query.status) : null;
         const categories = query.category ? new Set(query.category) : null;
@@ -147,11 +147,11 @@ export function eventRoutes(deps: ApiDeps): AnyRoute[] {
         const lookup = async (e: JobEvent): Promise<JobFacts | null> => {
           const known = facts.get(e.jobId);
           if (known) return known;
-          const found = await longrun.store.jobGet({ workspaceId, id: e.jobId });
+          const found = await longrun.monitor.findJob({ workspaceId, id: e.jobId });
           if (!found) return null;
           // The job's status now may be later than this event; for a status event the status
           // before it is unknown, so it counts as entering, never as leaving, a filtered status.
-          const { category, type, name, status } = found.job;
+          const { category, type, name, status } = found;
           const f = { category, type, name, status: e.kind === 'status' ? null : status };
           // Bounded memory on a stream that stays open for days.
           if (facts.size >= 10_000) facts.delete(facts.keys().next().value!);

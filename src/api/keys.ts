@@ -1,13 +1,13 @@
 /** `/api/v1/keys`: admin keys manage the keys of their own workspace. */
 import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
-import { createApiKey, toApiKey } from './auth.ts';
+import { issueApiKey, toApiKey } from './auth.ts';
 import { type AnyRoute, route } from './route.ts';
 import { ApiKeySchema, CreatedApiKeySchema, clientText, IdParams, SCOPES } from './schemas.ts';
 import type { ApiDeps } from './types.ts';
 
 export function keyRoutes(deps: ApiDeps): AnyRoute[] {
-  const store = deps.longrun.store;
+  const { credentials } = deps.longrun;
   return [
     route({
       method: 'get',
@@ -17,7 +17,7 @@ export function keyRoutes(deps: ApiDeps): AnyRoute[] {
       summary: "The workspace's API keys (never their secrets)",
       responses: { 200: { description: 'keys, oldest first', schema: z.array(ApiKeySchema) } },
       async handler(c, { auth }) {
-        const keys = await store.apiKeyList({ workspaceId: auth.workspaceId });
+        const keys = await credentials.listKeys(auth.workspaceId);
         return c.json(keys.map(toApiKey));
       },
     }),
@@ -33,7 +33,7 @@ export function keyRoutes(deps: ApiDeps): AnyRoute[] {
       }),
       responses: { 201: { description: 'the new key, with its secret', schema: CreatedApiKeySchema } },
       async handler(c, { body, auth }) {
-        const { key, record } = await createApiKey(store, {
+        const { key, record } = await issueApiKey(credentials, {
           workspace: auth.workspaceId,
           scope: body.scope,
           name: body.name,
@@ -50,7 +50,7 @@ export function keyRoutes(deps: ApiDeps): AnyRoute[] {
       params: IdParams,
       responses: { 204: { description: 'revoked', contentType: 'none' } },
       async handler(c, { params, auth }) {
-        const revoked = await store.apiKeyRevoke({ id: params.id, workspaceId: auth.workspaceId });
+        const revoked = await credentials.revokeKey({ id: params.id, workspaceId: auth.workspaceId });
         if (!revoked) throw new LongrunError('not_found', `key ${params.id} not found or already revoked`);
         deps.keyCache.forgetKey(params.id);
         deps.sessionCache.forgetKey(params.id);

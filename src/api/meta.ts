@@ -80,7 +80,7 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
         const window = query.window ?? '1h';
         const { spanMs, bucketMs } = TIMESERIES_WINDOWS[window];
         const since = Math.floor((Date.now() - spanMs) / bucketMs) * bucketMs;
-        const buckets = await longrun.store.jobTimeseries({ workspaceId: auth.workspaceId, since, bucketMs });
+        const buckets = await longrun.monitor.timeseries({ workspaceId: auth.workspaceId, since, bucketMs });
         return c.json({ window, bucketMs, since, buckets });
       },
     }),
@@ -118,12 +118,12 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
       async handler(c) {
         if (deps.shutdown.aborted) throw new LongrunError('shutting_down', 'the server is shutting down');
         try {
-          await pingWithTimeout(() => longrun.store.ping());
+          await pingWithTimeout(() => longrun.monitor.ping());
         } catch (err) {
           deps.logger.warn({ err }, 'readiness check failed');
           throw new LongrunError('store_unavailable', 'the job store does not answer');
         }
-        return c.json({ status: 'ready' as const, store: longrun.store.kind });
+        return c.json({ status: 'ready' as const, store: longrun.monitor.storeKind });
       },
     }),
     route({

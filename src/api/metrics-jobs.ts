@@ -14,7 +14,6 @@ export function registerJobMetrics(
   longrun: Longrun,
   maxEvents: number,
 ): { refresh(): Promise<void> } {
-  const store = longrun.store;
   const finished = new Counter({
     name: 'longrun_jobs_finished_total',
     help: 'Jobs that reached completed, failed or cancelled since this process started',
@@ -40,7 +39,7 @@ export function registerJobMetrics(
   let workspaces: { ids: string[]; at: number } = { ids: [DEFAULT_WORKSPACE], at: 0 };
   const knownWorkspaces = async (): Promise<string[]> => {
     if (Date.now() - workspaces.at > 30_000) {
-      const keys = await store.apiKeyList({});
+      const keys = await longrun.credentials.listKeys();
       workspaces = {
         ids: [...new Set([DEFAULT_WORKSPACE, ...keys.map((k) => k.workspaceId)])],
         at: Date.now(),
@@ -54,19 +53,18 @@ export function registerJobMetrics(
     let after = cursors.get(workspaceId);
     if (after === undefined) {
       // Start from now: history before this process is not "since start".
-      cursors.set(workspaceId, await store.eventLatestId({ workspaceId }));
+      cursors.set(workspaceId, await longrun.monitor.latestEventId({ workspaceId }));
       return;
     }
-    const events = await store.eventList({ workspaceId, after, limit: maxEvents, kinds: ['status'] });
+    const events = await longrun.events({ workspaceId, after, limit: maxEvents, kinds: ['status'] });
     for (const e of events) {
       after = e.id;
       const status = String(e.data.status);
       const done =
         status === 'completed' || status === 'failed' || (status === 'cancelled' && e.data.completedAt);
       if (status !== 'running' && !done) continue;
-      const found = await store.jobGet({ workspaceId, id: e.jobId });
-      if (!found) continue;
-      const { job } = found;
+      const job = await longrun.monitor.findJob({ workspaceId, id: e.jobId });
+      if (!job) continue;
       if (status === 'running') {
         lag.observe({ category: job.category }, Math.max(0, e.timestamp - job.runAt) / 1000);
       } else {

@@ -58,7 +58,6 @@ export function createMetrics(
   } = {},
 ): ApiMetrics {
   const registry = new Registry();
-  const store = longrun.store;
   collectDefaultMetrics({ register: registry });
 
   const http = new Histogram({
@@ -82,7 +81,7 @@ export function createMetrics(
     help: 'Write transactions this process committed to the store',
     registers: [registry],
     collect() {
-      const now = store.statsRead().writeTransactions;
+      const now = longrun.monitor.writeTransactions();
       if (now > writesSeen) this.inc(now - writesSeen);
       writesSeen = now;
     },

@@ -139,7 +139,7 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
     auth = await authenticateSession(c, deps, guardedAttempt(c, deps));
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') assertSameOrigin(c);
   } else {
-    auth = await authenticate(deps.longrun.store, header, deps.keyCache, guardedAttempt(c, deps));
+    auth = await authenticate(deps.longrun.credentials, header, deps.keyCache, guardedAttempt(c, deps));
   }
   c.set('auth', auth);
   if (deps.limiter) {

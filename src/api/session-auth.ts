@@ -106,7 +106,7 @@ export async function authenticateSession(
   if (cached) return cached;
   attempt.guard.admit(attempt.address, attempt.setHeader);
   if (hash === null || attempt.guard.isKnownUnknown(hash)) throw unauthorized();
-  const session = await deps.longrun.store.sessionFind({ hash, idleMs: SESSION_IDLE_MS });
+  const session = await deps.longrun.credentials.findSession(hash, SESSION_IDLE_MS);
   if (!session) {
     attempt.guard.rememberUnknown(hash);
     throw unauthorized();
@@ -121,6 +121,6 @@ export async function authenticateSession(
   deps.sessionCache.set(hash, auth, now);
   // Idle time is counted in minutes: one small write a minute per session and process.
   if (deps.sessionCache.shouldTouch(session.id, now))
-    deps.longrun.store.sessionTouch({ id: session.id }).catch(() => {});
+    deps.longrun.credentials.touchSession(session.id).catch(() => {});
   return auth;
 }

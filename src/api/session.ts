@@ -26,7 +26,7 @@ function sessionJson(s: Pick<SessionRecord, 'workspaceId' | 'scope' | 'keyName'>
 }
 
 export function sessionRoutes(deps: ApiDeps): AnyRoute[] {
-  const store = deps.longrun.store;
+  const { credentials } = deps.longrun;
   return [
     route({
       method: 'post',
@@ -44,9 +44,9 @@ export function sessionRoutes(deps: ApiDeps): AnyRoute[] {
         // Sign-in from another site's page would log the victim into the attacker's workspace.
         if (c.req.header('origin') || c.req.header('sec-fetch-site')) assertSameOrigin(c);
         // No key cache: signing in is rare, and each attempt counts against the address.
-        const auth = await authenticate(store, `Bearer ${body.key}`, null, guardedAttempt(c, deps));
+        const auth = await authenticate(credentials, `Bearer ${body.key}`, null, guardedAttempt(c, deps));
         const token = randomBytes(32).toString('base64url');
-        const session = await store.sessionCreate({
+        const session = await credentials.createSession({
           workspaceId: auth.workspaceId,
           keyId: auth.keyId,
           hash: hashKey(token),
@@ -64,7 +64,7 @@ export function sessionRoutes(deps: ApiDeps): AnyRoute[] {
       summary: 'Who this request is signed in as',
       responses: { 200: { description: 'the session (or key) in use', schema: SessionSchema } },
       async handler(c, { auth }) {
-        const keys = await store.apiKeyList({ workspaceId: auth.workspaceId });
+        const keys = await credentials.listKeys(auth.workspaceId);
         const keyName = keys.find((k) => k.id === auth.keyId)?.name ?? '';
         return c.json(sessionJson({ workspaceId: auth.workspaceId, scope: auth.scope, keyName }));
       },
@@ -83,7 +83,7 @@ export function sessionRoutes(deps: ApiDeps): AnyRoute[] {
           const hash = hashKey(token);
           deps.sessionCache.forget(hash);
           deps.streams.endCredential(hash);
-          await store.sessionRevoke({ hash });
+          await credentials.revokeSession(hash);
         }
         c.header('Set-Cookie', sessionCookie(c, '', 0));
         return c.body(null, 204);

@@ -20,7 +20,7 @@
  */
 import { LongrunError } from '../core/errors.ts';
 import { SESSION_IDLE_MS } from '../core/session.ts';
-import type { Store } from '../store/types.ts';
+import type { Credentials } from '../engine/credentials.ts';
 
 /** What authenticated a stream: a Bearer key or a dashboard session, by the SHA-256 of its secret. */
 export interface StreamCredential {
@@ -65,7 +65,7 @@ export class StreamRegistry {
   private failing = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly credentials: Credentials,
     private readonly limits: StreamLimits,
     private readonly hooks: {
       /** A credential found revoked: the app's caches forget it too, so its next request is a 401. */
@@ -164,9 +164,8 @@ export class StreamRegistry {
   }
 
   private async stillValid(c: StreamCredential): Promise<boolean> {
-    if (c.kind === 'session')
-      return (await this.store.sessionFind({ hash: c.hash, idleMs: SESSION_IDLE_MS })) !== null;
-    const key = await this.store.apiKeyFindByHash({ hash: c.hash });
+    if (c.kind === 'session') return (await this.credentials.findSession(c.hash, SESSION_IDLE_MS)) !== null;
+    const key = await this.credentials.findKey(c.hash);
     return key !== null && key.revokedAt === null;
   }
 }
