@@ -1,8 +1,9 @@
 /**
  * One place that turns anything thrown into the error envelope `{ error: { code, message, details? } }`.
- * Client mistakes arrive here as `LongrunError`s with a 4xx status; a database that cannot be
- * reached becomes 503 `store_unavailable`; everything else is a bug: 500 `internal`, logged with
- * the request id, and the body never carries a stack or the original message.
+ * Client mistakes arrive here as `LongrunError`s with a 4xx status, and a database that cannot be
+ * reached as the stores' 503 `store_unavailable` (each store maps its driver's errors; nothing here
+ * knows one). Everything else is a bug: 500 `internal`, logged with the request id, and the body
+ * never carries a stack or the original message.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -38,35 +39,8 @@ export function validationError(where: string, issues: z.core.$ZodIssue[]): Long
   return new LongrunError('invalid_input', `invalid ${where}: ${summary}`, { details });
 }
 
-/** Errors that mean "the database is not there right now" rather than "this code is wrong". */
-const UNAVAILABLE_CODES = new Set([
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  'SQLITE_CANTOPEN',
-  'SQLITE_IOERR',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  '57P01', // admin_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-]);
-
-export function isStoreUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  return /database connection is not open|Connection terminated|pool (?:is|was) (?:ended|closed)/i.test(
-    err.message,
-  );
-}
-
 export function toLongrunError(err: unknown): LongrunError | null {
   if (err instanceof LongrunError) return err;
-  if (isStoreUnavailable(err)) {
-    return new LongrunError('store_unavailable', 'the job store cannot be reached; retry later');
-  }
   if (err instanceof HTTPException && err.status < 500) {
     // Hono raises these for malformed requests it parses itself (e.g. a bad URL encoding).
     return new LongrunError('invalid_input', err.message || 'malformed request');

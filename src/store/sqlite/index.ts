@@ -14,7 +14,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { SqliteStoreOptions } from '../options.ts';
 import type { Store, StoreNotifications, StoreSignal } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
-import { migrateDatabase, openDatabase, StatementCache } from './db.ts';
+import { migrateDatabase, op, openDatabase, StatementCache } from './db.ts';
 import { foreignCancels } from './foreign-cancels.ts';
 import * as json from './job-json.ts';
 import * as finish from './jobs-finish.ts';
@@ -106,11 +106,11 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   const store: Store = {
     kind: 'sqlite',
     notifications: emitterNotifications(emitter, cancels.look),
-    migrate: async (p) => {
+    migrate: op((p) => {
       // Its BEGIN IMMEDIATE would become a savepoint inside an open read snapshot.
       snapshot.end();
       return migrateDatabase(db, { dryRun: p?.dryRun ?? false, now: clock.now() });
-    },
+    }),
     close: async () => {
       if (closed) return;
       closed = true;
@@ -119,45 +119,45 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       snapshot.end();
       db.close();
     },
-    clockNow: async () => clock.now(),
-    ping: async () => {
+    clockNow: op(() => clock.now()),
+    ping: op(() => {
       db.prepare('SELECT 1').get();
-    },
+    }),
     statsRead: () => ({ writeTransactions }),
-    workspaceEnsure: async (p) => keys.workspaceEnsure(ctx, p),
-    jobInsert: async (p) => write.jobInsert(ctx, p.jobs),
-    jobClaim: async (p) => write.jobClaim(ctx, p),
-    jobHeartbeat: async (p) => write.jobHeartbeat(ctx, p),
-    jobWrite: async (p) => write.jobWrite(ctx, p.writes),
-    jobFinish: async (p) => finish.jobFinish(ctx, p.finishes),
-    jobCancel: async (p) => lifecycle.jobCancel(ctx, p),
-    leaseReap: async (p) => lifecycle.leaseReap(ctx, p),
-    jobPurge: async (p) => lifecycle.jobPurge(ctx, p),
-    jobGet: async (p) => ctx.read(() => read.jobGet(ctx, p)),
-    jobDetailGet: async (p) => read.jobDetailGet(ctx, p),
-    jobDetailJson: async (p) => json.jobDetailJson(ctx, p),
-    jobList: async (p) => list.jobList(ctx, p),
-    jobListJson: async (p) => json.jobListJson(ctx, p),
-    jobCounts: async (p) => ctx.read(() => read.jobCounts(ctx, p)),
-    jobTimeseries: async (p) => ctx.read(() => read.jobTimeseries(ctx, p)),
-    stepList: async (p) => ctx.read(() => read.stepList(ctx, p)),
-    attemptList: async (p) => ctx.read(() => read.attemptList(ctx, p)),
-    logList: async (p) => ctx.read(() => read.logList(ctx, p)),
-    itemList: async (p) => ctx.read(() => read.itemList(ctx, p)),
-    eventList: async (p) => ctx.read(() => read.eventList(ctx, p)),
-    eventLatestId: async (p) => ctx.read(() => read.eventLatestId(ctx, p)),
-    eventSequenceLast: async () => ctx.read(() => read.eventSequenceLast(ctx)),
-    settingGet: async (p) => ctx.read(() => read.settingGet(ctx, p)),
-    apiKeyCreate: async (p) => keys.apiKeyCreate(ctx, p),
-    apiKeyFindByHash: async (p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p)),
-    apiKeyList: async (p) => ctx.read(() => keys.apiKeyList(ctx, p)),
-    apiKeyRevoke: async (p) => keys.apiKeyRevoke(ctx, p),
-    apiKeyTouch: async (p) => keys.apiKeyTouch(ctx, p),
-    sessionCreate: async (p) => sessions.sessionCreate(ctx, p),
-    sessionFind: async (p) => ctx.read(() => sessions.sessionFind(ctx, p)),
-    sessionTouch: async (p) => sessions.sessionTouch(ctx, p),
-    sessionRevoke: async (p) => sessions.sessionRevoke(ctx, p),
-    sessionPurge: async (p) => sessions.sessionPurge(ctx, p),
+    workspaceEnsure: op((p) => keys.workspaceEnsure(ctx, p)),
+    jobInsert: op((p) => write.jobInsert(ctx, p.jobs)),
+    jobClaim: op((p) => write.jobClaim(ctx, p)),
+    jobHeartbeat: op((p) => write.jobHeartbeat(ctx, p)),
+    jobWrite: op((p) => write.jobWrite(ctx, p.writes)),
+    jobFinish: op((p) => finish.jobFinish(ctx, p.finishes)),
+    jobCancel: op((p) => lifecycle.jobCancel(ctx, p)),
+    leaseReap: op((p) => lifecycle.leaseReap(ctx, p)),
+    jobPurge: op((p) => lifecycle.jobPurge(ctx, p)),
+    jobGet: op((p) => ctx.read(() => read.jobGet(ctx, p))),
+    jobDetailGet: op((p) => read.jobDetailGet(ctx, p)),
+    jobDetailJson: op((p) => json.jobDetailJson(ctx, p)),
+    jobList: op((p) => list.jobList(ctx, p)),
+    jobListJson: op((p) => json.jobListJson(ctx, p)),
+    jobCounts: op((p) => ctx.read(() => read.jobCounts(ctx, p))),
+    jobTimeseries: op((p) => ctx.read(() => read.jobTimeseries(ctx, p))),
+    stepList: op((p) => ctx.read(() => read.stepList(ctx, p))),
+    attemptList: op((p) => ctx.read(() => read.attemptList(ctx, p))),
+    logList: op((p) => ctx.read(() => read.logList(ctx, p))),
+    itemList: op((p) => ctx.read(() => read.itemList(ctx, p))),
+    eventList: op((p) => ctx.read(() => read.eventList(ctx, p))),
+    eventLatestId: op((p) => ctx.read(() => read.eventLatestId(ctx, p))),
+    eventSequenceLast: op(() => ctx.read(() => read.eventSequenceLast(ctx))),
+    settingGet: op((p) => ctx.read(() => read.settingGet(ctx, p))),
+    apiKeyCreate: op((p) => keys.apiKeyCreate(ctx, p)),
+    apiKeyFindByHash: op((p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p))),
+    apiKeyList: op((p) => ctx.read(() => keys.apiKeyList(ctx, p))),
+    apiKeyRevoke: op((p) => keys.apiKeyRevoke(ctx, p)),
+    apiKeyTouch: op((p) => keys.apiKeyTouch(ctx, p)),
+    sessionCreate: op((p) => sessions.sessionCreate(ctx, p)),
+    sessionFind: op((p) => ctx.read(() => sessions.sessionFind(ctx, p))),
+    sessionTouch: op((p) => sessions.sessionTouch(ctx, p)),
+    sessionRevoke: op((p) => sessions.sessionRevoke(ctx, p)),
+    sessionPurge: op((p) => sessions.sessionPurge(ctx, p)),
   };
   return store;
 }
