@@ -7,6 +7,7 @@
  * serve({ fetch: app.fetch, port: 3000 });
  * ```
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Hono } from 'hono';
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
@@ -29,8 +30,9 @@ import { jobRoutes } from './jobs.ts';
 import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
+import { answerHeaders } from './pipeline.ts';
 import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
-import { type AnyRoute, allowedMethods, registerRoutes } from './route.ts';
+import { type AnyRoute, registerRoutes } from './route.ts';
 import { corsPolicy } from './security-headers.ts';
 import { sessionRoutes } from './session.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
@@ -96,6 +98,11 @@ export interface AppOptions {
    * answer. Cookies never cross origins: such a page sends a Bearer key. docs/security.md says more.
    */
   corsOrigins?: string[];
+  /**
+   * Headers every answer carries, whichever way it was served (say `Strict-Transport-Security`
+   * where TLS ends at this server). Names and values are checked here, not on the first request.
+   */
+  responseHeaders?: Record<string, string>;
   /** Share one metrics registry across apps (default: one per app). */
   metrics?: ApiMetrics;
   /**
@@ -154,6 +161,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     }),
     shutdown: opts.shutdown ?? new AbortController().signal,
     cors: corsPolicy(opts.corsOrigins),
+    answerHeaders: answerHeaders(checkedHeaders(opts.responseHeaders)),
     metricsWorkspace: opts.metricsWorkspace ?? 'default',
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
     basePath,
@@ -172,25 +180,23 @@ export function createApp(opts: AppOptions): LongrunApp {
       'the dashboard is not built (npm run build); serving the API only',
     );
 
-  const allowed = allowedMethods(routes);
-  app.notFound((c) => {
-    // Decoded, as Hono routes it: `PUT /api/v1/%6Aobs` is `PUT /api/v1/jobs`.
-    const path = c.req.path;
-    const methods = path.startsWith(`${basePath}/`) ? allowed(path.slice(basePath.length)) : [];
-    if (methods.length === 0)
-      return errorResponse(c, new LongrunError('not_found', `no route for ${c.req.method} ${path}`));
-    const allow = methods.join(', ');
-    const err = new LongrunError('method_not_allowed', `${c.req.method} is not allowed on ${path}`, {
-      details: [{ path: 'method', message: `allowed: ${allow}` }],
-    });
-    return errorResponse(c, err, { Allow: allow });
-  });
+  app.notFound((c) =>
+    errorResponse(c, new LongrunError('not_found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
   app.onError(makeErrorHandler(logger));
   return Object.assign(app, {
     routeTable: routes as readonly AnyRoute[],
     direct: directJobGet(deps),
-    adapterError: adapterErrorAnswer(logger),
+    adapterError: adapterErrorAnswer(deps),
   });
+}
+
+function checkedHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  }
+  return headers;
 }
 
 /** `/jobs-api/` and `jobs-api` → `/jobs-api`; `/` and undefined → ''. */

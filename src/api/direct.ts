@@ -9,8 +9,10 @@
  * declines, before it does anything, whatever is not the plain case: another method or path shape,
  * an id that would need decoding, a query string, a body, an unusual or missing `Host`, two
  * `Authorization` headers, or a key the key cache does not hold (first use, unknown, revoked,
- * malformed). What it takes it answers as Hono would: the same body, status and headers, rate
- * limit, metrics and error envelope. test/api-direct.test.ts holds the two paths equal.
+ * malformed). What it takes goes through the same pipeline as a Hono request (pipeline.ts: request
+ * id, headers, rate limit, scope, error envelope, metrics) with the route's own path, scope and
+ * body (`JOB_BY_ID`, jobs.ts). Only the deciding and the writing to the socket are its own.
+ * test/api-direct.test.ts holds the two paths' answers equal.
  *
  * ```ts
  * const app = createApp({ longrun });
@@ -19,26 +21,19 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener, RequestError } from '@hono/node-server';
-import type { Logger } from 'pino';
 import { LongrunError } from '../core/errors.ts';
-import { type AuthInfo, cachedAuth, scopeAllows } from './auth.ts';
+import { type AuthInfo, cachedAuth } from './auth.ts';
 import { errorAnswer } from './errors.ts';
-import { recordRequest } from './frame.ts';
-import { REQUEST_ID, requestIdFor } from './headers.ts';
-import { spendToken } from './rate-limit.ts';
-import { NO_STORE, NOSNIFF } from './security-headers.ts';
+import { requestIdFor } from './headers.ts';
+import { JOB_BY_ID } from './jobs.ts';
+import { admit, frameHeaders, recordRequest, routeHeaders } from './pipeline.ts';
+import { isPlainId } from './schemas.ts';
 import type { ApiDeps } from './types.ts';
 
 /** Answers the request and returns true, or returns false having touched nothing. */
 export type DirectHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export const DIRECT_ROUTE = '/api/v1/jobs/:id';
-/**
- * Ids taken here: those that read the same before and after URL decoding, which every id Longrun
- * generates does. It also keeps out `?`, `/` and `%`, so a query, a deeper path or an escape goes
- * to Hono, which decodes and validates them.
- */
-const PLAIN_ID = /^[0-9A-Za-z_-]{1,200}$/;
+export const DIRECT_ROUTE = JOB_BY_ID.path;
 /**
  * Hosts the Node adapter takes as they are (its own fast check); it refuses some others with a
  * bare 400 and fills in a missing one, so those go to it.
@@ -59,14 +54,14 @@ function repeatsAuthorization(raw: string[]): boolean {
 }
 
 export function directJobGet(deps: ApiDeps): DirectHandler {
-  const prefix = `${deps.basePath}/api/v1/jobs/`;
+  const prefix = `${deps.basePath}${JOB_BY_ID.path.slice(0, -':id'.length)}`;
   return (req, res) => {
     const url = req.url;
     if (req.method !== 'GET' || url === undefined || !url.startsWith(prefix)) return false;
     const id = url.slice(prefix.length);
     const headers = req.headers;
     if (
-      !PLAIN_ID.test(id) ||
+      !isPlainId(id) ||
       headers['content-length'] !== undefined ||
       headers['transfer-encoding'] !== undefined ||
       !PLAIN_HOST.test(headers.host ?? '') ||
@@ -74,7 +69,7 @@ export function directJobGet(deps: ApiDeps): DirectHandler {
     )
       return false;
     const auth = cachedAuth(headers.authorization, deps.keyCache);
-    if (!auth || !scopeAllows(auth.scope, 'read')) return false;
+    if (!auth) return false;
     answer(deps, req, res, id, auth).catch((err: unknown) => {
       // Only a bug gets here (every error of the request itself is answered); the client sees a
       // dropped connection rather than the process going down with an unhandled rejection.
@@ -85,6 +80,7 @@ export function directJobGet(deps: ApiDeps): DirectHandler {
   };
 }
 
+/** The pipeline (pipeline.ts) with the route's body in the middle, written straight to `res`. */
 async function answer(
   deps: ApiDeps,
   req: IncomingMessage,
@@ -95,33 +91,29 @@ async function answer(
   const started = performance.now();
   const given = req.headers['x-request-id'];
   const requestId = requestIdFor(typeof given === 'string' ? given : undefined);
-  const headers: OutgoingHttpHeaders = {
-    [REQUEST_ID]: requestId,
-    [NOSNIFF.name]: NOSNIFF.value,
-    [NO_STORE.name]: NO_STORE.value,
+  const headers: OutgoingHttpHeaders = {};
+  const set = (name: string, value: string) => {
+    headers[name] = value;
   };
-  if (deps.cors.enabled) Object.assign(headers, deps.cors.headersFor(req.headers.origin));
+  frameHeaders(deps, requestId, req.headers.origin, set);
+  routeHeaders(JOB_BY_ID.scope, set);
   let status = 200;
   let body: string;
   try {
-    if (deps.limiter) {
-      const spent = spendToken(deps.limiter, auth.keyId, (name, value) => {
-        headers[name] = value;
-      });
-      if (spent) await spent;
-    }
-    body = await deps.longrun.getJobJson(id, { workspaceId: auth.workspaceId });
+    const admitted = admit(deps, auth, JOB_BY_ID.scope, set);
+    if (admitted) await admitted;
+    body = await JOB_BY_ID.body(deps, id, auth);
   } catch (err) {
     const a = errorAnswer(err, deps.logger, { requestId, method: 'GET', path: req.url ?? '' });
     status = a.status;
     body = JSON.stringify(a.body);
     Object.assign(headers, a.headers);
   }
-  headers['Content-Type'] = 'application/json';
+  headers['Content-Type'] = JOB_BY_ID.contentType;
   headers['Content-Length'] = Buffer.byteLength(body);
   res.writeHead(status, headers);
   res.end(body);
-  recordRequest(deps, { method: 'GET', route: DIRECT_ROUTE, status, started, requestId });
+  recordRequest(deps, { method: 'GET', route: JOB_BY_ID.path, status, started, requestId });
 }
 
 /**
@@ -145,7 +137,7 @@ export type AdapterError = (err: unknown) => Response;
  * `*` or a backslash as the path) or Hono itself throws: our envelope, where the adapter's own is
  * an empty 400 or 500. The adapter does not pass the request, so the request id is always fresh.
  */
-export function adapterErrorAnswer(logger: Logger): AdapterError {
+export function adapterErrorAnswer(deps: ApiDeps): AdapterError {
   return (err) => {
     const requestId = requestIdFor(undefined);
     const error =
@@ -154,10 +146,11 @@ export function adapterErrorAnswer(logger: Logger): AdapterError {
             details: [{ path: 'request', message: err.message }],
           })
         : err;
-    const a = errorAnswer(error, logger, { requestId, method: '', path: '' });
-    return Response.json(a.body, {
-      status: a.status,
-      headers: { ...a.headers, [REQUEST_ID]: requestId, [NOSNIFF.name]: NOSNIFF.value },
+    const a = errorAnswer(error, deps.logger, { requestId, method: '', path: '' });
+    const headers: Record<string, string> = { ...a.headers };
+    frameHeaders(deps, requestId, undefined, (name, value) => {
+      headers[name] = value;
     });
+    return Response.json(a.body, { status: a.status, headers });
   };
 }

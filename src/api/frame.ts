@@ -1,9 +1,9 @@
 /**
- * The frame around every request: its id, its timing, the security headers of every answer and a
- * CORS preflight (security-headers.ts), and the body size limit before any handler or auth runs;
- * afterwards, the latency histogram and a warning for a 5xx. One middleware on purpose:
- * each middleware layer is a closure and a promise per request, and these always run together.
- * `recordRequest` is the "afterwards" half, shared with the direct path (direct.ts).
+ * The frame around every request the Hono app answers: steps 1 and 6 of the pipeline
+ * (pipeline.ts), a CORS preflight, and the body size limit before any handler or auth runs. One
+ * middleware on purpose: each middleware layer is a closure and a promise per request, and these
+ * always run together. Add a step to pipeline.ts, not a middleware here or in app.ts: the direct
+ * path (direct.ts) calls the pipeline, not Hono's middleware.
  *
  * ```ts
  * app.use(requestFrame(deps));
@@ -12,21 +12,21 @@
 import type { MiddlewareHandler } from 'hono';
 import { LongrunError } from '../core/errors.ts';
 import { errorResponse } from './errors.ts';
-import { hasNodeResponse, REQUEST_ID, setRequestId, setResponseHeader } from './headers.ts';
-import { NOSNIFF } from './security-headers.ts';
+import { hasNodeResponse, REQUEST_ID, requestIdFor, setResponseHeader } from './headers.ts';
+import { frameHeaders, recordRequest } from './pipeline.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
 export function requestFrame(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const started = performance.now();
-    setRequestId(c);
-    setResponseHeader(c, NOSNIFF.name, NOSNIFF.value);
-    const cors = deps.cors.enabled ? deps.cors.headersFor(c.req.header('origin')) : null;
+    const requestId = requestIdFor(c.req.header(REQUEST_ID));
+    c.set('requestId', requestId);
+    const origin = deps.cors.enabled ? c.req.header('origin') : undefined;
+    frameHeaders(deps, requestId, origin, (name, value) => setResponseHeader(c, name, value));
     const preflight =
-      cors && c.req.method === 'OPTIONS'
-        ? deps.cors.preflight(c.req.header('origin'), c.req.header('access-control-request-method'))
+      deps.cors.enabled && c.req.method === 'OPTIONS'
+        ? deps.cors.preflight(origin, c.req.header('access-control-request-method'))
         : null;
-    if (cors) for (const [name, value] of Object.entries(cors)) setResponseHeader(c, name, value);
     const length = Number(c.req.header('content-length') ?? 0);
     if (preflight) {
       c.res = c.body(null, 204, preflight);
@@ -45,25 +45,16 @@ export function requestFrame(deps: ApiDeps): MiddlewareHandler<ApiEnv> {
     // built itself (an event stream) gets them here.
     if (!hasNodeResponse(c)) {
       const headers = c.res.headers;
-      for (const [name, value] of [[NOSNIFF.name, NOSNIFF.value], ...Object.entries(cors ?? {})] as const)
+      frameHeaders(deps, requestId, origin, (name, value) => {
         if (!headers.has(name)) headers.set(name, value);
-      if (!headers.has(REQUEST_ID)) headers.set(REQUEST_ID, c.get('requestId'));
+      });
     }
     recordRequest(deps, {
       method: c.req.method,
       route: c.get('route') ?? 'unmatched',
       status: c.res.status,
       started,
-      requestId: c.get('requestId'),
+      requestId,
     });
   };
-}
-
-export function recordRequest(
-  deps: ApiDeps,
-  r: { method: string; route: string; status: number; started: number; requestId: string },
-): void {
-  deps.metrics.observeHttp(r.method, r.route, r.status, (performance.now() - r.started) / 1000);
-  if (r.status >= 500)
-    deps.logger.warn({ requestId: r.requestId, status: r.status, route: r.route }, 'request failed');
 }

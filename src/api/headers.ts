@@ -1,5 +1,5 @@
 /**
- * Response headers set cheaply, and `X-Request-Id` on every response.
+ * Response headers set cheaply, and the request id every answer carries (set by pipeline.ts).
  *
  * Under `@hono/node-server`, `setResponseHeader` puts a header straight onto Node's `ServerResponse`
  * (`c.env.outgoing`), which merges it into the response it writes. Setting one through Hono makes a
@@ -7,14 +7,12 @@
  * request. In-process (`app.request`, tests) there is no ServerResponse and Hono sets it.
  *
  * ```ts
- * setRequestId(c); // in the app's request frame
  * setResponseHeader(c, 'X-Next-Cursor', cursor);
  * ```
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import type { ApiEnv } from './types.ts';
 
 function nodeResponse(c: Context): ServerResponse | undefined {
   return (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
@@ -38,11 +36,4 @@ const SANE_ID = /^[\w\-=]{1,255}$/;
 /** The caller's own request id when it sent a sane one, else a new UUID. */
 export function requestIdFor(given: string | undefined): string {
   return given && SANE_ID.test(given) ? given : randomUUID();
-}
-
-/** Sets `c.get('requestId')` and `X-Request-Id` (see `requestIdFor`). */
-export function setRequestId(c: Context<ApiEnv>): void {
-  const id = requestIdFor(c.req.header(REQUEST_ID));
-  c.set('requestId', id);
-  setResponseHeader(c, REQUEST_ID, id);
 }

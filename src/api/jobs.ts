@@ -5,6 +5,7 @@ import { ITEM_STATUSES, LOG_LEVELS } from '../core/job.ts';
 import { toJobJson, toLogJson } from '../core/job-json.ts';
 import { JOB_STATUSES } from '../core/status.ts';
 import { MAX_CURSOR } from '../engine/cursor.ts';
+import type { AuthInfo } from './auth.ts';
 import { setNextPage } from './pagination.ts';
 import { type AnyRoute, route } from './route.ts';
 import {
@@ -22,6 +23,18 @@ import {
 } from './schemas.ts';
 
 import type { ApiDeps } from './types.ts';
+
+/**
+ * `GET /api/v1/jobs/:id`, the API's busiest request: the route below, and the direct path
+ * (direct.ts) that answers it without Hono. Both take its path, scope and body from here.
+ */
+export const JOB_BY_ID = {
+  path: '/api/v1/jobs/:id',
+  scope: 'read',
+  contentType: 'application/json',
+  body: (deps: ApiDeps, id: string, auth: AuthInfo): Promise<string> =>
+    deps.longrun.getJobJson(id, { workspaceId: auth.workspaceId }),
+} as const;
 
 const PAGED = {
   Link: '`<…?cursor=…>; rel="next"` when there is a next page',
@@ -132,15 +145,15 @@ export function jobRoutes(deps: ApiDeps): AnyRoute[] {
     }),
     route({
       method: 'get',
-      path: '/api/v1/jobs/:id',
+      path: JOB_BY_ID.path,
       tag: 'jobs',
-      scope: 'read',
+      scope: JOB_BY_ID.scope,
       summary: 'Get a job with its newest 1,000 log lines, steps, attempts, input and result',
       params: IdParams,
       responses: { 200: { description: 'the job', schema: JobDetailSchema } },
       async handler(c, { params, auth }) {
-        const json = await longrun.getJobJson(params.id, { workspaceId: auth.workspaceId });
-        return c.body(json, 200, { 'Content-Type': 'application/json' });
+        const json = await JOB_BY_ID.body(deps, params.id, auth);
+        return c.body(json, 200, { 'Content-Type': JOB_BY_ID.contentType });
       },
     }),
     route({

@@ -1,7 +1,8 @@
 /**
  * The route table. Each route declares its method, path, scope and the zod schemas of its path
  * params, query, body and responses once; `registerRoutes` turns that into Hono handlers that
- * authenticate, rate-limit, check the scope and validate before the handler runs, and
+ * authenticate, rate-limit, check the scope (the pipeline's steps, pipeline.ts) and validate before
+ * the handler runs, plus the 405s of each path's other methods; and
  * `buildOpenApi` (openapi.ts) turns the same declarations into the OpenAPI document.
  *
  * ```ts
@@ -15,14 +16,13 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
-import { type AuthInfo, authenticate, forbidden, scopeAllows } from './auth.ts';
+import { type AuthInfo, authenticate } from './auth.ts';
 import type { GuardedAttempt } from './auth-guard.ts';
 import { readJsonBody } from './body.ts';
-import { validationError } from './errors.ts';
+import { errorResponse, validationError } from './errors.ts';
 import { setResponseHeader } from './headers.ts';
-import { spendToken } from './rate-limit.ts';
+import { admit, routeHeaders, type SetHeader } from './pipeline.ts';
 import type { Scope } from './schemas.ts';
-import { NO_STORE } from './security-headers.ts';
 import { assertSameOrigin, authenticateSession, hasSessionCookie } from './session-auth.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
 
@@ -132,7 +132,7 @@ export function guardedAttempt(c: Context<ApiEnv>, deps: ApiDeps): GuardedAttemp
 }
 
 /** The Bearer key, or else the dashboard's session cookie (session.ts), whose writes must be same-origin. */
-async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promise<AuthInfo> {
+async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope, set: SetHeader): Promise<AuthInfo> {
   const header = c.req.header('authorization');
   let auth: AuthInfo;
   if (header === undefined && hasSessionCookie(c)) {
@@ -142,42 +142,18 @@ async function authorize(c: Context<ApiEnv>, deps: ApiDeps, scope: Scope): Promi
     auth = await authenticate(deps.longrun.credentials, header, deps.keyCache, guardedAttempt(c, deps));
   }
   c.set('auth', auth);
-  if (deps.limiter) {
-    const spent = spendToken(deps.limiter, auth.keyId, (name, value) => setResponseHeader(c, name, value));
-    if (spent) await spent;
-  }
-  if (!scopeAllows(auth.scope, scope)) throw forbidden(auth.scope, scope);
+  const admitted = admit(deps, auth, scope, set);
+  if (admitted) await admitted;
   return auth;
-}
-
-/**
- * The methods each path takes, for a 405 with `Allow` where a route exists under another method
- * (`PUT /api/v1/jobs`). Hono answers HEAD with the GET route, so HEAD goes with GET.
- */
-export function allowedMethods(routes: readonly AnyRoute[]): (path: string) => string[] {
-  const patterns = routes.map((r) => ({ method: r.method.toUpperCase(), test: pathPattern(r.path) }));
-  return (path) => {
-    const methods = patterns.filter((p) => p.test.test(path)).map((p) => p.method);
-    if (methods.includes('GET')) methods.push('HEAD');
-    return [...new Set(methods)].sort();
-  };
-}
-
-/** `/api/v1/jobs/:id` → a regex taking one segment for `:id` and the rest literally. */
-function pathPattern(path: string): RegExp {
-  const parts = path
-    .split('/')
-    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return new RegExp(`^${parts.join('/')}$`);
 }
 
 export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRoute[]): void {
   for (const spec of routes) {
     app.on(spec.method.toUpperCase(), spec.path, async (c) => {
       c.set('route', spec.path);
-      // Before auth, so its refusals are not stored either.
-      if (spec.scope !== 'public') setResponseHeader(c, NO_STORE.name, NO_STORE.value);
-      const auth = spec.scope === 'public' ? null : await authorize(c, deps, spec.scope);
+      const set: SetHeader = (name, value) => setResponseHeader(c, name, value);
+      routeHeaders(spec.scope, set);
+      const auth = spec.scope === 'public' ? null : await authorize(c, deps, spec.scope, set);
       const params = parse(spec.params, c.req.param(), 'path');
       let query: unknown;
       if (spec.query) query = parse(spec.query, readQuery(c), 'query');
@@ -197,6 +173,31 @@ export function registerRoutes(app: Hono<ApiEnv>, deps: ApiDeps, routes: AnyRout
         Schema,
         RouteScope
       >);
+    });
+  }
+  registerNotAllowed(app, routes);
+}
+
+/**
+ * A path the table serves answers any other method with 405 and `Allow`, before any key is looked
+ * at. Registered after the routes, on Hono's own router: the paths are matched in one place. Hono
+ * answers HEAD with the GET route, so HEAD goes with GET.
+ */
+function registerNotAllowed(app: Hono<ApiEnv>, routes: readonly AnyRoute[]): void {
+  const methods = new Map<string, Set<string>>();
+  for (const r of routes) {
+    const set = methods.get(r.path) ?? new Set<string>();
+    set.add(r.method.toUpperCase());
+    if (r.method === 'get') set.add('HEAD');
+    methods.set(r.path, set);
+  }
+  for (const [path, allowed] of methods) {
+    const allow = [...allowed].sort().join(', ');
+    app.all(path, (c) => {
+      const err = new LongrunError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}`, {
+        details: [{ path: 'method', message: `allowed: ${allow}` }],
+      });
+      return errorResponse(c, err, { Allow: allow });
     });
   }
 }

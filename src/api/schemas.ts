@@ -211,7 +211,21 @@ export function clientText(max: number) {
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL (U+0000)');
 }
 
-export const IdParams = z.strictObject({ id: clientText(200) });
+const ID_MAX_LENGTH = 200;
+
+/** The path parameter `:id` of every route that names a job or key. */
+export const IdParams = z.strictObject({ id: clientText(ID_MAX_LENGTH) });
+
+const PLAIN_ID = new RegExp(`^[0-9A-Za-z_-]{1,${ID_MAX_LENGTH}}$`);
+
+/**
+ * Whether a path segment, exactly as it arrived, is an id `IdParams` takes with no URL decoding
+ * (every id Longrun generates is). Such a segment also holds no `?`, `/` or `%`. The direct path
+ * (direct.ts) serves only these and leaves the rest to Hono, which decodes and validates.
+ */
+export function isPlainId(segment: string): boolean {
+  return PLAIN_ID.test(segment);
+}
 
 const MAX_INPUT_FILTERS = 4;
 

@@ -6,6 +6,7 @@ import type { Longrun } from '../engine/longrun.ts';
 import type { AuthInfo, KeyCache } from './auth.ts';
 import type { AuthGuard } from './auth-guard.ts';
 import type { ApiMetrics } from './metrics.ts';
+import type { HeaderList } from './pipeline.ts';
 import type { KeyRateLimiter } from './rate-limit.ts';
 import type { CorsPolicy } from './security-headers.ts';
 import type { SseOptions } from './sse.ts';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   basePath: string;
   /** Which origins may read answers from a browser (security-headers.ts); off by default. */
   cors: CorsPolicy;
+  /** The fixed headers of every answer, on every path (pipeline.ts `frameHeaders`). */
+  answerHeaders: HeaderList;
   /** The workspace whose admin keys may read `/metrics` (the operator's; `default`). */
   metricsWorkspace: string;
   /** Largest accepted request body in bytes. */
