@@ -29,8 +29,8 @@ import { IpcPeer, ipcOfParent, ipcOfWorker } from './ipc.ts';
 import {
   bootstrapAdminKey,
   closeApi,
+  configuredAppOptions,
   DEFAULT_WORKSPACE,
-  dashboardOption,
   listenApi,
   loadJobTypes,
   type RunningServer,
@@ -228,7 +228,7 @@ export async function runHttpProcess(config: ServeConfig, logger: Logger): Promi
     shutdown: shutdownController.signal,
     rateLimit: limiter ?? false,
     metrics: { ...metrics, render: () => peer.call<string>('metrics') },
-    ...dashboardOption(config),
+    ...configuredAppOptions(config),
   });
   const { server, port } = await listenApi(app, config);
 

@@ -15,6 +15,10 @@
  * | rate limit | `--rate-limit N/BURST` | `LONGRUN_RATE_LIMIT` | `rateLimit` | 1200/200 |
  * | shutdown grace | `--grace-ms` | `LONGRUN_GRACE_MS` | `graceMs` | 10000 |
  * | keep finished jobs (days, 0 = forever) | `--retention-days` | `LONGRUN_RETENTION_DAYS` | `retentionDays` | 30 |
+ * | CORS allow-list | `--cors-origin a,b` | `LONGRUN_CORS_ORIGINS` | `corsOrigins` | none (CORS off) |
+ * | time to receive a request's headers | `--headers-timeout-ms` | `LONGRUN_HEADERS_TIMEOUT_MS` | `headersTimeoutMs` | 10000 |
+ * | time to receive a whole request | `--request-timeout-ms` | `LONGRUN_REQUEST_TIMEOUT_MS` | `requestTimeoutMs` | 30000 |
+ * | open connections | `--max-connections` | `LONGRUN_MAX_CONNECTIONS` | `maxConnections` | 10000 |
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,6 +40,12 @@ export interface ServeConfig {
   graceMs: number;
   /** Finished jobs older than this are deleted in small batches; 0 keeps them forever. */
   retentionDays: number;
+  /** Origins allowed to call the API from a browser (exact matches); empty: CORS off. */
+  corsOrigins: string[];
+  /** Node's `headersTimeout` and `requestTimeout`: see docs/security.md, Server timeouts. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = {
@@ -50,6 +60,10 @@ export const DEFAULT_CONFIG: ServeConfig = {
   rateLimit: { perMinute: 1_200, burst: 200 },
   graceMs: 10_000,
   retentionDays: 30,
+  corsOrigins: [],
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 10_000,
 };
 
 export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
@@ -59,6 +73,11 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const count = z.coerce.number().int().min(0).max(10_000);
 const processes = z.coerce.number().int().min(1).max(64);
 const days = z.coerce.number().min(0).max(36_500);
+/** A socket timeout: at least a second, so a typo cannot cut every request. */
+const timeoutMs = z.coerce.number().int().min(1_000).max(3_600_000);
+const connections = z.coerce.number().int().min(1).max(1_000_000);
+const origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin such as https://app.example.com');
+const origins = (raw: string, where: string) => check(z.array(origin), raw.split(',').filter(Boolean), where);
 const rateLimit = z.union([
   z.literal(false),
   z.strictObject({ perMinute: z.number().positive(), burst: z.number().int().min(1) }),
@@ -76,6 +95,10 @@ const FileSchema = z.strictObject({
   rateLimit: rateLimit.optional(),
   graceMs: z.number().int().min(0).optional(),
   retentionDays: days.optional(),
+  corsOrigins: z.array(origin).optional(),
+  headersTimeoutMs: timeoutMs.optional(),
+  requestTimeoutMs: timeoutMs.optional(),
+  maxConnections: connections.optional(),
 });
 
 export type PartialConfig = Partial<ServeConfig>;
@@ -133,6 +156,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv): PartialConfig {
     out.graceMs = check(z.coerce.number().int().min(0), env.LONGRUN_GRACE_MS, 'LONGRUN_GRACE_MS');
   if (env.LONGRUN_RETENTION_DAYS)
     out.retentionDays = check(days, env.LONGRUN_RETENTION_DAYS, 'LONGRUN_RETENTION_DAYS');
+  if (env.LONGRUN_CORS_ORIGINS) out.corsOrigins = origins(env.LONGRUN_CORS_ORIGINS, 'LONGRUN_CORS_ORIGINS');
+  if (env.LONGRUN_HEADERS_TIMEOUT_MS)
+    out.headersTimeoutMs = check(timeoutMs, env.LONGRUN_HEADERS_TIMEOUT_MS, 'LONGRUN_HEADERS_TIMEOUT_MS');
+  if (env.LONGRUN_REQUEST_TIMEOUT_MS)
+    out.requestTimeoutMs = check(timeoutMs, env.LONGRUN_REQUEST_TIMEOUT_MS, 'LONGRUN_REQUEST_TIMEOUT_MS');
+  if (env.LONGRUN_MAX_CONNECTIONS)
+    out.maxConnections = check(connections, env.LONGRUN_MAX_CONNECTIONS, 'LONGRUN_MAX_CONNECTIONS');
   return out;
 }
 
@@ -153,6 +183,13 @@ export function configFromFlags(flags: Record<string, unknown>): PartialConfig {
     out.graceMs = check(z.coerce.number().int().min(0), flags.graceMs, '--grace-ms');
   if (flags.retentionDays !== undefined)
     out.retentionDays = check(days, flags.retentionDays, '--retention-days');
+  if (flags.corsOrigin !== undefined) out.corsOrigins = origins(String(flags.corsOrigin), '--cors-origin');
+  if (flags.headersTimeoutMs !== undefined)
+    out.headersTimeoutMs = check(timeoutMs, flags.headersTimeoutMs, '--headers-timeout-ms');
+  if (flags.requestTimeoutMs !== undefined)
+    out.requestTimeoutMs = check(timeoutMs, flags.requestTimeoutMs, '--request-timeout-ms');
+  if (flags.maxConnections !== undefined)
+    out.maxConnections = check(connections, flags.maxConnections, '--max-connections');
   return out;
 }
 
@@ -179,6 +216,9 @@ export function loadConfig(
   // Each process would open its own empty database: jobs created in one invisible to the others.
   if (config.httpProcesses > 1 && config.db === ':memory:')
     throw new ConfigError('--http-processes above 1 needs a database the processes share, not :memory:');
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (config.headersTimeoutMs > config.requestTimeoutMs)
+    throw new ConfigError('headersTimeoutMs must not exceed requestTimeoutMs');
   return config;
 }
 

@@ -1,5 +1,6 @@
 /** Human output for the `jobs` commands: a table line per job, a detail view, log and item lines. */
 import type { Item, Job, JobDetail } from '../client/index.ts';
+import { escapeControlChars as shown } from '../core/text.ts';
 import { type Paint, paintLevel, paintStatus, paintStdout } from './term.ts';
 
 export function time(ms: number | null): string {
@@ -26,7 +27,7 @@ export function formatJobLine(j: Job, paint: Paint = paintStdout): string {
     j.category.padEnd(8),
     progressText(j.progress).padEnd(16),
     time(j.createdAt),
-    j.name,
+    shown(j.name),
   ].join('  ');
 }
 
@@ -34,19 +35,19 @@ export function formatLogLine(
   l: { timestamp: number; level: string; message: string; step: string | null },
   paint: Paint = paintStdout,
 ): string {
-  return `${time(l.timestamp)} ${paintLevel(paint, l.level)} ${l.step ? `[${l.step}] ` : ''}${l.message}`;
+  return `${time(l.timestamp)} ${paintLevel(paint, l.level)} ${l.step ? `[${shown(l.step)}] ` : ''}${shown(l.message)}`;
 }
 
 export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
   const rows: [string, string][] = [
     ['id', j.id],
-    ['name', j.name],
+    ['name', shown(j.name)],
     ['type', `${j.type} (${j.category})`],
     [
       'status',
       paintStatus(paint, j.status) +
         (j.cancelRequestedAt
-          ? ` (cancel requested ${time(j.cancelRequestedAt)}${j.cancelledBy ? ` by ${j.cancelledBy}` : ''})`
+          ? ` (cancel requested ${time(j.cancelRequestedAt)}${j.cancelledBy ? ` by ${shown(j.cancelledBy)}` : ''})`
           : ''),
     ],
     ['progress', progressText(j.progress)],
@@ -55,21 +56,21 @@ export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
     ['started', time(j.startedAt)],
     ['completed', time(j.completedAt)],
   ];
-  if (j.currentStep) rows.push(['step', j.currentStep]);
-  if (j.error) rows.push(['error', paint('red', `${j.error.code}: ${j.error.message}`)]);
-  if (j.steps.length) rows.push(['steps', j.steps.map((s) => `${s.name}:${s.status}`).join(', ')]);
+  if (j.currentStep) rows.push(['step', shown(j.currentStep)]);
+  if (j.error) rows.push(['error', paint('red', shown(`${j.error.code}: ${j.error.message}`))]);
+  if (j.steps.length) rows.push(['steps', shown(j.steps.map((s) => `${s.name}:${s.status}`).join(', '))]);
   if (j.result !== null && j.result !== undefined) rows.push(['result', JSON.stringify(j.result)]);
   for (const [k, v] of rows) console.log(`${k.padEnd(10)} ${v}`);
   for (const a of j.attempts) {
     // An attempt's error is `code: message`; a released one's says only "released: released".
     const reason = a.error?.replace(`${a.outcome}: `, '');
-    const why = reason && reason !== a.outcome ? ` - ${reason}` : '';
+    const why = reason && reason !== a.outcome ? ` - ${shown(reason)}` : '';
     console.log(`attempt ${a.attempt}: ${a.outcome ?? 'running'}${why}`);
   }
-  const shown = j.logs.slice(-20);
-  if (shown.length) {
-    console.log(`logs (last ${shown.length} of ${j.logsTotal}):`);
-    for (const l of shown) console.log(`  ${formatLogLine(l, paint)}`);
+  const recent = j.logs.slice(-20);
+  if (recent.length) {
+    console.log(`logs (last ${recent.length} of ${j.logsTotal}):`);
+    for (const l of recent) console.log(`  ${formatLogLine(l, paint)}`);
   }
 }
 
@@ -107,11 +108,11 @@ export class ItemTable {
   line(i: Item): string {
     const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
     return [
-      fit(i.step, this.stepWidth),
-      fit(i.key, this.keyWidth),
+      fit(shown(i.step), this.stepWidth),
+      fit(shown(i.key), this.keyWidth),
       paintStatus(this.paint, i.status, 9),
       String(i.attempt).padEnd(7),
-      i.error ?? '',
+      shown(i.error ?? ''),
     ]
       .join('  ')
       .trimEnd();

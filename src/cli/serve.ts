@@ -28,6 +28,10 @@ export function registerServe(program: Command): void {
     .option('--rate-limit <perMinute/burst>', 'per-key rate limit, e.g. 1200/200, or "off"')
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
     .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
+    .option('--cors-origin <origins>', 'comma-separated origins allowed to call the API from a browser')
+    .option('--headers-timeout-ms <ms>', 'time a client has to send its request headers (default 10000)')
+    .option('--request-timeout-ms <ms>', 'time a client has to send a whole request (default 30000)')
+    .option('--max-connections <n>', 'open connections the server accepts (default 10000)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
@@ -56,7 +60,8 @@ export function registerServe(program: Command): void {
       if (dashboardServed(config)) console.log(`  Dashboard: ${running.url}/   (sign in with an API key)`);
       if (running.adminKey) {
         console.log(`  Admin API key (shown once, store it now): ${running.adminKey}`);
-        console.log(`  Try: curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/api/v1/jobs`);
+        // The key once only: terminals and CI logs keep what is printed.
+        console.log(`  Try: curl -H "Authorization: Bearer <that key>" ${running.url}/api/v1/jobs`);
       } else {
         console.log('  Create API keys with: longrun keys create --workspace default --scope admin');
       }

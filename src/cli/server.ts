@@ -32,9 +32,15 @@ export const DASHBOARD_DIR = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? '../../dist/web/' : '../../web/', import.meta.url),
 );
 
-/** The `dashboard` option of `createApp` for this configuration. */
-export function dashboardOption(config: ServeConfig): { dashboard?: { dir: string } } {
-  return config.dashboard ? { dashboard: { dir: DASHBOARD_DIR } } : {};
+/** The options of `createApp` that come from this configuration: the dashboard and CORS. */
+export function configuredAppOptions(config: ServeConfig): {
+  dashboard?: { dir: string };
+  corsOrigins: string[];
+} {
+  return {
+    ...(config.dashboard ? { dashboard: { dir: DASHBOARD_DIR } } : {}),
+    corsOrigins: config.corsOrigins,
+  };
 }
 
 /** Whether `/` serves the dashboard: it is on, and built (createApp warns when it is not). */
@@ -132,7 +138,22 @@ export async function loadJobTypes(
 
 /** Serves `app` on the configured host and port, parser errors answered in the API's envelope. */
 export async function listenApi(app: LongrunApp, config: ServeConfig) {
-  const server = createServer(nodeRequestListener(app, { hostname: config.host }));
+  const server = createServer(
+    {
+      // A client gets headersTimeout to send its headers and requestTimeout for the whole request
+      // (body included); neither limits a response, so event streams live on. Node checks them
+      // every connectionsCheckingInterval (30 s by default, which let a slow-header socket live 72 s).
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+      // Above the 5 s idle time of common load balancers' keep-alive pools is theirs to close first.
+      keepAliveTimeout: 5_000,
+    },
+    nodeRequestListener(app, { hostname: config.host }),
+  );
+  // No inactivity timeout: an event stream is quiet between heartbeats on purpose.
+  server.timeout = 0;
+  server.maxConnections = config.maxConnections;
   answerClientErrors(server);
   server.listen(config.port, config.host);
   await new Promise<void>((res, rej) => {
@@ -190,7 +211,7 @@ export async function startServer(config: ServeConfig, opts: { logger: Logger })
     logger,
     shutdown: shutdownController.signal,
     rateLimit: config.rateLimit,
-    ...dashboardOption(config),
+    ...configuredAppOptions(config),
   });
   const { server, port } = await listenApi(app, config);
   const url = urlOf(config, port);

@@ -4,7 +4,9 @@
  * job: yes cancels it and keeps watching until it has stopped (3), anything else detaches (130),
  * and a second Ctrl-C at the prompt leaves at once (130). Elsewhere Ctrl-C just detaches.
  */
+
 import { type Job, type LogEntry, LongrunApiError, type LongrunClient } from '../client/index.ts';
+import { escapeControlChars as shown } from '../core/text.ts';
 import { EXIT } from './exit-codes.ts';
 import { BarOutput, PlainOutput, type Progress, type WatchOutput } from './live.ts';
 import { formatLogLine } from './output.ts';
@@ -34,7 +36,7 @@ function describeEvent(event: string, d: Record<string, unknown>, paint: Paint):
       paint,
     );
   }
-  if (event === 'step') return `step ${d.name}: ${d.status}`;
+  if (event === 'step') return `step ${shown(String(d.name))}: ${d.status}`;
   if (event === 'status') {
     const stopping =
       d.status === 'cancelled' && d.completedAt === null ? ' (stopping after the current item)' : '';
@@ -101,7 +103,7 @@ export async function watchJob(client: LongrunClient, id: string, opts: { json: 
       if (e.event === 'end') ended = true;
       if (!out) continue;
       if (e.event === 'snapshot') {
-        out.line(`${d.name} [${d.type}] ${paintStatus(paint, status)}`);
+        out.line(`${shown(String(d.name))} [${d.type}] ${paintStatus(paint, status)}`);
         for (const l of (d.logs as LogEntry[]).slice(-RECENT_LOGS)) out.line(formatLogLine(l, paint));
       }
       const text = describeEvent(e.event, d, paint);

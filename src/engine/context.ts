@@ -3,7 +3,9 @@
  * `ctx.attempt`. Cancellation is observed between steps and between items: the step or item in
  * flight finishes, nothing new starts, and nothing done is undone.
  */
+
 import type { ItemStatus, LogLevel, StepRecord } from '../core/job.ts';
+import { escapeControlChars } from '../core/text.ts';
 import type { JobWriteBuffer } from './write-buffer.ts';
 
 /** Thrown inside a handler when the job was cancelled; the worker records the attempt as cancelled. */
@@ -99,10 +101,7 @@ export interface EachResult {
 export const MAX_LOG_LINE = 8 * 1024;
 
 export function sanitizeLogMessage(message: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point.
-  const clean = message.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const clean = escapeControlChars(message);
   return clean.length > MAX_LOG_LINE
     ? `${clean.slice(0, MAX_LOG_LINE)}… [truncated ${clean.length - MAX_LOG_LINE} chars]`
     : clean;

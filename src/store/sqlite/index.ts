@@ -8,7 +8,7 @@
  * ```
  */
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../core/clock.ts';
 import type { SqliteStoreOptions } from '../options.ts';
@@ -54,8 +54,18 @@ function sqliteClock(db: ReturnType<typeof openDatabase>): Clock {
   return { now: () => stmt.get() as number };
 }
 
+/**
+ * The file holds key hashes, the cursor secret and every workspace's inputs: folders Longrun makes
+ * are 0700 and a new database file 0600 (SQLite gives its -wal and -shm files the file's mode).
+ * An existing file or folder keeps the mode its owner chose.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+}
+
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
-  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  if (opts.path !== ':memory:') createPrivately(opts.path);
   const db = openDatabase(opts.path);
   const clock = opts.clock ?? sqliteClock(db);
   const emitter = new EventEmitter();
