@@ -17,6 +17,8 @@ export type HistoryRecord =
   | { kind: 'start'; jobId: string; attempt: number; token: string; pid: number; t: number }
   /** A handler began one item. */
   | { kind: 'item'; jobId: string; attempt: number; token: string; key: string; pid: number; t: number }
+  /** The attempt's `ctx.signal` aborted (a cancel, a lost lease or a shutdown reached it). */
+  | { kind: 'heard'; jobId: string; attempt: number; token: string; pid: number; t: number }
   /** A handler returned. */
   | { kind: 'end'; jobId: string; attempt: number; token: string; pid: number; t: number }
   /** The harness's client got an acknowledgement: the job exists from here on. */

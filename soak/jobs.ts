@@ -28,6 +28,7 @@ export const itemsJob = defineJob({
   async run(ctx, input) {
     const who = { jobId: ctx.jobId, attempt: ctx.attempt, token: ctx.leaseToken, pid: process.pid };
     record({ kind: 'start', ...who });
+    ctx.signal.addEventListener('abort', () => record({ kind: 'heard', ...who }), { once: true });
     const keys = Array.from({ length: input.items }, (_, i) => `k${i}`);
     await ctx.each('work', keys, { key: (k) => k }, async (key) => {
       record({ kind: 'item', ...who, key });

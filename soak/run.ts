@@ -64,6 +64,7 @@ for (const seed of seeds)
         name: scenario.name.replace(/\W+/g, '_').slice(0, 20),
       });
       let violations: string[] = [];
+      let lastDeliveries: number[] = [];
       let row: Row;
       try {
         await scenario.run({ env, random: seededRandom(seed), quick: values.quick, seed });
@@ -75,6 +76,7 @@ for (const seed of seeds)
           history: historyRead(env.history),
         });
         violations = [...env.violations, ...report.violations];
+        lastDeliveries = report.cancelDeliveriesMs;
         if (!settled && report.stuck === 0) violations.push('did not settle within 90 s');
         const r = [...report.recoveriesMs].sort((a, b) => a - b);
         row = {
@@ -109,6 +111,12 @@ for (const seed of seeds)
       row.seconds = Math.round((wallNow() - t0) / 100) / 10;
       rows.push(row);
       printRow(row);
+      if (lastDeliveries.length > 0) {
+        const d = lastDeliveries.sort((a, b) => a - b);
+        console.log(
+          `  ${d.length} cancels reached a running attempt: p50 ${fmtMs(d[Math.floor(d.length / 2)] ?? 0)}, p99 ${fmtMs(d[Math.floor(d.length * 0.99)] ?? 0)}, max ${fmtMs(d.at(-1) ?? 0)} after the acknowledgement`,
+        );
+      }
       for (const v of violations.slice(0, 20)) failures.push(`${store} / ${label}: ${v}`);
       if (violations.length > 20) failures.push(`${store} / ${label}: … and ${violations.length - 20} more`);
       if (violations.length > 0)

@@ -57,7 +57,20 @@ export async function jobCancel(
         text: 'UPDATE jobs SET cancel_requested_by = $1 WHERE id = $2',
         values: [by, job.id],
       });
+    // A running job's worker is told in the transaction: PostgreSQL delivers the NOTIFY at the
+    // commit. Sent afterwards it needed a free pooled connection, and with the pool busy
+    // (hundreds of cancels at once) workers heard up to a second late, starting items meanwhile.
+    const notified =
+      job.status === 'running'
+        ? tx.query({
+            text: 'SELECT pg_notify($1, $2)',
+            values: [ctx.channels.cancel, `${ctx.instanceId}:${job.id}`],
+          })
+        : null;
+    // Its failure aborts the transaction, and so fails the statement below.
+    notified?.catch(() => {});
     await tx.queryAndCommit(ws.toQuery(ctx));
+    await notified;
     return {
       job: {
         ...job,
@@ -70,7 +83,8 @@ export async function jobCancel(
       previousStatus: job.status,
     };
   });
-  announce(ctx, ws.announced);
+  // The cancel NOTIFY went with the commit; this tells this process's own listeners.
+  announce(ctx, ws.announced, { remote: ws.announced?.channel !== 'cancel' });
   return result;
 }
 
