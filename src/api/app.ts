@@ -7,11 +7,13 @@
  * serve({ fetch: app.fetch, port: 3000 });
  * ```
  */
+
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Hono } from 'hono';
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
+import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import type { Longrun } from '../engine/longrun.ts';
 import { KeyCache } from './auth.ts';
 import {
@@ -162,7 +164,7 @@ export function createApp(opts: AppOptions): LongrunApp {
     shutdown: opts.shutdown ?? new AbortController().signal,
     cors: corsPolicy(opts.corsOrigins),
     answerHeaders: answerHeaders(checkedHeaders(opts.responseHeaders)),
-    metricsWorkspace: opts.metricsWorkspace ?? 'default',
+    metricsWorkspace: opts.metricsWorkspace ?? DEFAULT_WORKSPACE,
     maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
     basePath,
   };

@@ -4,10 +4,10 @@
  * store and updates them; between refreshes a scrape renders what the last one left (metrics.ts
  * decides how often a scrape may refresh).
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Longrun } from '../engine/longrun.ts';
 
-const DEFAULT_WORKSPACE = 'default';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { DEFAULT_WORKSPACE } from '../core/job.ts';
+import type { Longrun } from '../engine/longrun.ts';
 
 export function registerJobMetrics(
   registry: Registry,

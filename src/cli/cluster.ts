@@ -16,12 +16,14 @@
  * An HTTP process that dies is replaced; on SIGTERM the primary tells every HTTP process to stop
  * accepting, end its SSE streams and finish its requests, while its own workers drain.
  */
+
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app.ts';
 import { createMetrics, type MetricsSnapshot, renderSnapshots } from '../api/metrics.ts';
 import { LeasedRateLimiter } from '../api/rate-lease.ts';
 import { RateLimiter } from '../api/rate-limit.ts';
+import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import { createLongrun } from '../engine/longrun.ts';
 import type { NotificationRelay, StoreSignal } from '../store/types.ts';
 import type { ServeConfig } from './config.ts';
@@ -30,7 +32,6 @@ import {
   bootstrapAdminKey,
   closeApi,
   configuredAppOptions,
-  DEFAULT_WORKSPACE,
   listenApi,
   loadJobTypes,
   type RunningServer,

@@ -16,13 +16,12 @@ import { createApp, type LongrunApp } from '../api/app.ts';
 import { createApiKey } from '../api/auth.ts';
 import { answerClientErrors } from '../api/client-errors.ts';
 import { nodeRequestListener } from '../api/direct.ts';
+import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import type { AnyJobDefinition } from '../engine/define.ts';
 import { createLongrun, type Longrun } from '../engine/longrun.ts';
 import type { Store } from '../store/types.ts';
 import type { ServeConfig } from './config.ts';
 import { describeDb, openStore } from './store.ts';
-
-export const DEFAULT_WORKSPACE = 'default';
 
 /**
  * The built dashboard: `dist/web` of the package, whether this file runs compiled (dist/src/cli/)

@@ -96,6 +96,9 @@ export interface JobDetail extends Job {
   attempts: AttemptRecord[];
 }
 
+/** The workspace of every call that names none, and the one `longrun serve` creates on first start. */
+export const DEFAULT_WORKSPACE = 'default';
+
 export const EVENT_KINDS = ['status', 'progress', 'step', 'log'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

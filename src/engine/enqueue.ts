@@ -1,8 +1,10 @@
 /** Turning a typed request into store rows: input validation with field paths, names, idempotency hashes. */
+
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { LongrunError } from '../core/errors.ts';
 import { newJobId } from '../core/ids.ts';
+import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import type { NewJob } from '../store/types.ts';
 import { DEFAULT_MAX_ATTEMPTS, type JobRegistry } from './define.ts';
 
@@ -18,8 +20,6 @@ export interface EnqueueOptions {
   /** Overrides the definition's `name(input)`. */
   name?: string;
 }
-
-export const DEFAULT_WORKSPACE = 'default';
 
 export function zodIssuesToDetails(
   issues: z.core.$ZodIssue[],

@@ -9,6 +9,7 @@
  * await longrun.stop();
  * ```
  */
+
 import type { Clock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
 import type {
@@ -22,12 +23,13 @@ import type {
   LogEntry,
   LogLevel,
 } from '../core/job.ts';
+import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import type { JobStatus } from '../core/status.ts';
 import type { InputFilter, JobListParams, Store } from '../store/types.ts';
 import { Credentials } from './credentials.ts';
 import { CursorCodec } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
-import { buildNewJob, DEFAULT_WORKSPACE, type EnqueueOptions } from './enqueue.ts';
+import { buildNewJob, type EnqueueOptions } from './enqueue.ts';
 import { InsertBatcher } from './insert-batcher.ts';
 import { StoreMonitor } from './monitor.ts';
 import { LeaseReaper } from './reaper.ts';
