@@ -35,7 +35,9 @@ export function buildNewJob(
   registry: JobRegistry,
   type: string,
   input: unknown,
-  opts: EnqueueOptions = {},
+  opts: EnqueueOptions,
+  /** The engine clock's time: the id's time prefix. */
+  now: number,
 ): NewJob {
   const def = registry.require(type);
   const parsed = def.input.safeParse(input);
@@ -53,7 +55,7 @@ export function buildNewJob(
   const name = (opts.name ?? def.name?.(parsed.data) ?? type).slice(0, 200);
   const idempotencyKey = opts.idempotencyKey ?? null;
   return {
-    id: newJobId(),
+    id: newJobId(now),
     workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE,
     type,
     category: def.category,

@@ -3,6 +3,7 @@
  * claiming, flushing and finishing; this module owns the handler: context, timeout, cancel, and
  * the classification of what it threw.
  */
+import type { ClockTimer, EngineClock } from '../core/clock.ts';
 import type { ItemStatus, JobError, StepRecord } from '../core/job.ts';
 import type { ClaimedJob, FinishOutcome, Store } from '../store/types.ts';
 import {
@@ -70,7 +71,7 @@ class AttemptState implements RunState {
   constructor(
     private readonly run: RunningJob,
     private readonly store: Store,
-    private readonly deps: { flush: () => Promise<void>; now: () => number },
+    private readonly deps: AttemptDeps,
     readonly priorSteps: Map<string, StepRecord>,
   ) {}
   get buffer() {
@@ -94,16 +95,21 @@ class AttemptState implements RunState {
   catchUp() {
     this.store.notifications?.catchUp?.();
   }
+  get clock() {
+    return this.deps.clock;
+  }
   now() {
-    return this.deps.now();
+    return this.deps.clock.now();
   }
 }
 
-export function runAttempt(
-  store: Store,
-  run: RunningJob,
-  deps: { flush: () => Promise<void>; now: () => number },
-): Promise<AttemptEnd> {
+export interface AttemptDeps {
+  flush: () => Promise<void>;
+  /** Log and step times, and the job's timeout. */
+  clock: EngineClock;
+}
+
+export function runAttempt(store: Store, run: RunningJob, deps: AttemptDeps): Promise<AttemptEnd> {
   const job = run.claimed.job;
   // Only a later attempt has steps to resume from; a first attempt skips the read.
   if (job.attempt === 1) return startAttempt(run, new AttemptState(run, store, deps, new Map()));
@@ -126,12 +132,12 @@ function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd>
   // One promise settled by whichever comes first: the handler, its timeout, or the pool ending the
   // attempt (shutdown release, lost lease). A handler that ignores its signal runs on, unheard.
   return new Promise<AttemptEnd>((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: ClockTimer | undefined;
     let settled = false;
     const settle = (end: AttemptEnd) => {
       if (settled) return;
       settled = true;
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       resolve(end);
     };
     run.forceEnd = (reason) =>
@@ -143,7 +149,7 @@ function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd>
             : { code: reason, message: reason },
       });
     if (def.timeoutMs) {
-      timer = setTimeout(() => {
+      timer = state.clock.setTimeout(() => {
         run.abort.abort(`timed out after ${def.timeoutMs} ms`);
         ctx.log.error(`attempt ${job.attempt} timed out after ${def.timeoutMs} ms`);
         settle({

@@ -10,7 +10,7 @@
  * ```
  */
 
-import type { Clock } from '../core/clock.ts';
+import { type EngineClock, systemClock } from '../core/clock.ts';
 import { LongrunError } from '../core/errors.ts';
 import type {
   CountsRow,
@@ -40,7 +40,11 @@ export interface LongrunOptions {
   store: Store;
   jobs?: AnyJobDefinition[];
   categories?: readonly string[];
-  clock?: Clock;
+  /**
+   * The time and timers of the worker pool, the reaper and retention (default: the system clock).
+   * Leases and run times are stamped by the store's clock: a test gives both the same fake clock.
+   */
+  clock?: EngineClock;
 }
 
 export interface ListJobsParams {
@@ -72,9 +76,11 @@ export class Longrun {
   private retention: RetentionSweeper | null = null;
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private codec: Promise<CursorCodec> | null = null;
+  private readonly clock: EngineClock;
 
   constructor(opts: LongrunOptions) {
     this.store = opts.store;
+    this.clock = opts.clock ?? systemClock;
     this.inserts = new InsertBatcher(opts.store);
     this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
     this.credentials = new Credentials(opts.store);
@@ -87,7 +93,7 @@ export class Longrun {
     input: unknown,
     opts: EnqueueOptions = {},
   ): Promise<{ job: Job; created: boolean }> {
-    const row = buildNewJob(this.registry, type, input, opts);
+    const row = buildNewJob(this.registry, type, input, opts, this.clock.now());
     const res = await this.inserts.insert(row);
     if (!res.created && !res.sameRequest) {
       throw new LongrunError(
@@ -105,7 +111,8 @@ export class Longrun {
 
   /** Bulk enqueue in one transaction; returns the job ids in order. */
   async enqueueMany(requests: { type: string; input: unknown; opts?: EnqueueOptions }[]): Promise<string[]> {
-    const rows = requests.map((r) => buildNewJob(this.registry, r.type, r.input, r.opts));
+    const now = this.clock.now();
+    const rows = requests.map((r) => buildNewJob(this.registry, r.type, r.input, r.opts ?? {}, now));
     const results = await this.store.jobInsert({ jobs: rows });
     return results.map((r) => r.id);
   }
@@ -241,13 +248,14 @@ export class Longrun {
    */
   start(opts: Partial<WorkerOptions> & { retentionMs?: number; keepAlive?: boolean } = {}): void {
     if (this.pool) return;
+    // A real timer whatever the clock: it measures no time, it only holds the process open.
     if (opts.keepAlive) this.keepAlive = setInterval(() => {}, 2 ** 30);
-    this.pool = new WorkerPool(this.store, this.registry, opts);
-    this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs });
+    this.pool = new WorkerPool(this.store, this.registry, { clock: this.clock, ...opts });
+    this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs, clock: this.clock });
     this.pool.start();
     this.reaper.start();
     if (opts.retentionMs !== undefined) {
-      this.retention = new RetentionSweeper(this.store, { maxAgeMs: opts.retentionMs });
+      this.retention = new RetentionSweeper(this.store, { maxAgeMs: opts.retentionMs, clock: this.clock });
       this.retention.start();
     }
   }

@@ -4,29 +4,33 @@
  * fails them once they used `maxAttempts`. Several reapers may run at once: the store's claim on
  * each expired row is atomic, so a job is recovered once.
  */
+import { type ClockTimer, type EngineClock, systemClock } from '../core/clock.ts';
 import type { Store } from '../store/types.ts';
 import { retryDelay } from './define.ts';
 
 export class LeaseReaper {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ClockTimer | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private readonly intervalMs: number;
+  private readonly clock: EngineClock;
 
   constructor(
     private readonly store: Store,
-    opts: { intervalMs?: number | undefined; onError?: (err: unknown) => void } = {},
+    opts: { intervalMs?: number | undefined; onError?: (err: unknown) => void; clock?: EngineClock } = {},
   ) {
     this.intervalMs = opts.intervalMs ?? 1_000;
+    this.clock = opts.clock ?? systemClock;
     this.onError = opts.onError ?? ((err) => console.error('[longrun reaper]', err));
   }
 
   private readonly onError: (err: unknown) => void;
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running = this.sweep().catch(this.onError);
-    }, this.intervalMs);
-    this.timer.unref();
+    this.timer = this.clock
+      .setInterval(() => {
+        this.running = this.sweep().catch(this.onError);
+      }, this.intervalMs)
+      .unref();
   }
 
   /**
@@ -47,7 +51,7 @@ export class LeaseReaper {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.clear();
     this.timer = null;
     await this.running;
   }

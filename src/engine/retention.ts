@@ -7,11 +7,13 @@
  * longrun.start({ retentionMs: 30 * 24 * 3600_000 }); // keep finished jobs for 30 days
  * ```
  */
+
+import { type ClockTimer, type EngineClock, systemClock } from '../core/clock.ts';
 import { SESSION_IDLE_MS } from '../core/session.ts';
 import type { Store } from '../store/types.ts';
 
 export class RetentionSweeper {
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ClockTimer | null = null;
   private running: Promise<unknown> = Promise.resolve();
   constructor(
     private readonly store: Store,
@@ -20,15 +22,17 @@ export class RetentionSweeper {
       intervalMs?: number;
       batchSize?: number;
       onError?: (err: unknown) => void;
+      clock?: EngineClock;
     },
   ) {}
 
   start(): void {
     const onError = this.opts.onError ?? ((err) => console.error('[longrun retention]', err));
-    this.timer = setInterval(() => {
-      this.running = this.sweep().catch(onError);
-    }, this.opts.intervalMs ?? 60_000);
-    this.timer.unref();
+    this.timer = (this.opts.clock ?? systemClock)
+      .setInterval(() => {
+        this.running = this.sweep().catch(onError);
+      }, this.opts.intervalMs ?? 60_000)
+      .unref();
   }
 
   /** Deletes everything past the age limit, a batch at a time; returns how many jobs it deleted. */
@@ -47,7 +51,7 @@ export class RetentionSweeper {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.clear();
     this.timer = null;
     await this.running;
   }

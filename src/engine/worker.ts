@@ -10,6 +10,7 @@
  * await pool.stop({ graceMs: 10_000 });
  * ```
  */
+import { type ClockTimer, type EngineClock, systemClock } from '../core/clock.ts';
 import { newWorkerId } from '../core/ids.ts';
 import type { ClaimedJob, JobFinish, Lease, Store } from '../store/types.ts';
 import { LazyAbort } from './context.ts';
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   onError: (err: unknown, where: string) => void;
   /** Called when the store rejected this worker's lease: another attempt owns the job now. */
   onLeaseLost?: (jobId: string) => void;
+  /** Every time the pool reads and every timer it sets (default: the system clock). */
+  clock: EngineClock;
 }
 
 /**
@@ -58,6 +61,7 @@ const defaults = (o: Partial<WorkerOptions>): WorkerOptions => ({
   reapIntervalMs: o.reapIntervalMs,
   onError: o.onError ?? ((err, where) => console.error(`[longrun worker] ${where}:`, err)),
   onLeaseLost: o.onLeaseLost,
+  clock: o.clock ?? systemClock,
 });
 
 export class WorkerPool {
@@ -73,7 +77,7 @@ export class WorkerPool {
   private flushQueued: Promise<void> | null = null;
   private finishQueue: { finish: JobFinish; done: () => void }[] = [];
   private finishQueued = false;
-  private timers: NodeJS.Timeout[] = [];
+  private timers: ClockTimer[] = [];
   private unsubscribe: (() => void)[] = [];
   /** Jobs this pool finished, for benchmarks and tests. */
   processed = 0;
@@ -96,13 +100,14 @@ export class WorkerPool {
       this.unsubscribe.push(n.jobsAvailable(() => this.wake()));
       this.unsubscribe.push(n.jobCancelled((id) => this.cancelLocal(id)));
     }
-    this.timers.push(setInterval(() => this.wake(), this.opts.pollIntervalMs));
+    const clock = this.opts.clock;
     this.timers.push(
-      setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.opts.leaseMs / 3))),
+      clock.setInterval(() => this.wake(), this.opts.pollIntervalMs),
+      clock.setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.opts.leaseMs / 3))),
       // Its own timer: a heartbeat stuck on an unreachable database must not delay the check.
-      setInterval(() => this.dropUnrenewed(), Math.max(25, Math.floor(this.opts.leaseMs / 12))),
+      clock.setInterval(() => this.dropUnrenewed(), Math.max(25, Math.floor(this.opts.leaseMs / 12))),
+      clock.setInterval(() => void this.flush(), this.opts.flushIntervalMs),
     );
-    this.timers.push(setInterval(() => void this.flush(), this.opts.flushIntervalMs));
     for (const t of this.timers) t.unref();
     this.wake();
   }
@@ -125,7 +130,7 @@ export class WorkerPool {
         const free = this.opts.concurrency - this.running.size;
         if (free <= 0 || this.stopping) break;
         const limit = Math.min(free, this.opts.claimBatch);
-        const asked = Date.now();
+        const asked = this.opts.clock.now();
         const claimed = await this.store.jobClaim({
           workerId: this.opts.workerId,
           limit,
@@ -173,7 +178,7 @@ export class WorkerPool {
   private async execute(run: RunningJob): Promise<void> {
     let end: AttemptEnd;
     try {
-      end = await runAttempt(this.store, run, { flush: () => this.flush(), now: () => Date.now() });
+      end = await runAttempt(this.store, run, { flush: () => this.flush(), clock: this.opts.clock });
     } catch (err) {
       end = { outcome: 'failed', error: { code: 'engine_error', message: String(err) }, retryDelayMs: 1_000 };
     }
@@ -186,7 +191,7 @@ export class WorkerPool {
         level: 'info',
         message: 'stopped after a cancel request; work already done is kept',
         step: null,
-        timestamp: Date.now(),
+        timestamp: this.opts.clock.now(),
       });
     }
     const writes = run.buffer.isEmpty() ? undefined : run.buffer.drain();
@@ -275,7 +280,7 @@ export class WorkerPool {
         this.opts.onError(err, 'finish');
         // Past its lease the reaper recovers the job as a crashed attempt; stop trying by then.
         if (attempt >= 5 || this.stopping) break;
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        await new Promise<void>((r) => this.opts.clock.setTimeout(r, 200 * 2 ** attempt));
       }
     }
     for (const b of batch) b.done();
@@ -285,7 +290,7 @@ export class WorkerPool {
     const runs = [...this.running.values()].filter((r) => !r.leaseLost && !r.buffer.closed);
     if (runs.length === 0) return;
     const leases: Lease[] = runs.map((r) => r.claimed.lease);
-    const sent = Date.now();
+    const sent = this.opts.clock.now();
     try {
       const states = await this.store.jobHeartbeat({ leases, leaseMs: this.opts.leaseMs });
       for (const run of runs) {
@@ -308,7 +313,7 @@ export class WorkerPool {
    * that the reaper starts after expiry.
    */
   private dropUnrenewed(): void {
-    const cutoff = Date.now() + Math.floor(this.opts.leaseMs / 6);
+    const cutoff = this.opts.clock.now() + Math.floor(this.opts.leaseMs / 6);
     for (const run of this.running.values()) {
       if (!run.leaseLost && !run.buffer.closed && run.leaseDeadline <= cutoff) {
         this.opts.onError(
@@ -330,9 +335,10 @@ export class WorkerPool {
     for (const u of this.unsubscribe) u();
     const grace = opts.graceMs ?? 10_000;
     const all = Promise.all([...this.runPromises]);
-    let graceTimer: NodeJS.Timeout | undefined;
+    const clock = this.opts.clock;
+    let graceTimer: ClockTimer | undefined;
     const graceOver = new Promise<'grace'>((r) => {
-      graceTimer = setTimeout(() => r('grace'), grace);
+      graceTimer = clock.setTimeout(() => r('grace'), grace);
     });
     if ((await Promise.race([all.then(() => 'done' as const), graceOver])) === 'grace') {
       // First ask every attempt to stop between items, so the item in flight finishes and is kept
@@ -342,15 +348,15 @@ export class WorkerPool {
         run.abort.abort('worker shutting down');
       }
       const windowOver = new Promise<void>((r) => {
-        clearTimeout(graceTimer);
-        graceTimer = setTimeout(r, RELEASE_WINDOW_MS);
+        graceTimer?.clear();
+        graceTimer = clock.setTimeout(r, RELEASE_WINDOW_MS);
       });
       await Promise.race([Promise.all([...this.runPromises]), windowOver]);
       for (const run of this.running.values()) run.forceEnd('released');
     }
-    clearTimeout(graceTimer);
+    graceTimer?.clear();
     await Promise.all([...this.runPromises]);
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) t.clear();
     await this.flush();
     await this.lane;
   }
