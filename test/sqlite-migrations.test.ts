@@ -46,6 +46,15 @@ function schema003(path: string): void {
     `INSERT INTO jobs (id, workspace_id, type, category, name, status, input, max_attempts, run_at, created_at,
        updated_at, completed_at) VALUES ('j1', 'ws1', 't', 'seo', 'Publish 50%_off', 'completed', '{"bucket":{"id":"b1"}}', 1, 0, 0, 0, 120000)`,
   ).run();
+  // Completed before 006: its last attempt lived only on the job row.
+  db.prepare(
+    `INSERT INTO jobs (id, workspace_id, type, category, name, status, input, max_attempts, run_at, created_at,
+       updated_at, completed_at, attempt, lease_owner, attempt_started_at)
+     VALUES ('j2', 'ws1', 't', 'sync', 'Sync', 'completed', '{}', 3, 0, 0, 0, 90000, 2, 'w1', 80000)`,
+  ).run();
+  db.prepare(
+    "INSERT INTO job_attempts VALUES ('j2', 1, 'ws1', 'w0', 10000, 20000, 'failed', 'handler_error: boom')",
+  ).run();
   db.prepare(
     "INSERT INTO api_keys (id, workspace_id, name, scope, hash, prefix, created_at) VALUES ('k1', 'ws1', 'ops', 'admin', 'kh', 'lr_', 0)",
   ).run();
@@ -53,7 +62,7 @@ function schema003(path: string): void {
 }
 
 describe('SQLite migrations', () => {
-  it('004 adds sessions and the dashboard indexes to a 003 database, which its old rows use', async () => {
+  it('004 adds sessions and the dashboard indexes to a 003 database, which its old rows use; 006 gives completed attempts their row', async () => {
     const path = join(dir, 'v3.db');
     schema003(path);
     const store = await createSqliteStore({ path });
@@ -65,7 +74,19 @@ describe('SQLite migrations', () => {
       assert.deepEqual(await find({ namePrefix: 'Publish 50%_' }), ['j1']);
       assert.deepEqual(await find({ input: [{ path: ['bucket', 'id'], value: 'b1' }] }), ['j1']);
       assert.deepEqual(await store.jobTimeseries({ workspaceId: 'ws1', since: 0, bucketMs: 60_000 }), [
+        { start: 60_000, completed: 1, failed: 0, cancelled: 0 },
         { start: 120_000, completed: 1, failed: 0, cancelled: 0 },
+      ]);
+      assert.deepEqual(await store.attemptList({ jobId: 'j2' }), [
+        {
+          attempt: 1,
+          workerId: 'w0',
+          startedAt: 10_000,
+          endedAt: 20_000,
+          outcome: 'failed',
+          error: 'handler_error: boom',
+        },
+        { attempt: 2, workerId: 'w1', startedAt: 80_000, endedAt: 90_000, outcome: 'completed', error: null },
       ]);
     } finally {
       await store.close();
@@ -77,7 +98,7 @@ describe('SQLite migrations', () => {
       .pluck()
       .all();
     db.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6]);
     assert.ok(indexes.includes('jobs_ws_finished') && indexes.includes('jobs_ws_name'), indexes.join());
   });
 
@@ -116,6 +137,7 @@ describe('SQLite migrations', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ]);
     assert.match(sql.sql, /AUTOINCREMENT/);
     assert.deepEqual(indexes, [{ name: 'job_events_job' }]);

@@ -16,6 +16,7 @@ import { insertAndClaimTests } from './store-conformance-claim.ts';
 import { sessionTests, timeseriesTests } from './store-conformance-dashboard.ts';
 import { detailReadTests } from './store-conformance-detail.ts';
 import { finishTests } from './store-conformance-finish.ts';
+import { finishRuleTests } from './store-conformance-finish-rules.ts';
 import { harness, type StoreFactory } from './store-conformance-helpers.ts';
 import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
 import { miscTests } from './store-conformance-misc.ts';
@@ -31,6 +32,7 @@ export function storeConformance(name: string, factory: StoreFactory, opts: { sk
     insertAndClaimTests(withStore);
     jobWriteTests(withStore);
     finishTests(withStore);
+    finishRuleTests(withStore);
     cancelTests(withStore);
     reapAndPurgeTests(withStore);
     jobReadTests(withStore);

@@ -21,11 +21,12 @@ import {
   migrateSchema,
   validateSchema,
 } from './db.ts';
-import * as apply from './jobs-apply.ts';
+import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as list from './jobs-list.ts';
+import * as progress from './jobs-progress.ts';
+import * as queue from './jobs-queue.ts';
 import * as readOps from './jobs-read.ts';
-import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
 import { PgListener } from './notify.ts';
 import * as sessions from './sessions.ts';
@@ -107,11 +108,11 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     },
     statsRead: () => ({ writeTransactions: ctx.stats.writeTransactions }),
     workspaceEnsure: (p) => keys.workspaceEnsure(ctx, p),
-    jobInsert: (p) => write.jobInsert(ctx, p.jobs),
-    jobClaim: (p) => write.jobClaim(ctx, p),
-    jobHeartbeat: (p) => write.jobHeartbeat(ctx, p),
-    jobWrite: (p) => apply.jobWrite(ctx, p.writes),
-    jobFinish: (p) => apply.jobFinish(ctx, p.finishes),
+    jobInsert: (p) => queue.jobInsert(ctx, p.jobs),
+    jobClaim: (p) => queue.jobClaim(ctx, p),
+    jobHeartbeat: (p) => queue.jobHeartbeat(ctx, p),
+    jobWrite: (p) => progress.jobWrite(ctx, p.writes),
+    jobFinish: (p) => finish.jobFinish(ctx, p.finishes),
     jobCancel: (p) => lifecycle.jobCancel(ctx, p),
     leaseReap: (p) => lifecycle.leaseReap(ctx, p),
     jobPurge: (p) => lifecycle.jobPurge(ctx, p),

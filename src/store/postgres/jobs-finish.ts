@@ -1,15 +1,28 @@
 /**
- * The hot path of a finished attempt with nothing left in its buffer (every no-op job, and most jobs
- * whose last progress was already flushed): ONE statement whose UPDATE fences the lease in its WHERE
- * clause and decides the status in a CASE, then records the attempt, the status event and the count
- * moves from what it returned. No separate lock pass, one round trip, one commit.
+ * Finishing attempts on PostgreSQL. What a finish does to its job is write-rules.ts's `planFinish`.
+ * A finish with buffered writes is fenced and locked first (its log cap and step positions depend on
+ * the row), then the plan is persisted with them in one WriteSet statement. The hot path, a finish
+ * with nothing left in its buffer (every no-op job, and most jobs whose last progress was already
+ * flushed), is ONE statement whose UPDATE fences the lease in its WHERE clause and computes the plan
+ * in a CASE, then records the attempt, the status event and the count moves from what it returned:
+ * one round trip, one commit. The conformance suite pins that CASE to `planFinish`.
  */
 import type { JobStatus } from '../../core/status.ts';
 import type { FinishResult, JobFinish, JobWriteBatch } from '../types.ts';
-import { announce, CLOCK_SQL, eventLockFilter, nowParam, type PgContext, writeOne } from './context.ts';
-import { clean } from './write-set.ts';
+import { finishEventData, planFinish } from '../write-rules.ts';
+import {
+  announce,
+  CLOCK_SQL,
+  eventLockFilter,
+  nowParam,
+  type PgContext,
+  transaction,
+  writeOne,
+} from './context.ts';
+import { applyWrites, fence, fenced, type JobState } from './jobs-progress.ts';
+import { clean, WriteSet } from './write-set.ts';
 
-export function buffersNothing(w: Omit<JobWriteBatch, 'lease'> | undefined): boolean {
+function buffersNothing(w: Omit<JobWriteBatch, 'lease'> | undefined): boolean {
   return (
     !w ||
     (!w.progress && !w.logs?.length && !w.items?.length && !w.steps?.length && w.currentStep === undefined)
@@ -83,7 +96,7 @@ SELECT u.id, u.attempt, u.token, u.status FROM upd u`;
 
 const leaseKey = (id: unknown, attempt: unknown, token: unknown) => `${id}\u0000${attempt}\u0000${token}`;
 
-export async function jobFinishFast(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
+async function jobFinishFast(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
   // A lease repeated in the batch is sent once and answered once; the repeat finds it spent.
   const seen = new Set<string>();
   const unique = finishes.filter((f) => {
@@ -124,4 +137,81 @@ export async function jobFinishFast(ctx: PgContext, finishes: JobFinish[]): Prom
       ? { jobId: f.lease.jobId, applied: false, status: null }
       : { jobId: f.lease.jobId, applied: true, status: s };
   });
+}
+
+/**
+ * Finishes with nothing buffered take the one-statement path; the others are fenced and locked
+ * first. Each job's finish is atomic; the two groups commit separately.
+ */
+export async function jobFinish(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
+  if (finishes.length === 0) return [];
+  const plain = finishes.filter((f) => buffersNothing(f.writes));
+  if (plain.length === finishes.length) return jobFinishFast(ctx, finishes);
+  const buffered = finishes.filter((f) => !buffersNothing(f.writes));
+  // One after the other: a job listed twice must not have its two finishes wait on each other.
+  const withWrites = await jobFinishFenced(ctx, buffered);
+  const fast = plain.length > 0 ? await jobFinishFast(ctx, plain) : [];
+  return finishes.map((f) => (buffersNothing(f.writes) ? fast.shift() : withWrites.shift()) as FinishResult);
+}
+
+async function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
+  const { out, writeSet } = await transaction(ctx, async (tx) => {
+    const writeSet = new WriteSet();
+    const { states, now } = await fence(
+      tx,
+      ctx,
+      finishes.map((f) => f.lease),
+    );
+    const results = finishes.map((f): FinishResult => {
+      const st = fenced(states, f.lease);
+      // A lease finishes once: a repeat in the same batch finds the lease already spent.
+      if (!st) return { jobId: f.lease.jobId, applied: false, status: null };
+      if (f.writes) applyWrites(writeSet, ctx, st, f.writes, now);
+      const status = finishOne(writeSet, st, f, now);
+      states.delete(st.id);
+      return { jobId: f.lease.jobId, applied: true, status };
+    });
+    if (!writeSet.isEmpty) {
+      writeSet.announce({ channel: 'events' });
+      await tx.queryAndCommit(writeSet.toQuery(ctx));
+    }
+    return { out: results, writeSet };
+  });
+  announce(ctx, writeSet.announced);
+  return out;
+}
+
+/** Records `planFinish`'s decision for one fenced job into the write set. */
+function finishOne(writeSet: WriteSet, st: JobState, f: JobFinish, now: number): JobStatus {
+  const plan = planFinish(st, f, now);
+  const u = writeSet.job(st.id, now);
+  u.status = plan.status;
+  u.endLease = true;
+  u.currentStep = null;
+  u.completedAt = plan.completedAt;
+  u.runAt = plan.runAt;
+  u.releasedDelta += plan.releasedDelta;
+  if (f.result !== undefined) u.result = JSON.stringify(f.result);
+  if (f.error) u.error = f.error;
+  writeSet.attempt({
+    jobId: st.id,
+    attempt: st.attempt,
+    workspaceId: st.workspaceId,
+    workerId: st.leaseOwner,
+    startedAt: st.attemptStartedAt,
+    endedAt: now,
+    outcome: plan.attemptOutcome,
+    error: plan.attemptError,
+  });
+  writeSet.event({
+    workspaceId: st.workspaceId,
+    jobId: st.id,
+    kind: 'status',
+    attempt: st.attempt,
+    now,
+    data: finishEventData(plan),
+  });
+  writeSet.deltas.move(st.workspaceId, st.category, st.status, plan.status);
+  if (plan.status === 'pending') writeSet.announce({ channel: 'jobs' });
+  return plan.status;
 }

@@ -20,8 +20,9 @@ import * as json from './job-json.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as list from './jobs-list.ts';
+import * as progress from './jobs-progress.ts';
+import * as queue from './jobs-queue.ts';
 import * as read from './jobs-read.ts';
-import * as write from './jobs-write.ts';
 import * as keys from './keys.ts';
 import { readSnapshots } from './read-snapshot.ts';
 import * as sessions from './sessions.ts';
@@ -135,10 +136,10 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     }),
     statsRead: () => ({ writeTransactions }),
     workspaceEnsure: op((p) => keys.workspaceEnsure(ctx, p)),
-    jobInsert: op((p) => write.jobInsert(ctx, p.jobs)),
-    jobClaim: op((p) => write.jobClaim(ctx, p)),
-    jobHeartbeat: op((p) => write.jobHeartbeat(ctx, p)),
-    jobWrite: op((p) => write.jobWrite(ctx, p.writes)),
+    jobInsert: op((p) => queue.jobInsert(ctx, p.jobs)),
+    jobClaim: op((p) => queue.jobClaim(ctx, p)),
+    jobHeartbeat: op((p) => queue.jobHeartbeat(ctx, p)),
+    jobWrite: op((p) => progress.jobWrite(ctx, p.writes)),
     jobFinish: op((p) => finish.jobFinish(ctx, p.finishes)),
     jobCancel: op((p) => lifecycle.jobCancel(ctx, p)),
     leaseReap: op((p) => lifecycle.leaseReap(ctx, p)),

@@ -62,10 +62,7 @@ export function jobDetailJson(
       FROM (SELECT attempt, worker_id, started_at, ended_at, outcome, error FROM job_attempts WHERE job_id = jobs.id
             UNION ALL
             SELECT jobs.attempt, jobs.lease_owner, jobs.attempt_started_at, NULL, NULL, NULL
-              WHERE jobs.lease_token IS NOT NULL
-            UNION ALL
-            SELECT jobs.attempt, jobs.lease_owner, jobs.attempt_started_at, jobs.completed_at, 'completed', NULL
-              WHERE jobs.status = 'completed') a))
+              WHERE jobs.lease_token IS NOT NULL) a))
     FROM jobs WHERE id = ? AND workspace_id = ?`;
   const stmt = ctx.sql.named(`jobDetailJson:${p.logLimit}`, build).pluck();
   return ctx.read(() => (stmt.get(p.id, p.workspaceId) as string | undefined) ?? null);

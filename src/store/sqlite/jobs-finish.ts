@@ -1,11 +1,12 @@
 /**
- * Finishing attempts on SQLite: many jobs per transaction, each fenced on its lease, the status
- * decided in the UPDATE itself.
+ * Finishing attempts on SQLite: many jobs per transaction, each fenced on its lease; what the
+ * finish does to the job is write-rules.ts's `planFinish`, persisted here.
  */
 import type { JobStatus } from '../../core/status.ts';
 import type { FinishResult, JobFinish } from '../types.ts';
+import { finishEventData, planFinish } from '../write-rules.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
-import { applyWrites, fence } from './jobs-write.ts';
+import { applyWrites, type FencedRow, fence } from './jobs-progress.ts';
 
 /** One serialisation per (status, time): a batch of finishes shares its clock reading. */
 let finishedEventCache = { status: '', now: 0, json: '' };
@@ -20,22 +21,13 @@ export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResu
   const out = ctx.write((now) => {
     const deltas = new CountDeltas();
     const results = finishes.map((f): FinishResult => {
-      // Without buffered writes the UPDATE below is its own fence; with them, fence first.
-      if (f.writes) {
-        const row = fence(ctx, f.lease);
-        if (!row) return { jobId: f.lease.jobId, applied: false, status: null };
-        applyWrites(ctx, f.lease, row, f.writes, now);
-      }
-      const done = finishOne(ctx, f, now);
-      if (!done) return { jobId: f.lease.jobId, applied: false, status: null };
+      const row = fence(ctx, f.lease);
+      if (!row) return { jobId: f.lease.jobId, applied: false, status: null };
+      if (f.writes) applyWrites(ctx, f.lease, row, f.writes, now);
+      const status = finishOne(ctx, f, row, now);
       // Only a job cancelled while running finishes as `cancelled`; every other finish leaves `running`.
-      deltas.move(
-        done.workspaceId,
-        done.category,
-        done.status === 'cancelled' ? 'cancelled' : 'running',
-        done.status,
-      );
-      return { jobId: f.lease.jobId, applied: true, status: done.status };
+      deltas.move(row.workspace_id, row.category, row.status, status);
+      return { jobId: f.lease.jobId, applied: true, status };
     });
     applyCountDeltas(ctx, deltas);
     return results;
@@ -46,80 +38,59 @@ export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResu
 }
 
 /**
- * The status decision lives in the statement: a job cancelled meanwhile stays cancelled, a retry
- * needs attempts left (released attempts are not charged), and the WHERE clause fences the lease.
- * `lease_owner` and `attempt_started_at` stay on the row as "last attempt" facts for the attempt row.
+ * Persists write-rules.ts's decision. The lease ends (a repeat of this finish finds no lease);
+ * `lease_owner` and `attempt_started_at` stay on the row as facts about the last attempt.
  */
-const FINISH_SQL = `UPDATE jobs SET
-    status = CASE
-      WHEN status = 'cancelled' THEN 'cancelled'
-      WHEN :outcome = 'completed' THEN 'completed'
-      WHEN :outcome = 'released' THEN 'pending'
-      WHEN :retry AND attempt - released_attempts < max_attempts THEN 'pending'
-      ELSE 'failed' END,
-    completed_at = CASE
-      WHEN status = 'cancelled' OR :outcome = 'completed' THEN :now
-      WHEN :outcome = 'released' THEN NULL
-      WHEN :retry AND attempt - released_attempts < max_attempts THEN NULL
-      ELSE :now END,
-    updated_at = :now, lease_token = NULL, lease_expires_at = NULL, current_step = NULL,
-    run_at = CASE WHEN :outcome = 'released' THEN :now WHEN :retry THEN :now + :delay ELSE run_at END,
-    released_attempts = released_attempts + (:outcome = 'released'),
+const FINISH_SQL = `UPDATE jobs SET status = :status, completed_at = :completedAt, run_at = :runAt,
+    released_attempts = released_attempts + :releasedDelta, updated_at = :now,
+    lease_token = NULL, lease_expires_at = NULL, current_step = NULL,
     result = CASE WHEN :hasResult THEN :result ELSE result END,
     error_code = CASE WHEN :hasError THEN :errorCode ELSE error_code END,
     error_message = CASE WHEN :hasError THEN :errorMessage ELSE error_message END
-  WHERE id = :id AND attempt = :attempt AND lease_token = :token
-  RETURNING status, workspace_id, category, lease_owner, attempt_started_at, run_at`;
+  WHERE id = :id`;
 
-function finishOne(
-  ctx: SqliteContext,
-  f: JobFinish,
-  now: number,
-): { status: JobStatus; workspaceId: string; category: string } | null {
-  const retry = (f.outcome === 'failed' || f.outcome === 'timed_out') && f.retryDelayMs != null;
-  // Raw: [status, workspace_id, category, lease_owner, attempt_started_at, run_at].
-  const row = ctx.sql
-    .get(FINISH_SQL)
-    .raw()
-    .get({
-      outcome: f.outcome,
-      retry: retry ? 1 : 0,
-      delay: f.retryDelayMs ?? 0,
-      now,
-      hasResult: f.result !== undefined ? 1 : 0,
-      result: f.result === undefined ? null : JSON.stringify(f.result),
-      hasError: f.error ? 1 : 0,
-      errorCode: f.error?.code ?? null,
-      errorMessage: f.error?.message ?? null,
-      id: f.lease.jobId,
-      attempt: f.lease.attempt,
-      token: f.lease.token,
-    }) as unknown[] | undefined;
-  if (!row) return null;
-  const status = row[0] as JobStatus;
-  const workspaceId = String(row[1]);
-  // A completed job's last attempt is read off the job row (attemptList); every other ending gets a row.
-  if (status !== 'completed')
-    ctx.pendingAttempts.push([
-      f.lease.jobId,
-      f.lease.attempt,
-      workspaceId,
-      row[3] ?? null,
-      Number(row[4]),
-      now,
-      status === 'cancelled' ? 'cancelled' : f.outcome,
-      f.error ? `${f.error.code}: ${f.error.message}` : null,
-    ]);
+function finishOne(ctx: SqliteContext, f: JobFinish, row: FencedRow, now: number): JobStatus {
+  const plan = planFinish(
+    {
+      status: row.status,
+      attempt: row.attempt,
+      releasedAttempts: row.released_attempts,
+      maxAttempts: row.max_attempts,
+      runAt: row.run_at,
+    },
+    f,
+    now,
+  );
+  ctx.sql.get(FINISH_SQL).run({
+    status: plan.status,
+    completedAt: plan.completedAt,
+    runAt: plan.runAt,
+    releasedDelta: plan.releasedDelta,
+    now,
+    hasResult: f.result !== undefined ? 1 : 0,
+    result: f.result === undefined ? null : JSON.stringify(f.result),
+    hasError: f.error ? 1 : 0,
+    errorCode: f.error?.code ?? null,
+    errorMessage: f.error?.message ?? null,
+    id: f.lease.jobId,
+  });
+  ctx.pendingAttempts.push([
+    f.lease.jobId,
+    f.lease.attempt,
+    row.workspace_id,
+    row.lease_owner,
+    row.attempt_started_at,
+    now,
+    plan.attemptOutcome,
+    plan.attemptError,
+  ]);
   insertEvent(ctx, {
-    workspaceId,
+    workspaceId: row.workspace_id,
     jobId: f.lease.jobId,
     kind: 'status',
     attempt: f.lease.attempt,
     now,
-    data:
-      status === 'pending'
-        ? { status, completedAt: null, runAt: Number(row[5]) }
-        : finishedEventJson(status, now),
+    data: plan.status === 'pending' ? finishEventData(plan) : finishedEventJson(plan.status, now),
   });
-  return { status, workspaceId, category: String(row[2]) };
+  return plan.status;
 }

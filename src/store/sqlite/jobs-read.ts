@@ -103,11 +103,7 @@ export function stepList(ctx: SqliteContext, p: { jobId: string }) {
   ).map(rowToStep);
 }
 
-/**
- * Ended attempts from their table, plus two read off the job row: the one in flight (its lease),
- * and a completed job's last, successful attempt, which SQLite does not copy into job_attempts
- * (a row per no-op job was a tenth of the cost of finishing it; jobs-write.ts).
- */
+/** Ended attempts from their table, plus the one in flight, read off the job row (its lease). */
 export function attemptList(ctx: SqliteContext, p: { jobId: string }) {
   const rows = ctx.sql
     .get(
@@ -115,12 +111,9 @@ export function attemptList(ctx: SqliteContext, p: { jobId: string }) {
        UNION ALL
        SELECT attempt, lease_owner, attempt_started_at, NULL, NULL, NULL FROM jobs
          WHERE id = ? AND lease_token IS NOT NULL
-       UNION ALL
-       SELECT attempt, lease_owner, attempt_started_at, completed_at, 'completed', NULL FROM jobs
-         WHERE id = ? AND status = 'completed'
        ORDER BY attempt`,
     )
-    .all(p.jobId, p.jobId, p.jobId) as Row[];
+    .all(p.jobId, p.jobId) as Row[];
   return rows.map(rowToAttempt);
 }
 

@@ -1,12 +1,11 @@
 /**
- * The worker-facing writes on SQLite: insert, claim, heartbeat and buffered writes (finishes are in
- * jobs-finish.ts). Each call is one `BEGIN IMMEDIATE` transaction however many jobs it carries; that
+ * The queue on SQLite: insert, claim and heartbeat (buffered writes are in jobs-progress.ts,
+ * finishes in jobs-finish.ts). Each call is one `BEGIN IMMEDIATE` transaction however many jobs it carries; that
  * batching is what takes SQLite from ~4,500 jobs/s (a transaction per job) to tens of thousands.
  */
 import { newLeaseToken } from '../../core/ids.ts';
-import type { JobStatus } from '../../core/status.ts';
 import { JOB_COLUMN_COUNT, JOB_COLUMNS, type Row, rawToJob } from '../rows.ts';
-import type { ClaimedJob, InsertResult, JobWriteBatch, Lease, LeaseState, NewJob } from '../types.ts';
+import type { ClaimedJob, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 
 const JOB_INSERT_COLUMNS =
@@ -180,137 +179,4 @@ export function jobHeartbeat(
     }
   });
   return states;
-}
-
-export interface FencedRow {
-  workspace_id: string;
-  category: string;
-  status: JobStatus;
-  attempt: number;
-  released_attempts: number;
-  max_attempts: number;
-  logs_total: number;
-  logs_dropped: number;
-  attempt_started_at: number;
-  lease_owner: string | null;
-}
-
-export function fence(ctx: SqliteContext, lease: Lease): FencedRow | undefined {
-  return ctx.sql
-    .get(
-      `SELECT workspace_id, category, status, attempt, released_attempts, max_attempts, logs_total, logs_dropped,
-              attempt_started_at, lease_owner
-       FROM jobs WHERE id = ? AND attempt = ? AND lease_token = ?`,
-    )
-    .get(lease.jobId, lease.attempt, lease.token) as FencedRow | undefined;
-}
-
-/** Applies one job's buffered writes; the caller has fenced the lease inside the same transaction. */
-export function applyWrites(
-  ctx: SqliteContext,
-  lease: Lease,
-  row: FencedRow,
-  w: Omit<JobWriteBatch, 'lease'>,
-  now: number,
-): void {
-  const base = { workspaceId: row.workspace_id, jobId: lease.jobId, attempt: lease.attempt, now };
-  for (const s of w.steps ?? []) {
-    if (s.status === 'running') {
-      ctx.sql
-        .get(
-          `INSERT INTO job_steps (job_id, name, workspace_id, position, status, attempt, started_at)
-           VALUES (?, ?, ?, (SELECT count(*) FROM job_steps WHERE job_id = ?), 'running', ?, ?)
-           ON CONFLICT (job_id, name) DO UPDATE SET status = 'running', attempt = excluded.attempt,
-             started_at = excluded.started_at, completed_at = NULL, result = NULL`,
-        )
-        .run(lease.jobId, s.name, row.workspace_id, lease.jobId, lease.attempt, now);
-    } else {
-      ctx.sql
-        .get('UPDATE job_steps SET status = ?, result = ?, completed_at = ? WHERE job_id = ? AND name = ?')
-        .run(s.status, s.result === undefined ? null : JSON.stringify(s.result), now, lease.jobId, s.name);
-    }
-    insertEvent(ctx, { ...base, kind: 'step', step: s.name, data: { name: s.name, status: s.status } });
-  }
-  const itemStmt = ctx.sql.get(
-    `INSERT INTO job_items (job_id, step, key, workspace_id, status, error, attempt, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (job_id, step, key) DO UPDATE SET status = excluded.status, error = excluded.error,
-       attempt = excluded.attempt, updated_at = excluded.updated_at`,
-  );
-  for (const it of w.items ?? []) {
-    itemStmt.run(lease.jobId, it.step, it.key, row.workspace_id, it.status, it.error, lease.attempt, now);
-  }
-  let logsTotal = row.logs_total;
-  let logsDropped = row.logs_dropped;
-  for (const l of w.logs ?? []) {
-    if (logsTotal >= ctx.maxLogsPerJob) {
-      if (logsDropped === 0) {
-        // One marker line, beyond the cap, so a reader knows the log is incomplete.
-        insertEvent(ctx, {
-          ...base,
-          now: l.timestamp,
-          kind: 'log',
-          level: 'warn',
-          step: l.step,
-          message: `log limit of ${ctx.maxLogsPerJob} lines reached; further lines are dropped`,
-        });
-      }
-      logsDropped++;
-      continue;
-    }
-    insertEvent(ctx, {
-      ...base,
-      now: l.timestamp,
-      kind: 'log',
-      level: l.level,
-      step: l.step,
-      message: l.message,
-    });
-    logsTotal++;
-  }
-  const p = w.progress;
-  const stepChanged = w.currentStep !== undefined;
-  if (!p && !stepChanged && logsTotal === row.logs_total && logsDropped === row.logs_dropped) return;
-  const updated = ctx.sql
-    .get(
-      `UPDATE jobs SET progress_total = coalesce(?, progress_total), progress_completed = progress_completed + ?,
-         progress_failed = progress_failed + ?, current_step = CASE WHEN ? THEN ? ELSE current_step END,
-         logs_total = ?, logs_dropped = ?, updated_at = ?
-       WHERE id = ? RETURNING progress_total, progress_completed, progress_failed`,
-    )
-    .get(
-      p?.total ?? null,
-      p?.completed ?? 0,
-      p?.failed ?? 0,
-      stepChanged ? 1 : 0,
-      w.currentStep ?? null,
-      logsTotal,
-      logsDropped,
-      now,
-      lease.jobId,
-    ) as Row;
-  if (p) {
-    insertEvent(ctx, {
-      ...base,
-      kind: 'progress',
-      data: {
-        total: updated.progress_total,
-        completed: updated.progress_completed,
-        failed: updated.progress_failed,
-      },
-    });
-  }
-}
-
-export function jobWrite(ctx: SqliteContext, writes: JobWriteBatch[]): boolean[] {
-  const out = ctx.write((now) =>
-    writes.map((w) => {
-      const row = fence(ctx, w.lease);
-      if (!row) return false;
-      applyWrites(ctx, w.lease, row, w, now);
-      return true;
-    }),
-  );
-  ctx.afterCommit.eventsAdded();
-  return out;
 }
