@@ -1,8 +1,9 @@
-/** The hand-written list serializer must write exactly what `JSON.stringify(jobs.map(toJobJson))` does. */
+/** The public JSON of a job is its schema's fields, in order, and nothing internal. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Job } from '../src/core/job.ts';
-import { jobsJsonText, toJobJson } from '../src/core/job-json.ts';
+import { toJobDetailJson, toJobJson } from '../src/core/job-json.ts';
+import { JobDetailSchema, JobSchema } from '../src/core/job-schema.ts';
 
 const base: Job = {
   id: '01938f3e-0000-7000-8000-000000000001',
@@ -26,23 +27,23 @@ const base: Job = {
   error: null,
 };
 
-it('jobsJsonText writes the bytes of JSON.stringify(jobs.map(toJobJson))', () => {
-  const jobs: Job[] = [
-    base,
-    {
-      ...base,
-      name: 'Ünïcødé "quoted" \\ back\nslash \u0001 \u2028 😀 \ud800',
-      status: 'failed',
-      completedAt: 1_700_000_002_000,
-      currentStep: null,
-      cancelRequestedAt: 1_700_000_001_500,
-      cancelledBy: 'ops "night" key \u2028',
-      error: { code: 'boom', message: 'it "broke"\n\t…' },
-    },
-    { ...base, progress: { total: 0, completed: 0, failed: 0 }, startedAt: null, currentStep: 'step "two"' },
-    { ...base, progress: { total: Number.NaN, completed: Number.POSITIVE_INFINITY, failed: -0 } },
-  ];
-  for (const page of [[], jobs.slice(0, 1), jobs]) {
-    assert.equal(jobsJsonText(page), JSON.stringify(page.map(toJobJson)));
-  }
+it('toJobJson and toJobDetailJson keep exactly the schema fields, in the schema order', () => {
+  const job = toJobJson(base);
+  assert.deepEqual(Object.keys(job), Object.keys(JobSchema.shape));
+  JobSchema.strict().parse(job);
+  assert.equal('workspaceId' in job || 'runAt' in job || 'priority' in job, false);
+  const detail = toJobDetailJson({
+    ...base,
+    input: { a: 1 },
+    result: null,
+    logs: [{ id: 1, timestamp: 1, level: 'info', message: 'm', step: null, attempt: 1 }],
+    logsTotal: 1,
+    steps: [
+      { name: 's', status: 'completed', attempt: 1, startedAt: 1, completedAt: 2, result: { secret: 1 } },
+    ],
+    attempts: [{ attempt: 1, workerId: 'w', startedAt: 1, endedAt: 2, outcome: 'completed', error: null }],
+  });
+  assert.deepEqual(Object.keys(detail), Object.keys(JobDetailSchema.shape));
+  JobDetailSchema.strict().parse(detail);
+  assert.equal('result' in (detail.steps[0] ?? {}), false, "a step's resume state is not public");
 });

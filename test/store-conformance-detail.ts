@@ -13,13 +13,16 @@ import {
   type WithStore,
 } from './store-conformance-helpers.ts';
 
-/** `jobDetailJson` must say what `toJobDetailJson(jobDetailGet(…))` says, null included. */
-async function assertDetailJson(store: Store, p: { workspaceId: string; id: string; logLimit: number }) {
+/** `jobDetailJson` must write the bytes of `JSON.stringify(toJobDetailJson(jobDetailGet(…)))`, null included. */
+export async function assertDetailJson(
+  store: Store,
+  p: { workspaceId: string; id: string; logLimit: number },
+) {
   const detail = await store.jobDetailGet(p);
   const json = await store.jobDetailJson(p);
   if (detail === null) return assert.equal(json, null);
   assert.ok(json !== null, 'jobDetailJson finds the job jobDetailGet finds');
-  assert.deepEqual(JSON.parse(json), toJobDetailJson(detail));
+  assert.equal(json, JSON.stringify(toJobDetailJson(detail)));
 }
 
 export function detailReadTests(withStore: WithStore): void {

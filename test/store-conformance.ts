@@ -18,6 +18,7 @@ import { detailReadTests } from './store-conformance-detail.ts';
 import { finishTests } from './store-conformance-finish.ts';
 import { finishRuleTests } from './store-conformance-finish-rules.ts';
 import { harness, type StoreFactory } from './store-conformance-helpers.ts';
+import { jsonTests } from './store-conformance-json.ts';
 import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
 import { miscTests } from './store-conformance-misc.ts';
 import { jobReadTests } from './store-conformance-read.ts';
@@ -37,6 +38,7 @@ export function storeConformance(name: string, factory: StoreFactory, opts: { sk
     reapAndPurgeTests(withStore);
     jobReadTests(withStore);
     detailReadTests(withStore);
+    jsonTests(withStore);
     miscTests(withStore);
     sessionTests(withStore);
     timeseriesTests(withStore);

@@ -7,89 +7,20 @@
  * path); the tests parse real responses with them instead.
  */
 import { z } from 'zod';
-import { LOG_LEVELS } from '../core/job.ts';
-import { ATTEMPT_OUTCOMES, JOB_STATUSES } from '../core/status.ts';
+import {
+  AttemptSchema,
+  ItemSchema,
+  JobDetailSchema,
+  JobSchema,
+  LogEntrySchema,
+  ms,
+  ProgressSchema,
+  StepSchema,
+} from '../core/job-schema.ts';
 import { INPUT_PATH_MAX_SEGMENTS, INPUT_PATH_SEGMENT } from '../store/input-filter.ts';
 
-const ms = z.number().int().describe('milliseconds since the Unix epoch');
-
-export const ProgressSchema = z
-  .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
-  .meta({ id: 'Progress' });
-
-/** The seed's job fields plus the extras of DESIGN.md §2; `workspaceId`, `runAt` and `priority` stay internal. */
-export const JobSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    type: z.string(),
-    category: z.string(),
-    status: z.enum(JOB_STATUSES),
-    progress: ProgressSchema,
-    createdAt: ms,
-    completedAt: ms.nullable(),
-    startedAt: ms.nullable(),
-    updatedAt: ms,
-    attempt: z.number().int(),
-    maxAttempts: z.number().int(),
-    currentStep: z.string().nullable(),
-    cancelRequestedAt: ms.nullable(),
-    cancelledBy: z.string().nullable().describe('the name of the API key that cancelled the job'),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  })
-  .meta({ id: 'Job' });
-
-export const LogEntrySchema = z
-  .object({
-    id: z.number().int().describe('event id; pass it as `after` to page on'),
-    timestamp: ms,
-    level: z.enum(LOG_LEVELS),
-    message: z.string(),
-    step: z.string().nullable(),
-    attempt: z.number().int(),
-  })
-  .meta({ id: 'LogEntry' });
-
-export const StepSchema = z
-  .object({
-    name: z.string(),
-    status: z.enum(['running', 'completed', 'failed']),
-    attempt: z.number().int(),
-    startedAt: ms,
-    completedAt: ms.nullable(),
-  })
-  .meta({ id: 'Step' });
-
-export const AttemptSchema = z
-  .object({
-    attempt: z.number().int(),
-    workerId: z.string().nullable(),
-    startedAt: ms,
-    endedAt: ms.nullable(),
-    outcome: z.enum(ATTEMPT_OUTCOMES).nullable(),
-    error: z.string().nullable(),
-  })
-  .meta({ id: 'Attempt' });
-
-export const JobDetailSchema = JobSchema.extend({
-  input: z.unknown(),
-  result: z.unknown(),
-  logs: z.array(LogEntrySchema).describe('chronological; the newest 1,000 lines at most'),
-  logsTotal: z.number().int(),
-  steps: z.array(StepSchema),
-  attempts: z.array(AttemptSchema),
-}).meta({ id: 'JobDetail' });
-
-export const ItemSchema = z
-  .object({
-    step: z.string(),
-    key: z.string(),
-    status: z.enum(['completed', 'failed']),
-    error: z.string().nullable(),
-    attempt: z.number().int(),
-    updatedAt: ms,
-  })
-  .meta({ id: 'Item' });
+/** A job's public shape lives in core/job-schema.ts; the API documents and tests with it. */
+export { AttemptSchema, ItemSchema, JobDetailSchema, JobSchema, LogEntrySchema, ProgressSchema, StepSchema };
 
 export const CancelResultSchema = z
   .object({ id: z.string(), status: z.literal('cancelled') })

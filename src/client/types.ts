@@ -1,64 +1,21 @@
 /**
- * The API's JSON shapes as a client sees them. Declared here rather than imported from the server
- * so the client (used by the CLI and the dashboard) has no server code in its dependency graph.
+ * The API's JSON shapes as a client sees them. A job's shapes are inferred from core/job-schema.ts
+ * by type-only imports, which compile away: the client (used by the CLI and the dashboard) keeps no
+ * server code in its dependency graph.
  */
-export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type LogLevel = 'info' | 'warn' | 'error';
+
+import type { LogLevel } from '../core/job.ts';
+import type { ItemJson, JobDetailJson, JobJson, LogEntryJson } from '../core/job-schema.ts';
+import type { JobStatus } from '../core/status.ts';
+
+export type { JobStatus, LogLevel };
 export type Scope = 'read' | 'write' | 'admin';
 
-export interface Job {
-  id: string;
-  name: string;
-  type: string;
-  category: string;
-  status: JobStatus;
-  progress: { total: number; completed: number; failed: number };
-  createdAt: number;
-  completedAt: number | null;
-  startedAt: number | null;
-  updatedAt: number;
-  attempt: number;
-  maxAttempts: number;
-  currentStep: string | null;
-  cancelRequestedAt: number | null;
-  /** The name of the API key that cancelled the job. */
-  cancelledBy: string | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface LogEntry {
-  id: number;
-  timestamp: number;
-  level: LogLevel;
-  message: string;
-  step: string | null;
-  attempt: number;
-}
-
-export interface JobDetail extends Job {
-  input: unknown;
-  result: unknown;
-  logs: LogEntry[];
-  logsTotal: number;
-  steps: { name: string; status: string; attempt: number; startedAt: number; completedAt: number | null }[];
-  attempts: {
-    attempt: number;
-    workerId: string | null;
-    startedAt: number;
-    endedAt: number | null;
-    outcome: string | null;
-    error: string | null;
-  }[];
-}
-
-export interface Item {
-  step: string;
-  key: string;
-  status: 'completed' | 'failed';
-  error: string | null;
-  attempt: number;
-  updatedAt: number;
-}
+/** A job, its log lines, its detail and its items: inferred from the server's one schema of them. */
+export type Job = JobJson;
+export type LogEntry = LogEntryJson;
+export type JobDetail = JobDetailJson;
+export type Item = ItemJson;
 
 export interface JobType {
   type: string;

@@ -279,13 +279,13 @@ export interface Store {
   /** The job with its newest `logLimit` log lines, its steps and attempts, read as one snapshot. */
   jobDetailGet(params: { workspaceId: string; id: string; logLimit: number }): Promise<JobDetail | null>;
   /**
-   * `jobDetailGet` as the JSON text of `toJobDetailJson(detail)` (parse-equal), or null: the API's
+   * `jobDetailGet` as `JSON.stringify(toJobDetailJson(detail))`, byte for byte, or null: the API's
    * job page, which a store may write without building the detail at all (SQLite does, in SQL).
    */
   jobDetailJson(params: { workspaceId: string; id: string; logLimit: number }): Promise<string | null>;
   jobList(params: JobListParams): Promise<JobListPage>;
   /**
-   * `jobList` as `jobsJsonText(page.jobs)`, parse-equal to it: the API's list page, which a store
+   * `jobList` as `JSON.stringify(page.jobs.map(toJobJson))`, byte for byte: the API's list page, which a store
    * may write without building job objects at all (SQLite does, in SQL).
    */
   jobListJson(params: JobListParams): Promise<JobListJsonPage>;

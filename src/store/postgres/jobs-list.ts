@@ -5,7 +5,7 @@
  * finished jobs there are. A name prefix or an input filter first looks at the newest candidates
  * that way (`SEARCH_PROBE`), then at what its index on job_search finds (`searchQuery`).
  */
-import { jobsJsonText } from '../../core/job-json.ts';
+import { toJobJson } from '../../core/job-json.ts';
 import { JOB_STATUSES } from '../../core/status.ts';
 import { type InputMatch, inputMatches } from '../input-filter.ts';
 import { listCombos, namePrefixRange, SEARCH_PROBE } from '../list.ts';
@@ -116,5 +116,5 @@ function combosQuery(p: JobListParams, param: Param, limit: string): string {
  */
 export async function jobListJson(ctx: PgContext, p: JobListParams): Promise<JobListJsonPage> {
   const page = await jobList(ctx, p);
-  return { json: jobsJsonText(page.jobs), next: page.next };
+  return { json: JSON.stringify(page.jobs.map(toJobJson)), next: page.next };
 }

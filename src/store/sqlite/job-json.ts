@@ -1,25 +1,52 @@
 /**
  * The API's two hottest answers written by SQLite itself: a list page and a job's detail, as the
  * JSON text of `toJobJson` / `toJobDetailJson` (core/job-json.ts), without a row object, a job
- * object or a stringify in between. The conformance suite holds them parse-equal to those
- * functions applied to `jobList` / `jobDetailGet`.
+ * object or a stringify in between. The conformance suite holds them byte-equal to `JSON.stringify`
+ * of those functions applied to `jobList` / `jobDetailGet`, on random jobs.
  *
  * Integer columns print as integers; CASE keeps json_object's JSON subtype, so `error` nests as an
  * object; `json(input)` embeds the stored JSON text as JSON. `ORDER BY` inside json_group_array
  * needs SQLite 3.44 (better-sqlite3 bundles its own, newer).
  */
+import { JobSchema } from '../../core/job-schema.ts';
 import type { JobListJsonPage, JobListParams } from '../types.ts';
 import type { SqliteContext } from './context.ts';
 import { limitClause } from './db.ts';
 import { listSeqs, pageRows } from './jobs-list.ts';
 
-/** `toJobJson`'s fields, for a json_object over a `jobs` row. */
-const JOB_FIELDS = `'id', id, 'name', name, 'type', type, 'category', category, 'status', status,
-  'progress', json_object('total', progress_total, 'completed', progress_completed, 'failed', progress_failed),
-  'createdAt', created_at, 'completedAt', completed_at, 'startedAt', started_at, 'updatedAt', updated_at,
-  'attempt', attempt, 'maxAttempts', max_attempts, 'currentStep', current_step,
-  'cancelRequestedAt', cancel_requested_at, 'cancelledBy', cancel_requested_by,
-  'error', CASE WHEN error_code IS NULL THEN NULL ELSE json_object('code', error_code, 'message', error_message) END`;
+/**
+ * The SQL of each public job field over a `jobs` row. The JSON's field list and order come from
+ * JobSchema; a field the schema gains without an entry here fails at load, not in a response.
+ */
+const JOB_COLUMNS: Record<string, string> = {
+  id: 'id',
+  name: 'name',
+  type: 'type',
+  category: 'category',
+  status: 'status',
+  progress:
+    "json_object('total', progress_total, 'completed', progress_completed, 'failed', progress_failed)",
+  createdAt: 'created_at',
+  completedAt: 'completed_at',
+  startedAt: 'started_at',
+  updatedAt: 'updated_at',
+  attempt: 'attempt',
+  maxAttempts: 'max_attempts',
+  currentStep: 'current_step',
+  cancelRequestedAt: 'cancel_requested_at',
+  cancelledBy: 'cancel_requested_by',
+  error:
+    "CASE WHEN error_code IS NULL THEN NULL ELSE json_object('code', error_code, 'message', error_message) END",
+};
+
+const JOB_FIELDS = Object.keys(JobSchema.shape)
+  .map((field) => {
+    const sql = JOB_COLUMNS[field];
+    if (sql === undefined)
+      throw new Error(`store/sqlite/job-json.ts: no column for the job field "${field}"`);
+    return `'${field}', ${sql}`;
+  })
+  .join(', ');
 
 /**
  * The page as JSON without a job object in between: a list page is the API's busiest read, and
@@ -39,9 +66,8 @@ export function jobListJson(ctx: SqliteContext, p: JobListParams): JobListJsonPa
 
 /**
  * The detail in one statement where `jobDetailGet` runs four and builds the objects: the attempts
- * are the same union as `attemptList` (ended ones, the one in flight, a completed job's last; the
- * last two read off the outer row rather than looking the job up again), the logs the newest
- * `logLimit` lines in id order.
+ * are the same union as `attemptList` (ended ones, and the one in flight read off the outer row
+ * rather than looking the job up again), the logs the newest `logLimit` lines in id order.
  */
 export function jobDetailJson(
   ctx: SqliteContext,

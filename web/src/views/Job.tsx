@@ -18,7 +18,7 @@ import { Attempts, Steps } from './StepsAttempts.tsx';
 
 type Step = JobDetail['steps'][number];
 
-function applyStep(job: JobDetail, name: string, status: string, at: number): JobDetail {
+function applyStep(job: JobDetail, name: string, status: Step['status'], at: number): JobDetail {
   const steps = job.steps.slice();
   const i = steps.findIndex((s) => s.name === name && s.attempt === job.attempt);
   const done = status === 'running' ? null : at;
@@ -52,7 +52,11 @@ export function JobView({ id }: { id: string }) {
           } else if (e.event === 'log') {
             buffer.append(e.data as unknown as LogEntry);
           } else if (e.event === 'step') {
-            const { name, status, timestamp } = e.data as { name: string; status: string; timestamp: number };
+            const { name, status, timestamp } = e.data as {
+              name: string;
+              status: Step['status'];
+              timestamp: number;
+            };
             setJob((cur) =>
               cur ? applyStep({ ...cur, ...applyEvent(cur, e) }, name, status, timestamp) : cur,
             );
