@@ -21,7 +21,14 @@
 // One zod for the package and its users: schemas built with it are the ones `defineJob` checks.
 export { z } from 'zod';
 export { DEFAULT_CATEGORIES } from './core/categories.ts';
-export { type Clock, type ClockTimer, type EngineClock, type FakeClock, fakeClock, systemClock } from './core/clock.ts';
+export {
+  type Clock,
+  type ClockTimer,
+  type EngineClock,
+  type FakeClock,
+  fakeClock,
+  systemClock,
+} from './core/clock.ts';
 export {
   ERROR_REGISTRY,
   type ErrorCode,

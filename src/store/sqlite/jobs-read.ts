@@ -44,7 +44,7 @@ export function jobDetailGet(
   return ctx.read(() => {
     const found = jobGet(ctx, p);
     if (!found) return null;
-    // Object.assign, not spread: see the note on toJobDetailJson (core/job-json.ts).
+    // Object.assign, not spread: see the note on pickerOf (core/job-json.ts).
     return Object.assign(found.job, {
       input: found.input,
       result: found.result,
