@@ -269,7 +269,7 @@ export function detailReadTests(withStore: WithStore): void {
       }));
   });
 
-  describe('eventList and eventLatestId', () => {
+  describe('eventList and eventNewestId', () => {
     it('streams per job with logs and per workspace without them, ids increasing', () =>
       withStore(async ({ store, clock }) => {
         const a = await running(store);
@@ -354,18 +354,18 @@ export function detailReadTests(withStore: WithStore): void {
           ['status', 'status', 'step', 'status'],
         );
 
-        assert.equal(await store.eventLatestId({ workspaceId: 'ws1', jobId }), perJob.at(-1)?.id);
-        assert.equal(await store.eventLatestId({ workspaceId: 'ws1' }), ws1.at(-1)?.id);
-        assert.equal(await store.eventLatestId({ workspaceId: 'ws2', jobId }), 0);
-        assert.equal(await store.eventLatestId({ workspaceId: 'ws9' }), 0);
+        assert.equal(await store.eventNewestId({ workspaceId: 'ws1', jobId }), perJob.at(-1)?.id);
+        assert.equal(await store.eventNewestId({ workspaceId: 'ws1' }), ws1.at(-1)?.id);
+        assert.equal(await store.eventNewestId({ workspaceId: 'ws2', jobId }), 0);
+        assert.equal(await store.eventNewestId({ workspaceId: 'ws9' }), 0);
         // A log line moves the job's stream but not the workspace's.
         const c = await running(store);
-        const wsBefore = await store.eventLatestId({ workspaceId: 'ws1' });
+        const wsBefore = await store.eventNewestId({ workspaceId: 'ws1' });
         await store.jobWrite({
           writes: [{ lease: c.lease, logs: [{ level: 'info', message: 'x', step: null, timestamp: T0 }] }],
         });
-        assert.equal(await store.eventLatestId({ workspaceId: 'ws1' }), wsBefore);
-        const cLatest = await store.eventLatestId({ workspaceId: 'ws1', jobId: c.lease.jobId });
+        assert.equal(await store.eventNewestId({ workspaceId: 'ws1' }), wsBefore);
+        const cLatest = await store.eventNewestId({ workspaceId: 'ws1', jobId: c.lease.jobId });
         assert.ok(cLatest > wsBefore);
         assert.ok(cLatest > (ws2.at(-1)?.id ?? 0), 'ids increase across the whole store');
       }));

@@ -1,8 +1,9 @@
 /**
  * The job status machine. The stores enforce it in SQL (CHECK constraints and a trigger per
- * backend that refuses any other transition and freezes terminal states); `canTransition` is the
- * table both triggers are tested against (status-machine.test.ts, store-postgres-ops.test.ts), so
- * a change here that the SQL does not follow fails those tests.
+ * backend that refuses any other transition and freezes terminal states). `canTransition` is the
+ * table both triggers are tested against (status-machine.test.ts, store-postgres-ops.test.ts), and
+ * the check the stores' shared decisions (store/write-rules.ts, store/lease-recovery.ts) make
+ * before anything is written.
  *
  * ```ts
  * canTransition('pending', 'running'); // true

@@ -268,14 +268,15 @@ class Context implements JobContext {
     if (prior?.status === 'completed') return { ...result, skipped: items.length };
     this.throwIfCancelled();
     // A step started by an earlier attempt already counted its items into the total.
-    const done = prior ? await state.loadItems(stepName) : new Map<string, ItemStatus>();
+    const priorItems = prior ? await state.loadItems(stepName) : new Map<string, ItemStatus>();
     if (!prior) buffer.addTotal(items.length);
     this.currentStep = stepName;
     buffer.step({ name: stepName, status: 'running' }, stepName);
     let next = 0;
     let stopped = false;
     let tooManyFailures = false;
-    const lane = async () => {
+    // `concurrency` runners share one cursor over the items.
+    const runner = async () => {
       while (!stopped) {
         state.catchUp();
         if (state.cancelRequested || state.releaseRequested) {
@@ -287,7 +288,7 @@ class Context implements JobContext {
         const item = items[index] as T;
         const key = opts.key(item, index);
         assertStorable('item key', key);
-        const before = done.get(key);
+        const before = priorItems.get(key);
         if (before === 'completed') {
           result.skipped++;
           continue;
@@ -317,8 +318,8 @@ class Context implements JobContext {
         }
       }
     };
-    const lanes = Math.max(1, Math.min(opts.concurrency ?? 1, items.length || 1));
-    await Promise.all(Array.from({ length: lanes }, lane));
+    const runners = Math.max(1, Math.min(opts.concurrency ?? 1, items.length || 1));
+    await Promise.all(Array.from({ length: runners }, runner));
     this.currentStep = null;
     if (tooManyFailures) {
       buffer.step({ name: stepName, status: 'failed' }, null);

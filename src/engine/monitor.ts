@@ -34,7 +34,7 @@ export class StoreMonitor {
 
   /** The newest event id of a workspace, or of one of its jobs (0 before the first). */
   latestEventId(p: { workspaceId: string; jobId?: string }): Promise<number> {
-    return this.store.eventLatestId(p);
+    return this.store.eventNewestId(p);
   }
 
   /** The highest event id ever issued in any workspace: an id above it was never sent. */

@@ -5,6 +5,7 @@
  */
 import type { JobStatus } from '../core/status.ts';
 import { num, type Row } from './rows.ts';
+import { assertTransition } from './write-rules.ts';
 
 export interface ExpiredLease {
   status: JobStatus;
@@ -38,6 +39,7 @@ export function planRecovery(
   if (lease.status === 'cancelled') to = 'cancelled';
   else if (attempt - lease.releasedAttempts < lease.maxAttempts) to = 'pending';
   else to = 'failed';
+  assertTransition(lease.status, to);
   const next =
     to === 'pending' ? `; retrying as attempt ${attempt + 1}` : to === 'failed' ? '; no attempts left' : '';
   return {

@@ -324,7 +324,11 @@ export interface Store {
     limit: number;
     kinds?: EventKind[];
   }): Promise<JobEvent[]>;
-  eventLatestId(params: { workspaceId: string; jobId?: string }): Promise<number>;
+  /**
+   * The newest event id stored for a workspace (or one of its jobs), 0 when it has none: where a
+   * new stream starts. Unlike `eventSequenceLast` it goes down when retention purges the newest.
+   */
+  eventNewestId(params: { workspaceId: string; jobId?: string }): Promise<number>;
   /**
    * The highest event id the store has ever issued, in any workspace (0 before the first). It never
    * goes down, not even when retention purges the newest events, so an id above it was never sent

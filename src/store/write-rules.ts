@@ -10,7 +10,7 @@
  * plan.status; // 'pending', plan.runAt === now + 1_000
  * ```
  */
-import type { AttemptOutcome, JobStatus } from '../core/status.ts';
+import { type AttemptOutcome, canTransition, type JobStatus } from '../core/status.ts';
 import type { JobFinish, JobWriteBatch, NewLog } from './types.ts';
 
 /** The fenced job's facts a finish depends on. Under a current lease `status` is running or cancelled. */
@@ -59,6 +59,7 @@ export function planFinish(
     status = 'pending';
     runAt = now + (f.retryDelayMs ?? 0);
   } else status = 'failed';
+  assertTransition(facts.status, status);
   return {
     status,
     completedAt: status === 'pending' ? null : now,
@@ -67,6 +68,11 @@ export function planFinish(
     attemptOutcome: cancelled ? 'cancelled' : f.outcome,
     attemptError: f.error ? `${f.error.code}: ${f.error.message}` : null,
   };
+}
+
+/** A decision the status machine refuses is a bug here, not a job's fate: fail before writing it. */
+export function assertTransition(from: JobStatus, to: JobStatus): void {
+  if (from !== to && !canTransition(from, to)) throw new Error(`no job status transition ${from} → ${to}`);
 }
 
 /** The status event of a finish: a job that runs again says when. */

@@ -128,7 +128,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     logList: (p) => readOps.logList(ctx, p),
     itemList: (p) => readOps.itemList(ctx, p),
     eventList: (p) => readOps.eventList(ctx, p),
-    eventLatestId: (p) => readOps.eventLatestId(ctx, p),
+    eventNewestId: (p) => readOps.eventNewestId(ctx, p),
     eventSequenceLast: () => readOps.eventSequenceLast(ctx),
     settingGet: (p) => readOps.settingGet(ctx, p),
     apiKeyCreate: (p) => keys.apiKeyCreate(ctx, p),

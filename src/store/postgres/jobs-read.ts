@@ -213,7 +213,7 @@ export async function eventSequenceLast(ctx: PgContext): Promise<number> {
   return num(row?.id);
 }
 
-export async function eventLatestId(
+export async function eventNewestId(
   ctx: PgContext,
   p: { workspaceId: string; jobId?: string },
 ): Promise<number> {

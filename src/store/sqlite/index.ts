@@ -156,7 +156,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     logList: op((p) => ctx.read(() => read.logList(ctx, p))),
     itemList: op((p) => ctx.read(() => read.itemList(ctx, p))),
     eventList: op((p) => ctx.read(() => read.eventList(ctx, p))),
-    eventLatestId: op((p) => ctx.read(() => read.eventLatestId(ctx, p))),
+    eventNewestId: op((p) => ctx.read(() => read.eventNewestId(ctx, p))),
     eventSequenceLast: op(() => ctx.read(() => read.eventSequenceLast(ctx))),
     settingGet: op((p) => ctx.read(() => read.settingGet(ctx, p))),
     apiKeyCreate: op((p) => keys.apiKeyCreate(ctx, p)),

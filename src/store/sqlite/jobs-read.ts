@@ -190,7 +190,7 @@ export function eventSequenceLast(ctx: SqliteContext): number {
  * workspace index the workspace case walks the primary key backwards; a workspace with no jobs is
  * answered from the jobs index first so that walk never scans the table for nothing.
  */
-export function eventLatestId(ctx: SqliteContext, p: { workspaceId: string; jobId?: string }): number {
+export function eventNewestId(ctx: SqliteContext, p: { workspaceId: string; jobId?: string }): number {
   let row: Row | undefined;
   if (p.jobId) {
     row = ctx.sql
