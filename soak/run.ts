@@ -15,6 +15,8 @@ import { SoakEnv, type StoreKind } from './env.ts';
 import { historyRead, wallNow } from './history.ts';
 import { seededRandom } from './random.ts';
 import { SCENARIOS } from './scenarios/index.ts';
+import type { Scenario } from './scenarios/types.ts';
+import { fmtMs, p50Max, printTable, type Row } from './table.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,8 +27,12 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'both' },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    /** Scenarios run at once (each in its own database); 1 runs them one after another. */
+    parallel: { type: 'string', default: '4' },
   },
 });
+const parallel = Number(values.parallel);
+if (!Number.isInteger(parallel) || parallel < 1) throw new Error('--parallel takes a positive integer');
 const seeds = values.seeds
   ? Array.from({ length: Number(values.seeds) }, (_, i) => i + 1)
   : [Number(values.seed)];
@@ -36,94 +42,50 @@ const stores: StoreKind[] = values.store === 'both' ? ['sqlite', 'postgres'] : [
 if (!stores.every((s) => s === 'sqlite' || s === 'postgres'))
   throw new Error('--store: sqlite, postgres or both');
 
-interface Row {
+/**
+ * At most this many PostgreSQL scenarios at once: each holds a few dozen connections and their
+ * server's CPU share, and more at once on a 2-core machine pushed connection set-up past the
+ * pool's 5 s timeout.
+ */
+const POSTGRES_AT_ONCE = 2;
+
+interface Run {
+  seed: number;
   store: StoreKind;
-  scenario: string;
-  jobs: number;
-  faults: number;
-  lost: number;
-  stuck: number;
-  dup: string;
-  recovery: string;
-  verdict: string;
-  seconds: number;
+  scenario: Scenario;
+  label: string;
 }
 
-const rows: Row[] = [];
-const failures: string[] = [];
-const started = wallNow();
+const runs: Run[] = [];
 for (const seed of seeds)
-  for (const store of stores) {
+  for (const store of stores)
     for (const scenario of SCENARIOS) {
       if (!scenario.stores.includes(store)) continue;
-      if (values.only && !scenario.name.includes(values.only)) continue;
-      const label = seeds.length > 1 ? `${scenario.name} #${seed}` : scenario.name;
-      const t0 = wallNow();
-      const env = await SoakEnv.create({
-        kind: store,
-        name: scenario.name.replace(/\W+/g, '_').slice(0, 20),
+      if (values.only ? !scenario.name.includes(values.only) : values.quick && scenario.fullOnly) continue;
+      runs.push({
+        seed,
+        store,
+        scenario,
+        label: seeds.length > 1 ? `${scenario.name} #${seed}` : scenario.name,
       });
-      let violations: string[] = [];
-      let lastDeliveries: number[] = [];
-      let row: Row;
-      try {
-        await scenario.run({ env, random: seededRandom(seed), quick: values.quick, seed });
-        const settled = await env.settle(90_000);
-        // Workers may still hold released writes; the check reads what is committed now.
-        const report = await checkHistory({
-          store: env.store,
-          workspaceId: 'default',
-          history: historyRead(env.history),
-        });
-        violations = [...env.violations, ...report.violations];
-        lastDeliveries = report.cancelDeliveriesMs;
-        if (!settled && report.stuck === 0) violations.push('did not settle within 90 s');
-        const r = [...report.recoveriesMs].sort((a, b) => a - b);
-        row = {
-          store,
-          scenario: label,
-          jobs: report.jobs,
-          faults: report.faults,
-          lost: report.lost,
-          stuck: report.stuck,
-          dup: `${report.duplicatesAllowed} / ${report.duplicatesSeen}`,
-          recovery: r.length ? `${fmtMs(r[Math.floor(r.length / 2)] ?? 0)} / ${fmtMs(r.at(-1) ?? 0)}` : '–',
-          verdict: violations.length === 0 ? 'pass' : `FAIL (${violations.length})`,
-          seconds: 0,
-        };
-      } catch (err) {
-        violations.push(`scenario crashed: ${(err as Error).stack ?? err}`);
-        row = {
-          store,
-          scenario: label,
-          jobs: 0,
-          faults: 0,
-          lost: 0,
-          stuck: 0,
-          dup: '–',
-          recovery: '–',
-          verdict: 'FAIL (error)',
-          seconds: 0,
-        };
-      } finally {
-        await env.close(values.keep || violations.length > 0);
-      }
-      row.seconds = Math.round((wallNow() - t0) / 100) / 10;
-      rows.push(row);
-      printRow(row);
-      if (lastDeliveries.length > 0) {
-        const d = lastDeliveries.sort((a, b) => a - b);
-        console.log(
-          `  ${d.length} cancels reached a running attempt: p50 ${fmtMs(d[Math.floor(d.length / 2)] ?? 0)}, p99 ${fmtMs(d[Math.floor(d.length * 0.99)] ?? 0)}, max ${fmtMs(d.at(-1) ?? 0)} after the acknowledgement`,
-        );
-      }
-      for (const v of violations.slice(0, 20)) failures.push(`${store} / ${label}: ${v}`);
-      if (violations.length > 20) failures.push(`${store} / ${label}: … and ${violations.length - 20} more`);
-      if (violations.length > 0)
-        console.log(`  kept for inspection: ${env.dir}${env.schema ? ` and schema ${env.schema}` : ''}`);
     }
-  }
 
+const rows = new Map<Run, Row>();
+const failures: string[] = [];
+const started = wallNow();
+// Each scenario has its own database, processes and proxy, so several run at once; an exclusive
+// one (a PostgreSQL restart would fault every other PostgreSQL scenario) runs alone, after them.
+await runPool(
+  runs.filter((r) => !r.scenario.exclusive),
+  parallel,
+);
+await runPool(
+  runs.filter((r) => r.scenario.exclusive),
+  1,
+);
+
+console.log('');
+printTable(runs.map((r) => rows.get(r)).filter((r) => r !== undefined));
 console.log(
   `\nseed ${seeds.length > 1 ? `1..${seeds.length}` : seeds[0]}${values.quick ? ', quick' : ''}, ${Math.round((wallNow() - started) / 1000)} s`,
 );
@@ -134,20 +96,93 @@ if (failures.length > 0) {
 // Clients' keep-alive sockets and pools of the scenarios may linger; the verdict is in.
 process.exit(failures.length > 0 ? 1 : 0);
 
-function fmtMs(ms: number): string {
-  return ms >= 10_000
-    ? `${(ms / 1000).toFixed(0)} s`
-    : ms >= 1000
-      ? `${(ms / 1000).toFixed(1)} s`
-      : `${ms} ms`;
+/** Runs `list` with at most `width` scenarios at once, at most POSTGRES_AT_ONCE on PostgreSQL. */
+async function runPool(list: Run[], width: number): Promise<void> {
+  // PostgreSQL's scenarios first: they are the longer ones, and SQLite's fill the spare slot.
+  const queue = [...list].sort((a, b) => Number(b.store === 'postgres') - Number(a.store === 'postgres'));
+  const inFlight = new Set<Promise<unknown>>();
+  let onPostgres = 0;
+  const next = () => {
+    const i = queue.findIndex((r) => r.store !== 'postgres' || onPostgres < POSTGRES_AT_ONCE);
+    return i < 0 ? undefined : queue.splice(i, 1)[0];
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(width, queue.length) }, async () => {
+      while (queue.length > 0) {
+        const r = next();
+        if (!r) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        if (r.store === 'postgres') onPostgres++;
+        const running = runOne(r);
+        inFlight.add(running);
+        const row = await running;
+        inFlight.delete(running);
+        if (r.store === 'postgres') onPostgres--;
+        rows.set(r, row);
+        console.log(`${row.verdict.padEnd(12)}${r.store.padEnd(9)}${r.label} (${row.seconds} s)`);
+      }
+    }),
+  );
 }
 
-function printRow(r: Row): void {
-  if (rows.length === 1)
-    console.log(
-      `${'store'.padEnd(9)}${'scenario'.padEnd(28)}${'jobs'.padStart(7)}${'faults'.padStart(8)}${'lost'.padStart(6)}${'stuck'.padStart(7)}  ${'dup allowed / seen'.padEnd(20)}${'recovery p50 / max'.padEnd(20)}${'time'.padStart(7)}  verdict`,
-    );
-  console.log(
-    `${r.store.padEnd(9)}${r.scenario.padEnd(28)}${String(r.jobs).padStart(7)}${String(r.faults).padStart(8)}${String(r.lost).padStart(6)}${String(r.stuck).padStart(7)}  ${r.dup.padEnd(20)}${r.recovery.padEnd(20)}${`${r.seconds}s`.padStart(7)}  ${r.verdict}`,
-  );
+async function runOne({ seed, store, scenario, label }: Run): Promise<Row> {
+  const t0 = wallNow();
+  const env = await SoakEnv.create({
+    kind: store,
+    name: `${scenario.name.replace(/\W+/g, '_').slice(0, 20)}_${seed}`,
+  });
+  const violations: string[] = [];
+  let row: Row = {
+    store,
+    scenario: label,
+    jobs: 0,
+    faults: 0,
+    lost: 0,
+    stuck: 0,
+    dup: '–',
+    recovery: '–',
+    verdict: 'FAIL (error)',
+    seconds: 0,
+    notes: [],
+  };
+  try {
+    await scenario.run({ env, random: seededRandom(seed), quick: values.quick, seed });
+    const settled = await env.settle(90_000);
+    // Workers may still hold released writes; the check reads what is committed now.
+    const report = await checkHistory({
+      store: env.store,
+      workspaceId: 'default',
+      history: historyRead(env.history),
+    });
+    violations.push(...env.violations, ...report.violations);
+    if (!settled && report.stuck === 0) violations.push('did not settle within 90 s');
+    const d = [...report.cancelDeliveriesMs].sort((a, b) => a - b);
+    row = {
+      ...row,
+      jobs: report.jobs,
+      faults: report.faults,
+      lost: report.lost,
+      stuck: report.stuck,
+      dup: `${report.duplicatesAllowed} / ${report.duplicatesSeen}`,
+      recovery: p50Max(report.recoveriesMs),
+      verdict: violations.length === 0 ? 'pass' : `FAIL (${violations.length})`,
+      notes: d.length
+        ? [
+            `${d.length} cancels reached a running attempt: p50 ${fmtMs(d[Math.floor(d.length / 2)] ?? 0)}, p99 ${fmtMs(d[Math.floor(d.length * 0.99)] ?? 0)}, max ${fmtMs(d.at(-1) ?? 0)} after the acknowledgement`,
+          ]
+        : [],
+    };
+  } catch (err) {
+    violations.push(`scenario crashed: ${(err as Error).stack ?? err}`);
+  } finally {
+    await env.close(values.keep || violations.length > 0);
+  }
+  row.seconds = Math.round((wallNow() - t0) / 100) / 10;
+  for (const v of violations.slice(0, 20)) failures.push(`${store} / ${label}: ${v}`);
+  if (violations.length > 20) failures.push(`${store} / ${label}: … and ${violations.length - 20} more`);
+  if (violations.length > 0)
+    row.notes.push(`kept for inspection: ${env.dir}${env.schema ? ` and schema ${env.schema}` : ''}`);
+  return row;
 }

@@ -68,6 +68,44 @@ describe('release at shutdown and the SQLite clock', () => {
     assert.deepEqual(done.progress, { total: 4, completed: 4, failed: 0 });
   });
 
+  it('a claim committed while the pool stops is launched and released, not left running', async () => {
+    // The soak's SIGTERM scenario on a loaded machine: the claim had committed, its answer had not
+    // reached the worker, and the worker exited with 50 jobs running under leases nobody renewed.
+    let answer: () => void = () => {};
+    let claimCommitted = false;
+    const slowAnswer: Store = {
+      ...store,
+      jobClaim: async (p) => {
+        const claimed = await store.jobClaim(p);
+        if (claimed.length > 0) {
+          claimCommitted = true;
+          await new Promise<void>((r) => {
+            answer = r;
+          });
+        }
+        return claimed;
+      },
+    };
+    const job = defineJob({
+      type: 'test.long',
+      category: 'sync',
+      input: z.object({}),
+      run: (ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+    });
+    const longrun = createLongrun({ store: slowAnswer, jobs: [job] });
+    const { job: created } = await longrun.enqueue('test.long', {});
+    longrun.start({ concurrency: 2 });
+    await waitFor('the claim to commit', () => claimCommitted);
+    assert.equal((await longrun.getJob(created.id)).status, 'running');
+    const stopping = longrun.stop({ graceMs: 0 });
+    answer();
+    await stopping;
+    const after = await longrun.getJob(created.id);
+    assert.equal(after.status, 'pending', 'released at shutdown');
+    assert.equal(after.attempts[0]?.outcome, 'released');
+  });
+
   it("times come from SQLite's clock, not from the process's Date.now", async () => {
     const realNow = Date.now;
     const trueNow = () => Math.round(performance.timeOrigin + performance.now());

@@ -16,10 +16,11 @@ const LONG = { items: 40, itemMs: 25 };
  * the second reaps its expired leases and takes its jobs over; once the path heals, everything the
  * first sends late (held bytes, retried writes) must be fenced off.
  */
-function blackhole(label: string, ms: number): Scenario {
+function blackhole(label: string, ms: number, fullOnly = false): Scenario {
   return {
     name: `blackhole ${label}`,
     stores: ['postgres'],
+    fullOnly,
     about: `every connection between a worker and PostgreSQL silently drops packets for ${label}, then heals`,
     async run({ env }) {
       const proxy = env.proxy;
@@ -42,12 +43,14 @@ function blackhole(label: string, ms: number): Scenario {
 }
 
 export const blackhole5s = blackhole('5 s', 5_000);
-export const blackholeLease = blackhole('lease + 10 s', LEASE_MS + 10_000);
-export const blackhole30s = blackhole('30 s', 30_000);
+export const blackholeLease = blackhole('lease + 10 s', LEASE_MS + 10_000, true);
+export const blackhole30s = blackhole('30 s', 30_000, true);
 
 export const pgRestart: Scenario = {
   name: 'PostgreSQL restart',
   stores: ['postgres'],
+  // The server restarts under every other PostgreSQL scenario's connections too.
+  exclusive: true,
   about: '`pg_ctlcluster restart` while an API and two workers run; both must carry on without help',
   async run({ env }) {
     const api = await env.startApi({ workers: 0 });
@@ -68,11 +71,11 @@ export const pgRestart: Scenario = {
 export const backendKills: Scenario = {
   name: 'pg_terminate_backend',
   stores: ['postgres'],
-  about: "one of the workers' PostgreSQL backends terminated every 300 ms for 8 s (20 s in full)",
+  about: "one of the workers' PostgreSQL backends terminated every 300 ms for 5 s (20 s in full)",
   async run({ env, random, quick }) {
     await Promise.all([1, 2].map(() => env.ready(env.startWorker({ concurrency: 20, direct: true }))));
-    await env.enqueue(quick ? 200 : 600, LONG);
-    const until = Date.now() + (quick ? 8_000 : 20_000);
+    await env.enqueue(quick ? 150 : 600, LONG);
+    const until = Date.now() + (quick ? 5_000 : 20_000);
     while (Date.now() < until) {
       await sleep(300);
       const { rows } = await adminQuery(

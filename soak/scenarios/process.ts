@@ -18,7 +18,7 @@ export const kill9: Scenario = {
       [1, 2].map(() => env.ready(env.startWorker({ concurrency: 10 }))),
     );
     // About a second per job and 20 at once: work outlasts the rounds (about 0.85 s apart).
-    await env.enqueue(quick ? 80 : 400, { items: 40, itemMs: 25 });
+    await env.enqueue(quick ? 60 : 400, { items: 40, itemMs: 25 });
     for (let round = 0; round < (quick ? 3 : 20); round++) {
       await sleep(randomInt(random, 200, 1_500));
       const i = randomInt(random, 0, workers.length - 1);

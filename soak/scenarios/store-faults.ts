@@ -22,10 +22,10 @@ async function faultPeriod(c: ScenarioContext, mode: FaultPlan['mode'], rate: nu
   );
   await Promise.all(workers.map((w) => env.ready(w)));
   // About a second per job, 40 at once: work runs through the whole fault period.
-  await env.enqueue(quick ? 300 : 1_300, { items: 40, itemMs: 25 });
+  await env.enqueue(quick ? 120 : 1_300, { items: 40, itemMs: 25 });
   writeFileSync(switchFile, '');
   env.fault(`store ${mode} faults on (${rate * 100}% of ${WORKER_METHODS.join(', ')})`);
-  await sleep(quick ? 6_000 : 30_000);
+  await sleep(quick ? 3_000 : 30_000);
   rmSync(switchFile);
   env.fault(`store ${mode} faults off`);
 }
@@ -33,13 +33,13 @@ async function faultPeriod(c: ScenarioContext, mode: FaultPlan['mode'], rate: nu
 export const storeErrors: Scenario = {
   name: 'store errors 1%',
   stores: ['sqlite', 'postgres'],
-  about: "1% of the workers' store calls fail before reaching the database, for 6 s (30 s in full)",
+  about: "1% of the workers' store calls fail before reaching the database, for 3 s (30 s in full)",
   run: (c) => faultPeriod(c, 'error', 0.01),
 };
 
 export const ambiguousCommit: Scenario = {
   name: 'ambiguous commit 1%',
   stores: ['sqlite', 'postgres'],
-  about: "1% of the workers' store calls commit and then report a dropped connection, for 6 s (30 s in full)",
+  about: "1% of the workers' store calls commit and then report a dropped connection, for 3 s (30 s in full)",
   run: (c) => faultPeriod(c, 'ambiguous', 0.01),
 };

@@ -13,5 +13,9 @@ export interface Scenario {
   stores: readonly StoreKind[];
   /** What it does, for the table's legend and docs/reliability.md. */
   about: string;
+  /** Left out of `--quick` (the full run and `--only` include it). */
+  fullOnly?: boolean;
+  /** Runs alone, after every other scenario: its fault reaches beyond its own database. */
+  exclusive?: boolean;
   run(c: ScenarioContext): Promise<void>;
 }

@@ -73,6 +73,8 @@ export class WorkerPool {
   private stopping = false;
   private claiming = false;
   private claimAgain = false;
+  /** The claim loop in progress: `stop` waits for it, since its claims are committed already. */
+  private claimRun: Promise<void> = Promise.resolve();
   private lane: Promise<unknown> = Promise.resolve();
   private flushQueued: Promise<void> | null = null;
   private finishQueue: { finish: JobFinish; done: () => void }[] = [];
@@ -119,7 +121,7 @@ export class WorkerPool {
       this.claimAgain = true;
       return;
     }
-    void this.claimLoop();
+    this.claimRun = this.claimLoop();
   }
 
   private async claimLoop(): Promise<void> {
@@ -333,6 +335,9 @@ export class WorkerPool {
     if (this.stopping) return;
     this.stopping = true;
     for (const u of this.unsubscribe) u();
+    // A claim in flight is committed (or will be): its jobs must be launched and then drained or
+    // released like the others, not left running under a lease nobody renews.
+    await this.claimRun;
     const grace = opts.graceMs ?? 10_000;
     const all = Promise.all([...this.runPromises]);
     const clock = this.opts.clock;
