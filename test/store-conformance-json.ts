@@ -7,21 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../soak/random.ts';
 import type { FinishOutcome } from '../src/store/types.ts';
 import { assertDetailJson } from './store-conformance-detail.ts';
 import { claim, insert, listAll, T0, type WithStore } from './store-conformance-helpers.ts';
-
-/** mulberry32: a small seeded generator, so a failure names its seed and repeats. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const PIECES = [
   'a',
@@ -82,7 +71,7 @@ export function jsonTests(withStore: WithStore): void {
     for (const seed of [1, 2, 3]) {
       it(`is byte-equal to the schema's serialisation (seed ${seed})`, () =>
         withStore(async ({ store, clock }) => {
-          const g = gen(rng(seed));
+          const g = gen(seededRandom(seed));
           const fates = Array.from({ length: 40 }, () => g.pick(FATES));
           const ids = await insert(
             store,
