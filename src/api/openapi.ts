@@ -15,7 +15,7 @@ const ERROR_STATUSES: Record<number, string> = {
   401: 'missing, malformed, unknown or revoked API key',
   403: 'the key scope is too low',
   404: 'no such resource in this workspace',
-  413: 'request body over 1 MiB',
+  413: 'request body over the size limit (`maxBodyBytes`, 1 MiB by default)',
   415: 'request body is not JSON',
   429: 'rate limited; see Retry-After',
   503: 'store unavailable or shutting down',

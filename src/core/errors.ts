@@ -42,7 +42,10 @@ export const ERROR_REGISTRY = {
   },
   conflict: { status: 409, description: 'The request conflicts with the current state of the resource.' },
   unsupported_media_type: { status: 415, description: 'Request bodies must be application/json.' },
-  payload_too_large: { status: 413, description: 'The request body exceeds 1 MiB.' },
+  payload_too_large: {
+    status: 413,
+    description: "The request body exceeds the server's size limit (`maxBodyBytes`, 1 MiB by default).",
+  },
   rate_limited: {
     status: 429,
     description:
