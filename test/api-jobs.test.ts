@@ -4,97 +4,113 @@
  * detail with logs, items, create with idempotency, and cancel in every state.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { JobSchema } from '../src/api/schemas.ts';
 import { type ApiFixture, apiFixture, assertSeedTypes, gate } from './api-helpers.ts';
 import { waitFor } from './helpers.ts';
 
-describe('jobs API', () => {
-  let f: ApiFixture;
-  before(async () => {
-    f = await apiFixture();
+/**
+ * Four jobs in a fixture of their own: two `seo` jobs (3 items each) and a quick `ai` job run by a
+ * worker that leaves the `export` one pending. `whileRunning` sees the seo jobs running and the
+ * quick one completed; afterwards the worker is stopped with three jobs completed and one pending.
+ * The gates are named after `tag`, so no other test's permits reach them.
+ */
+async function seedJobs(w: ApiFixture, tag: string, whileRunning?: () => Promise<void>): Promise<string[]> {
+  const ids = await w.longrun.enqueueMany([
+    { type: 'test.stepped', input: { gate: `${tag}-a`, items: 3 } },
+    { type: 'test.stepped', input: { gate: `${tag}-b`, items: 3 } },
+    { type: 'test.quick', input: {} },
+    { type: 'test.idle', input: {} },
+  ]);
+  w.longrun.start({
+    concurrency: 4,
+    pollIntervalMs: 20,
+    flushIntervalMs: 20,
+    types: ['test.stepped', 'test.quick'],
   });
-  after(() => f.close());
+  await waitFor('two seo jobs running and the quick one done', async () => {
+    const c = await w.longrun.counts();
+    const n = (s: string, cat: string) => c.find((r) => r.status === s && r.category === cat)?.count ?? 0;
+    return n('running', 'seo') === 2 && n('completed', 'ai') === 1;
+  });
+  await whileRunning?.();
+  gate(`${tag}-a`).allow(3);
+  gate(`${tag}-b`).allow(3);
+  await waitFor('seo jobs done', async () => (await w.longrun.counts()).every((r) => r.status !== 'running'));
+  await w.longrun.stop();
+  return ids;
+}
 
+describe('jobs API', () => {
   const json = async (res: Response) => (await res.json()) as Record<string, unknown> & unknown[];
 
-  let firstIds: string[] = [];
   it("answers the seed's example request with a JSON array of seed-shaped jobs", async () => {
-    // Jobs in several states and categories, driven by a worker that runs only what we let it.
-    firstIds = await f.longrun.enqueueMany([
-      { type: 'test.stepped', input: { gate: 'seed-a', items: 3 } },
-      { type: 'test.stepped', input: { gate: 'seed-b', items: 3 } },
-      { type: 'test.quick', input: {} },
-      { type: 'test.idle', input: {} },
-    ]);
-    f.longrun.start({
-      concurrency: 4,
-      pollIntervalMs: 20,
-      flushIntervalMs: 20,
-      types: ['test.stepped', 'test.quick'],
-    });
-    await waitFor('two seo jobs running and the quick one done', async () => {
-      const c = await f.longrun.counts();
-      const n = (s: string, cat: string) => c.find((r) => r.status === s && r.category === cat)?.count ?? 0;
-      return n('running', 'seo') === 2 && n('completed', 'ai') === 1;
-    });
-    const res = await f.req('/api/v1/jobs?status=running&category=seo&limit=20', { key: f.keys.read });
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-    const body = await json(res);
-    assert.ok(Array.isArray(body));
-    assert.equal(body.length, 2);
-    for (const job of body as Record<string, unknown>[]) {
-      assertSeedTypes(job);
-      JobSchema.strict().parse(job);
-      assert.equal(job.status, 'running');
-      assert.equal(job.category, 'seo');
-      assert.equal(job.completedAt, null);
-    }
-    gate('seed-a').allow(3);
-    gate('seed-b').allow(3);
-    await waitFor('seo jobs done', async () =>
-      (await f.longrun.counts()).every((r) => r.status !== 'running'),
-    );
-    await f.longrun.stop();
-    const done = await json(await f.req('/api/v1/jobs?status=completed&limit=20', { key: f.keys.read }));
-    assert.equal(done.length, 3);
-    for (const job of done as Record<string, unknown>[]) {
-      assertSeedTypes(job);
-      assert.ok(Number.isInteger(job.completedAt));
+    const w = await apiFixture();
+    try {
+      // Jobs in several states and categories, driven by a worker that runs only what we let it.
+      await seedJobs(w, 'seed', async () => {
+        const res = await w.req('/api/v1/jobs?status=running&category=seo&limit=20', { key: w.keys.read });
+        assert.equal(res.status, 200);
+        assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+        const body = await json(res);
+        assert.ok(Array.isArray(body));
+        assert.equal(body.length, 2);
+        for (const job of body as Record<string, unknown>[]) {
+          assertSeedTypes(job);
+          JobSchema.strict().parse(job);
+          assert.equal(job.status, 'running');
+          assert.equal(job.category, 'seo');
+          assert.equal(job.completedAt, null);
+        }
+      });
+      const done = await json(await w.req('/api/v1/jobs?status=completed&limit=20', { key: w.keys.read }));
+      assert.equal(done.length, 3);
+      for (const job of done as Record<string, unknown>[]) {
+        assertSeedTypes(job);
+        assert.ok(Number.isInteger(job.completedAt));
+      }
+    } finally {
+      await w.close();
     }
   });
 
   it('filters by comma lists of status and category, and by type; newest first', async () => {
-    const all = (await json(await f.req('/api/v1/jobs?limit=100'))) as {
-      id: string;
-      status: string;
-      createdAt: number;
-    }[];
-    // Newest first: the reverse of insertion order.
-    assert.deepEqual(
-      all.map((j) => j.id),
-      [...firstIds].reverse(),
-    );
-    const two = await json(await f.req('/api/v1/jobs?status=completed,pending'));
-    assert.deepEqual((two as { status: string }[]).map((j) => j.status).sort(), [
-      'completed',
-      'completed',
-      'completed',
-      'pending',
-    ]);
-    const cats = await json(await f.req('/api/v1/jobs?category=ai,export'));
-    assert.deepEqual((cats as { category: string }[]).map((j) => j.category).sort(), ['ai', 'export']);
-    const typed = await json(await f.req('/api/v1/jobs?type=test.idle'));
-    assert.deepEqual(
-      (typed as { type: string }[]).map((j) => j.type),
-      ['test.idle'],
-    );
-    const none = await f.req('/api/v1/jobs?status=failed');
-    assert.deepEqual(await none.json(), []);
-    assert.equal(none.headers.get('link'), null);
-    assert.equal(none.headers.get('x-next-cursor'), null);
+    const w = await apiFixture();
+    try {
+      // Three completed (two seo, one ai) and one pending (export).
+      const ids = await seedJobs(w, 'filters');
+      const all = (await json(await w.req('/api/v1/jobs?limit=100'))) as {
+        id: string;
+        status: string;
+        createdAt: number;
+      }[];
+      // Newest first: the reverse of insertion order.
+      assert.deepEqual(
+        all.map((j) => j.id),
+        [...ids].reverse(),
+      );
+      const two = await json(await w.req('/api/v1/jobs?status=completed,pending'));
+      assert.deepEqual((two as { status: string }[]).map((j) => j.status).sort(), [
+        'completed',
+        'completed',
+        'completed',
+        'pending',
+      ]);
+      const cats = await json(await w.req('/api/v1/jobs?category=ai,export'));
+      assert.deepEqual((cats as { category: string }[]).map((j) => j.category).sort(), ['ai', 'export']);
+      const typed = await json(await w.req('/api/v1/jobs?type=test.idle'));
+      assert.deepEqual(
+        (typed as { type: string }[]).map((j) => j.type),
+        ['test.idle'],
+      );
+      const none = await w.req('/api/v1/jobs?status=failed');
+      assert.deepEqual(await none.json(), []);
+      assert.equal(none.headers.get('link'), null);
+      assert.equal(none.headers.get('x-next-cursor'), null);
+    } finally {
+      await w.close();
+    }
   });
 
   it('walks 5,000+ jobs by cursor while others are inserted: no duplicates, no gaps', async () => {
@@ -151,58 +167,63 @@ describe('jobs API', () => {
   });
 
   it('creates jobs: 201 with Location, input validated with field paths, idempotency', async () => {
-    const res = await f.req('/api/v1/jobs', {
-      method: 'POST',
-      key: f.keys.write,
-      body: {
-        type: 'test.stepped',
-        input: { gate: 'create', items: 2 },
-        name: 'My job',
-        priority: 5,
-        maxAttempts: 2,
-      },
-    });
-    assert.equal(res.status, 201);
-    const job = await json(res);
-    JobSchema.strict().parse(job);
-    assert.equal(res.headers.get('location'), `/api/v1/jobs/${job.id}`);
-    assert.equal(job.name, 'My job');
-    assert.equal(job.maxAttempts, 2);
-    assert.equal(job.status, 'pending');
+    const w = await apiFixture();
+    try {
+      const res = await w.req('/api/v1/jobs', {
+        method: 'POST',
+        key: w.keys.write,
+        body: {
+          type: 'test.stepped',
+          input: { gate: 'create', items: 2 },
+          name: 'My job',
+          priority: 5,
+          maxAttempts: 2,
+        },
+      });
+      assert.equal(res.status, 201);
+      const job = await json(res);
+      JobSchema.strict().parse(job);
+      assert.equal(res.headers.get('location'), `/api/v1/jobs/${job.id}`);
+      assert.equal(job.name, 'My job');
+      assert.equal(job.maxAttempts, 2);
+      assert.equal(job.status, 'pending');
 
-    const bad = await f.req('/api/v1/jobs', {
-      method: 'POST',
-      body: { type: 'test.stepped', input: { gate: 1, items: -1 } },
-    });
-    assert.equal(bad.status, 400);
-    const err = (await bad.json()) as { error: { code: string; details: { path: string }[] } };
-    assert.equal(err.error.code, 'invalid_input');
-    assert.deepEqual(err.error.details.map((d) => d.path).sort(), ['input.gate', 'input.items']);
+      const bad = await w.req('/api/v1/jobs', {
+        method: 'POST',
+        body: { type: 'test.stepped', input: { gate: 1, items: -1 } },
+      });
+      assert.equal(bad.status, 400);
+      const err = (await bad.json()) as { error: { code: string; details: { path: string }[] } };
+      assert.equal(err.error.code, 'invalid_input');
+      assert.deepEqual(err.error.details.map((d) => d.path).sort(), ['input.gate', 'input.items']);
 
-    const unknown = await f.req('/api/v1/jobs', { method: 'POST', body: { type: 'nope', input: {} } });
-    assert.equal(unknown.status, 400);
-    assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'unknown_job_type');
+      const unknown = await w.req('/api/v1/jobs', { method: 'POST', body: { type: 'nope', input: {} } });
+      assert.equal(unknown.status, 400);
+      assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'unknown_job_type');
 
-    const body = { type: 'test.quick', input: { n: 1 } };
-    const headers = { 'idempotency-key': 'order-42' };
-    const first = await f.req('/api/v1/jobs', { method: 'POST', body, headers });
-    const again = await f.req('/api/v1/jobs', { method: 'POST', body, headers });
-    assert.equal(first.status, 201);
-    assert.equal(again.status, 200);
-    assert.equal((await json(again)).id, (await json(first)).id);
-    const other = await f.req('/api/v1/jobs', {
-      method: 'POST',
-      body: { type: 'test.quick', input: { n: 2 } },
-      headers,
-    });
-    assert.equal(other.status, 409);
-    assert.equal(((await other.json()) as { error: { code: string } }).error.code, 'idempotency_conflict');
-    const badKey = await f.req('/api/v1/jobs', {
-      method: 'POST',
-      body,
-      headers: { 'idempotency-key': 'x'.repeat(201) },
-    });
-    assert.equal(badKey.status, 400);
+      const body = { type: 'test.quick', input: { n: 1 } };
+      const headers = { 'idempotency-key': 'order-42' };
+      const first = await w.req('/api/v1/jobs', { method: 'POST', body, headers });
+      const again = await w.req('/api/v1/jobs', { method: 'POST', body, headers });
+      assert.equal(first.status, 201);
+      assert.equal(again.status, 200);
+      assert.equal((await json(again)).id, (await json(first)).id);
+      const other = await w.req('/api/v1/jobs', {
+        method: 'POST',
+        body: { type: 'test.quick', input: { n: 2 } },
+        headers,
+      });
+      assert.equal(other.status, 409);
+      assert.equal(((await other.json()) as { error: { code: string } }).error.code, 'idempotency_conflict');
+      const badKey = await w.req('/api/v1/jobs', {
+        method: 'POST',
+        body,
+        headers: { 'idempotency-key': 'x'.repeat(201) },
+      });
+      assert.equal(badKey.status, 400);
+    } finally {
+      await w.close();
+    }
   });
 
   it('cancels pending, running and cancelled jobs; 409 for completed and failed; 404 for unknown and other workspaces', async () => {

@@ -239,7 +239,28 @@ describe('PostgreSQL across processes', { skip }, () => {
       return Number(r.rows[0]?.lease_expires_at);
     }, schema);
     assert.ok(droppedAt < expiry, `dropped ${expiry - droppedAt} ms before the lease expired`);
-    const before = await store.jobGet({ workspaceId: 'default', id: job.id });
+    // Everything attempt 1 has written, read directly (not through the proxy): its items and all its
+    // events (progress, steps, log lines). The cut closed its connections before this read, and the
+    // worker has since given the job up, so what it still holds in memory (the items it finished
+    // during the cut) must never land: neither now nor once it is back on the network.
+    const attemptOneRows = () =>
+      withAdmin(async (c) => {
+        const items = await c.query(
+          'SELECT step, key, status, updated_at FROM job_items WHERE job_id = $1 AND attempt = 1 ORDER BY step, key',
+          [job.id],
+        );
+        const events = await c.query(
+          'SELECT id, kind, level, message, data, created_at FROM job_events WHERE job_id = $1 AND attempt = 1 ORDER BY id',
+          [job.id],
+        );
+        return { items: items.rows, events: events.rows };
+      }, schema);
+    const frozen = await attemptOneRows();
+    assert.ok(frozen.items.length > 0, 'attempt 1 had finished items before the cut');
+    assert.ok(
+      frozen.events.some((e) => e.kind === 'progress'),
+      'attempt 1 had reported progress before the cut',
+    );
 
     await proxy.restore();
     await waitFor(
@@ -248,9 +269,8 @@ describe('PostgreSQL across processes', { skip }, () => {
       30_000,
       200,
     );
-    // The partitioned worker recovers the job as a new attempt once the lease expires, and the
-    // old attempt's buffered writes never land.
-    const done = await waitFor(
+    // The partitioned worker recovers the job as a new attempt once the lease expires.
+    const recovered = await waitFor(
       'the job to be recovered',
       async () => {
         const j = await client.getJob(job.id);
@@ -259,8 +279,62 @@ describe('PostgreSQL across processes', { skip }, () => {
       30_000,
       100,
     );
-    assert.equal(done.attempts[0]?.outcome, 'crashed');
-    assert.ok((before?.job.progress.completed ?? 0) <= done.progress.completed);
+    assert.equal(recovered.attempts[0]?.outcome, 'crashed');
+    const lostAt = recovered.attempts[0]!.endedAt!;
+    // The same worker process runs attempt 2: it is back on the network and committing.
+    await waitFor(
+      'attempt 2 to finish items of its own',
+      () =>
+        withAdmin(async (c) => {
+          const r = await c.query('SELECT 1 FROM job_items WHERE job_id = $1 AND attempt = 2 LIMIT 1', [
+            job.id,
+          ]);
+          return r.rows.length > 0;
+        }, schema),
+      30_000,
+      50,
+    );
     await client.cancelJob(job.id);
+    await waitFor(
+      'the worker to stop attempt 2',
+      async () => (await client.getJob(job.id)).completedAt !== null,
+      10_000,
+      50,
+    );
+    // Once the worker process has exited, nothing it held can land any more: what is stored now is
+    // final, whatever the timing.
+    worker.proc.kill('SIGTERM');
+    assert.equal(await worker.exited, 0);
+
+    const final = await attemptOneRows();
+    assert.deepEqual(final.items, frozen.items, 'no item of attempt 1 was written after the cut');
+    assert.deepEqual(
+      final.events.slice(0, frozen.events.length),
+      frozen.events,
+      "attempt 1's events are unchanged",
+    );
+    // The only rows of attempt 1 after the cut are the two the reaper wrote when it took the lease
+    // away: its warning line and the status change back to pending. No progress, step or log line of
+    // attempt 1 landed, before the reap or after it.
+    assert.deepEqual(
+      final.events.slice(frozen.events.length).map((e) => ({
+        kind: e.kind,
+        level: e.level,
+        at: Number(e.created_at),
+      })),
+      [
+        { kind: 'log', level: 'warn', at: lostAt },
+        { kind: 'status', level: null, at: lostAt },
+      ],
+    );
+    const logs = await store.logList({ jobId: job.id, limit: 1_000 });
+    assert.ok(
+      logs.some((l) => l.attempt === 1 && /attempt 1 crashed/.test(l.message)),
+      "the reaper's line for attempt 1",
+    );
+    assert.ok(
+      logs.some((l) => l.attempt === 2 && /attempt 2 starting/.test(l.message)),
+      'attempt 2 logged its start',
+    );
   });
 });
