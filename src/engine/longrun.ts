@@ -111,8 +111,11 @@ export class Longrun {
 
   /** Bulk enqueue in one transaction; returns the job ids in order. */
   async enqueueMany(requests: { type: string; input: unknown; opts?: EnqueueOptions }[]): Promise<string[]> {
-    const now = this.clock.now();
-    const rows = requests.map((r) => buildNewJob(this.registry, r.type, r.input, r.opts ?? {}, now));
+    // The clock per job, not per batch: ids of one batch that share a millisecond land in the id
+    // index at random places, and a 10,000-job batch sharing one cost a sixth of the no-op drain.
+    const rows = requests.map((r) =>
+      buildNewJob(this.registry, r.type, r.input, r.opts ?? {}, this.clock.now()),
+    );
     const results = await this.store.jobInsert({ jobs: rows });
     return results.map((r) => r.id);
   }
