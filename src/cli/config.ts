@@ -8,7 +8,7 @@
  * | port | `--port` | `LONGRUN_PORT` | `port` | 3000 |
  * | host | `--host` | `LONGRUN_HOST` | `host` | `0.0.0.0` |
  * | worker concurrency (0: API only) | `--workers` | `LONGRUN_WORKERS` | `workers` | 10 |
- * | HTTP processes (cluster.ts) | `--http-processes` | `LONGRUN_HTTP_PROCESSES` | `httpProcesses` | 1 |
+ * | HTTP processes (cluster-supervisor.ts) | `--http-processes` | `LONGRUN_HTTP_PROCESSES` | `httpProcesses` | 1 |
  * | example jobs | `--no-examples` | `LONGRUN_EXAMPLES=false` | `examples` | true |
  * | dashboard at `/` | `--no-dashboard` | `LONGRUN_DASHBOARD=false` | `dashboard` | true |
  * | extra job modules | `--jobs a.ts,b.ts` | `LONGRUN_JOBS` | `jobs` | none |

@@ -1,8 +1,8 @@
 /**
  * `longrun serve`: the API and a worker pool in one process on one store (see server.ts), or with
- * `--http-processes N` the API in N processes beside the one running the workers (cluster.ts). On
- * first start it prints an admin key once. SIGTERM/SIGINT shut down gracefully; a second signal exits at
- * once.
+ * `--http-processes N` the API in N processes beside the one running the workers
+ * (cluster-supervisor.ts). On first start it prints an admin key once. SIGTERM/SIGINT shut down
+ * gracefully; a second signal exits at once.
  */
 import type { Command } from 'commander';
 import { oneOf } from './args.ts';
@@ -41,7 +41,7 @@ export function registerServe(program: Command): void {
       const { createLogger, resolveLogFormat } = await import('./logger.ts');
       const { dashboardServed, startServer } = await import('./server.ts');
       const logger = createLogger({ format: resolveLogFormat(format) });
-      const cluster = await import('./cluster.ts');
+      const cluster = await import('./cluster-http.ts');
       if (cluster.isHttpProcess()) {
         // One that cannot start (its port taken, a job module that throws) must exit: its IPC
         // channel would keep it alive, and the primary waiting for it, forever.

@@ -1,27 +1,26 @@
 /**
- * The server behind `longrun serve`: store, job types (examples and user modules), the first-start
- * admin key, the HTTP API and the worker pool, and a graceful `shutdown()`: stop accepting
- * connections, end SSE streams, let running jobs finish within the grace period (the rest are
- * released for another worker), close the store. Kept apart from the command so other commands
- * do not load the server's dependencies.
+ * The server behind `longrun serve`: on what bootstrap.ts starts (store, job types, engine, the
+ * first-start admin key), the HTTP API and the worker pool, and a graceful `shutdown()`: stop
+ * accepting connections, end SSE streams, let running jobs finish within the grace period (the rest
+ * are released for another worker), close the store. The HTTP processes of `--http-processes`
+ * build, listen and close their API with the same functions. Kept apart from the command so other
+ * commands do not load the server's dependencies.
  */
 
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { createApp, type LongrunApp } from '../api/app.ts';
-import { createApiKey } from '../api/auth.ts';
+import { type AppOptions, createApp, type LongrunApp } from '../api/app.ts';
 import { answerClientErrors } from '../api/client-errors.ts';
 import { nodeRequestListener } from '../api/direct.ts';
 import { DEFAULT_WORKSPACE } from '../core/job.ts';
-import type { AnyJobDefinition } from '../engine/define.ts';
-import { createLongrun, type Longrun } from '../engine/longrun.ts';
-import type { Store } from '../store/types.ts';
+import type { Longrun } from '../engine/longrun.ts';
+import { bootstrap } from './bootstrap.ts';
 import type { ServeConfig } from './config.ts';
-import { describeDb, openStore } from './store.ts';
+import { describeDb } from './store.ts';
 
 /**
  * The built dashboard: `dist/web` of the package, whether this file runs compiled (dist/src/cli/)
@@ -32,7 +31,7 @@ export const DASHBOARD_DIR = fileURLToPath(
 );
 
 /** The options of `createApp` that come from this configuration: the dashboard and CORS. */
-export function configuredAppOptions(config: ServeConfig): {
+function configuredAppOptions(config: ServeConfig): {
   dashboard?: { dir: string };
   corsOrigins: string[];
 } {
@@ -47,75 +46,26 @@ export function dashboardServed(config: ServeConfig): boolean {
   return config.dashboard && existsSync(join(DASHBOARD_DIR, 'index.html'));
 }
 
-export interface ExamplesModule {
-  exampleJobs: AnyJobDefinition[];
-  startExampleJobs(longrun: Longrun, opts?: { workspaceId?: string }): Promise<void>;
-}
-
-function isJobDefinition(v: unknown): v is AnyJobDefinition {
-  return typeof v === 'object' && v !== null && 'type' in v && 'run' in v && typeof v.run === 'function';
-}
-
 /**
- * Why a job module did not load, in words that say what to do. Node runs `.js` and `.mjs`; a `.ts`
- * module needs Node's type stripping (22.6+ with `--experimental-strip-types`, on by default from
- * 23.6) or tsx (`NODE_OPTIONS="--import tsx"`).
+ * The API app of this configuration; aborting `shutdown` ends its event streams and turns
+ * `/readyz` to 503. `overrides` are what a cluster's HTTP process shares with the primary.
  */
-function jobModuleError(path: string, err: unknown): Error {
-  const code = (err as { code?: string } | null)?.code;
-  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(path)) {
-    return new Error(
-      `cannot load the TypeScript job module ${path}: Node ${process.version} does not run TypeScript here. ` +
-        'Use Node 22.6 or newer with --experimental-strip-types (the default from 23.6), run through tsx ' +
-        `(NODE_OPTIONS="--import tsx" longrun …), or compile it to .js`,
-      { cause: err },
-    );
-  }
-  if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(resolve(path)))
-    return new Error(`job module ${path} does not exist (looked for ${resolve(path)})`, { cause: err });
-  return new Error(`job module ${path} failed to load: ${(err as Error).message}`, { cause: err });
-}
-
-/** Loads job definitions from user modules: any exported array of definitions (or a single one). */
-export async function loadJobModules(paths: string[]): Promise<AnyJobDefinition[]> {
-  const out: AnyJobDefinition[] = [];
-  for (const p of paths) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(pathToFileURL(resolve(p)).href)) as Record<string, unknown>;
-    } catch (err) {
-      throw jobModuleError(p, err);
-    }
-    for (const value of Object.values(mod)) {
-      if (Array.isArray(value) && value.every(isJobDefinition)) out.push(...value);
-      else if (isJobDefinition(value)) out.push(value);
-    }
-  }
-  // A module may export both an array and its members: register each type once.
-  return [...new Map(out.map((d) => [d.type, d])).values()];
-}
-
-export async function loadExamples(logger: Logger): Promise<ExamplesModule | null> {
-  try {
-    return (await import('../../examples/index.ts')) as ExamplesModule;
-  } catch (err) {
-    logger.warn({ err }, 'example job types not available; continuing without them');
-    return null;
-  }
-}
-
-/** First start: a `default` workspace with one admin key, returned (and so printed) once. */
-export async function bootstrapAdminKey(store: Store): Promise<string | null> {
-  const ws = await store.workspaceEnsure({ name: DEFAULT_WORKSPACE });
-  // Also covers a crash between creating the workspace and its key on an earlier start.
-  const keys = ws.created ? [] : await store.apiKeyList({ workspaceId: DEFAULT_WORKSPACE });
-  if (keys.length > 0) return null;
-  const { key } = await createApiKey(store, {
-    workspace: DEFAULT_WORKSPACE,
-    scope: 'admin',
-    name: 'bootstrap admin',
+export function buildApp(
+  longrun: Longrun,
+  config: ServeConfig,
+  logger: Logger,
+  overrides: Pick<AppOptions, 'rateLimit' | 'metrics'> = {},
+): { app: LongrunApp; shutdown: AbortController } {
+  const shutdown = new AbortController();
+  const app = createApp({
+    longrun,
+    logger,
+    shutdown: shutdown.signal,
+    rateLimit: config.rateLimit,
+    ...overrides,
+    ...configuredAppOptions(config),
   });
-  return key;
+  return { app, shutdown };
 }
 
 export interface RunningServer {
@@ -124,15 +74,6 @@ export interface RunningServer {
   longrun: Longrun;
   adminKey: string | null;
   shutdown(): Promise<void>;
-}
-
-/** The example types (unless `--no-examples`) and those of `--jobs` modules. */
-export async function loadJobTypes(
-  config: ServeConfig,
-  logger: Logger,
-): Promise<{ examples: ExamplesModule | null; jobs: AnyJobDefinition[] }> {
-  const examples = config.examples ? await loadExamples(logger) : null;
-  return { examples, jobs: [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))] };
 }
 
 /** Serves `app` on the configured host and port, parser errors answered in the API's envelope. */
@@ -195,23 +136,12 @@ export function urlOf(config: ServeConfig, port: number): string {
 
 export async function startServer(config: ServeConfig, opts: { logger: Logger }): Promise<RunningServer> {
   if (config.httpProcesses > 1) {
-    const { startCluster } = await import('./cluster.ts');
+    const { startCluster } = await import('./cluster-supervisor.ts');
     return startCluster(config, opts);
   }
   const { logger } = opts;
-  const store = await openStore(config.db);
-  const { examples, jobs } = await loadJobTypes(config, logger);
-  const longrun = createLongrun({ store, jobs });
-  const adminKey = await bootstrapAdminKey(store);
-
-  const shutdownController = new AbortController();
-  const app = createApp({
-    longrun,
-    logger,
-    shutdown: shutdownController.signal,
-    rateLimit: config.rateLimit,
-    ...configuredAppOptions(config),
-  });
+  const { store, longrun, examples, adminKey } = await bootstrap(config, logger, { adminKey: true });
+  const { app, shutdown: shutdownController } = buildApp(longrun, config, logger);
   const { server, port } = await listenApi(app, config);
   const url = urlOf(config, port);
 

@@ -33,20 +33,19 @@ export function registerWorker(program: Command): void {
       const config = configForCommand(cmd, flags, { concurrency: 'workers' });
       if (config.workers < 1) cmd.error('error: --concurrency must be at least 1', { exitCode: 2 });
       const format = oneOf(cmd, '--log-format', LOG_FORMATS, flags.logFormat as string | undefined);
-      const { createLogger, resolveLogFormat } = await import('./logger.ts');
-      const { createLongrun } = await import('../engine/longrun.ts');
-      const { loadExamples, loadJobModules } = await import('./server.ts');
-      const { describeDb, openStore } = await import('./store.ts');
-      const logger = createLogger({ format: resolveLogFormat(format) });
-      const examples = config.examples ? await loadExamples(logger) : null;
-      const jobs = [...(examples?.exampleJobs ?? []), ...(await loadJobModules(config.jobs))];
-      if (jobs.length === 0)
-        cmd.error('error: no job types to run: pass --jobs or drop --no-examples', { exitCode: 2 });
       const leaseMs = Number(flags.leaseMs ?? process.env.LONGRUN_LEASE_MS ?? 30_000);
       if (!Number.isInteger(leaseMs) || leaseMs < 500)
         cmd.error('error: --lease-ms must be an integer ≥ 500', { exitCode: 2 });
-      const store = await openStore(config.db);
-      const longrun = createLongrun({ store, jobs });
+      const { createLogger, resolveLogFormat } = await import('./logger.ts');
+      const { bootstrap } = await import('./bootstrap.ts');
+      const { describeDb } = await import('./store.ts');
+      const logger = createLogger({ format: resolveLogFormat(format) });
+      const { store, longrun, jobs } = await bootstrap(config, logger, {
+        checkJobTypes: (types) => {
+          if (types.length === 0)
+            cmd.error('error: no job types to run: pass --jobs or drop --no-examples', { exitCode: 2 });
+        },
+      });
       longrun.start({
         retentionMs: config.retentionDays > 0 ? config.retentionDays * 86_400_000 : undefined,
         concurrency: config.workers,
