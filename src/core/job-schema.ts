@@ -20,7 +20,7 @@ export const ProgressSchema = z
   .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
   .meta({ id: 'Progress' });
 
-/** The seed's job fields plus the extras of DESIGN.md §2; `workspaceId`, `runAt` and `priority` stay internal. */
+/** The Jobs API's job fields (docs/api.md); `workspaceId`, `runAt` and `priority` stay internal. */
 export const JobSchema = z
   .object({
     id: z.string(),

@@ -1,7 +1,7 @@
 /**
  * Coalesces what running jobs report (progress, log lines, item outcomes, steps) and writes it for
  * all jobs in one store transaction per interval. A handler that reports a million items costs
- * about `items / maxBufferedItems + runtime / intervalMs` transactions instead of a million.
+ * about `items / maxBuffered + runtime / flushIntervalMs` transactions instead of a million.
  */
 import type { ItemWrite, JobWriteBatch, Lease, NewLog, StepWrite } from '../store/types.ts';
 
