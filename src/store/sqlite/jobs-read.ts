@@ -1,4 +1,4 @@
-/** The API's reads on SQLite other than list pages (jobs-list.ts). */
+/** The API's reads on SQLite, except list pages (jobs-list.ts) and the JSON SQLite writes itself (job-json.ts). */
 
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { checkBucketMs, splitItemCursor } from '../list.ts';
