@@ -16,7 +16,7 @@ function take(n: number): number {
 }
 
 /**
- * Job ids are UUIDv7 (RFC 9562): a 48-bit ms timestamp then 74 random bits. Unique across
+ * Job ids are UUIDv7: a 48-bit ms timestamp then 74 random bits. Unique across
  * machines, and roughly time-ordered so the id index grows at its right edge. Hand-rolled because
  * bulk enqueue creates 100,000 a second and a library id cost a fifth of that budget.
  */

@@ -1,7 +1,10 @@
 /**
- * Coalesces what running jobs report (progress, log lines, item outcomes, steps) and writes it for
- * all jobs in one store transaction per interval. A handler that reports a million items costs
- * about `items / maxBuffered + runtime / flushIntervalMs` transactions instead of a million.
+ * One running job's buffer of what it reports (progress, log lines, item outcomes, steps) until the
+ * worker pool writes it. The pool (worker.ts) writes every running job's buffer in one store
+ * transaction: every `flushIntervalMs` (200 ms by default), when one buffer holds `maxBufferedWrites`
+ * items and log lines together (5,000 by default; `maxBuffered` here), and when a step completes. A
+ * handler that reports a million items costs about `items / maxBufferedWrites + runtime /
+ * flushIntervalMs` transactions instead of a million.
  */
 import type { ItemWrite, JobWriteBatch, Lease, NewLog, StepWrite } from '../store/types.ts';
 
@@ -17,7 +20,10 @@ export class JobWriteBuffer {
   /** Made on the first write: most short jobs never report anything. */
   private pending: PendingWrites | null = null;
 
-  /** Once set, the buffer ignores further writes: the attempt is over and its lease is gone. */
+  /**
+   * Set when the attempt is over (finished, or its lease lost): the pool never writes this buffer
+   * again, and log lines and items reported after it are dropped.
+   */
   closed = false;
 
   constructor(

@@ -24,7 +24,7 @@ export const INPUT_PATH_MAX_SEGMENTS = 4;
  */
 export const INPUT_SCAN_LIMIT = 10_000;
 
-/** RFC 8259's number grammar: `05`, `+5`, `.5` and `5.` are strings only. */
+/** JSON's number grammar: `05`, `+5`, `.5` and `5.` are strings only. */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export interface InputMatch {

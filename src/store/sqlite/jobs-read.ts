@@ -1,4 +1,9 @@
-/** The API's reads on SQLite, except list pages (jobs-list.ts) and the JSON SQLite writes itself (job-json.ts). */
+/**
+ * SQLite's reads other than list pages (jobs-list.ts) and the JSON text SQLite writes itself
+ * (job-json.ts): a job and its detail, counts, the finished-jobs timeseries, a job's steps,
+ * attempts, logs and items, events and the newest event ids, and settings. The engine calls them
+ * for the API (through its methods and `longrun.monitor`) and for itself (the cursor key).
+ */
 
 import type { CountsRow, EventKind, ItemStatus, JobDetail, LogLevel } from '../../core/job.ts';
 import { checkBucketMs, splitItemCursor } from '../list.ts';
