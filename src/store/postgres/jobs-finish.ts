@@ -10,17 +10,9 @@
 import type { JobStatus } from '../../core/status.ts';
 import type { FinishResult, JobFinish, JobWriteBatch } from '../types.ts';
 import { finishEventData, planFinish } from '../write-rules.ts';
-import {
-  announce,
-  CLOCK_SQL,
-  eventLockFilter,
-  nowParam,
-  type PgContext,
-  transaction,
-  writeOne,
-} from './context.ts';
-import { applyWrites, fence, fenced, type JobState } from './jobs-progress.ts';
-import { clean, WriteSet } from './write-set.ts';
+import { announce, CLOCK_SQL, eventLockFilter, nowParam, type PgContext, writeOne } from './context.ts';
+import { applyWrites, fenced, inFencedTransaction, type JobState } from './jobs-progress.ts';
+import { clean, type WriteSet } from './write-set.ts';
 
 function buffersNothing(w: Omit<JobWriteBatch, 'lease'> | undefined): boolean {
   return (
@@ -154,31 +146,21 @@ export async function jobFinish(ctx: PgContext, finishes: JobFinish[]): Promise<
   return finishes.map((f) => (buffersNothing(f.writes) ? fast.shift() : withWrites.shift()) as FinishResult);
 }
 
-async function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
-  const { out, writeSet } = await transaction(ctx, async (tx) => {
-    const writeSet = new WriteSet();
-    const { states, now } = await fence(
-      tx,
-      ctx,
-      finishes.map((f) => f.lease),
-    );
-    const results = finishes.map((f): FinishResult => {
-      const st = fenced(states, f.lease);
-      // A lease finishes once: a repeat in the same batch finds the lease already spent.
-      if (!st) return { jobId: f.lease.jobId, applied: false, status: null };
-      if (f.writes) applyWrites(writeSet, ctx, st, f.writes, now);
-      const status = finishOne(writeSet, st, f, now);
-      states.delete(st.id);
-      return { jobId: f.lease.jobId, applied: true, status };
-    });
-    if (!writeSet.isEmpty) {
-      writeSet.announce({ channel: 'events' });
-      await tx.queryAndCommit(writeSet.toQuery(ctx));
-    }
-    return { out: results, writeSet };
-  });
-  announce(ctx, writeSet.announced);
-  return out;
+function jobFinishFenced(ctx: PgContext, finishes: JobFinish[]): Promise<FinishResult[]> {
+  return inFencedTransaction(
+    ctx,
+    finishes.map((f) => f.lease),
+    (writeSet, states, now) =>
+      finishes.map((f): FinishResult => {
+        const st = fenced(states, f.lease);
+        // A lease finishes once: a repeat in the same batch finds the lease already spent.
+        if (!st) return { jobId: f.lease.jobId, applied: false, status: null };
+        if (f.writes) applyWrites(writeSet, ctx, st, f.writes, now);
+        const status = finishOne(writeSet, st, f, now);
+        states.delete(st.id);
+        return { jobId: f.lease.jobId, applied: true, status };
+      }),
+  );
 }
 
 /** Records `planFinish`'s decision for one fenced job into the write set. */

@@ -30,7 +30,7 @@ export interface JobState {
 }
 
 /** Locks, in id order (a stable order keeps two batches from deadlocking), the rows whose lease is current. */
-export async function fence(
+async function fence(
   tx: Tx,
   ctx: PgContext,
   leases: Lease[],
@@ -123,7 +123,8 @@ export function applyWrites(
     });
   const p = w.progress;
   const stepChanged = w.currentStep !== undefined;
-  const logsChanged = logs.counts.total !== st.logsTotal || logs.counts.dropped !== st.logsDropped;
+  // Every line given is either kept or counted as dropped: the counts move exactly when lines came.
+  const logsChanged = (w.logs?.length ?? 0) > 0;
   if (!p && !stepChanged && !logsChanged) return;
   st.logsTotal = logs.counts.total;
   st.logsDropped = logs.counts.dropped;
@@ -137,27 +138,40 @@ export function applyWrites(
   if (p) writeSet.event({ ...base, kind: 'progress', data: { ...st.progress } });
 }
 
-export async function jobWrite(ctx: PgContext, writes: JobWriteBatch[]): Promise<boolean[]> {
-  if (writes.length === 0) return [];
+/**
+ * One fenced transaction: locks the rows whose lease is current, lets `record` fill a write set
+ * from them, commits it in the same round trip, and announces what it wrote once committed.
+ */
+export async function inFencedTransaction<T>(
+  ctx: PgContext,
+  leases: Lease[],
+  record: (writeSet: WriteSet, states: Map<string, JobState>, now: number) => T,
+): Promise<T> {
   const { out, writeSet } = await transaction(ctx, async (tx) => {
     const writeSet = new WriteSet();
-    const { states, now } = await fence(
-      tx,
-      ctx,
-      writes.map((w) => w.lease),
-    );
-    const applied = writes.map((w) => {
-      const st = fenced(states, w.lease);
-      if (!st) return false;
-      applyWrites(writeSet, ctx, st, w, now);
-      return true;
-    });
+    const { states, now } = await fence(tx, ctx, leases);
+    const out = record(writeSet, states, now);
     if (!writeSet.isEmpty) {
       writeSet.announce({ channel: 'events' });
       await tx.queryAndCommit(writeSet.toQuery(ctx));
     }
-    return { out: applied, writeSet };
+    return { out, writeSet };
   });
   announce(ctx, writeSet.announced);
   return out;
+}
+
+export async function jobWrite(ctx: PgContext, writes: JobWriteBatch[]): Promise<boolean[]> {
+  if (writes.length === 0) return [];
+  return inFencedTransaction(
+    ctx,
+    writes.map((w) => w.lease),
+    (writeSet, states, now) =>
+      writes.map((w) => {
+        const st = fenced(states, w.lease);
+        if (!st) return false;
+        applyWrites(writeSet, ctx, st, w, now);
+        return true;
+      }),
+  );
 }

@@ -88,7 +88,8 @@ export function applyWrites(
   }
   const p = w.progress;
   const stepChanged = w.currentStep !== undefined;
-  const logsChanged = logs.counts.total !== row.logs_total || logs.counts.dropped !== row.logs_dropped;
+  // Every line given is either kept or counted as dropped: the counts move exactly when lines came.
+  const logsChanged = (w.logs?.length ?? 0) > 0;
   if (!p && !stepChanged && !logsChanged) return;
   const progress = nextProgress(
     { total: row.progress_total, completed: row.progress_completed, failed: row.progress_failed },
