@@ -25,6 +25,7 @@ import {
   type Longrun,
   type Store,
 } from '../src/index.ts';
+import { HARNESS } from './compile.ts';
 import type { FaultPlan } from './faulty-store.ts';
 import { type HistoryEntry, historyAppend, historyAppendMany, historyRead, wallNow } from './history.ts';
 import jobs from './jobs.ts';
@@ -33,8 +34,6 @@ import { FaultProxy } from './proxy.ts';
 export type StoreKind = 'sqlite' | 'postgres';
 
 const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'scripts', 'longrun-src.js');
-const JOBS = join(ROOT, 'soak', 'jobs.ts');
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Short leases make recovery (and so each scenario) quick; the rules do not depend on the length. */
 export const LEASE_MS = 2_000;
@@ -138,15 +137,15 @@ export class SoakEnv {
 
   startWorker(o: WorkerOptions = {}): Proc {
     const preload: string[] = [];
-    if (o.faults) preload.push('--import', join(ROOT, 'soak', 'fault-hook.mjs'));
-    if (o.skewMs) preload.push('--import', join(ROOT, 'soak', 'skew-clock.mjs'));
+    if (o.faults) preload.push('--import', HARNESS.faultHook);
+    if (o.skewMs) preload.push('--import', HARNESS.skewClock);
     const db = o.direct ? this.directDb : this.workerDb;
     return this.spawn(
       [
         ...preload,
-        BIN,
+        HARNESS.bin,
         'worker',
-        ...['--db', db, '--no-examples', '--jobs', JOBS, '--lease-ms', String(LEASE_MS)],
+        ...['--db', db, '--no-examples', '--jobs', HARNESS.jobs, '--lease-ms', String(LEASE_MS)],
         ...['--concurrency', String(o.concurrency ?? 20), '--grace-ms', String(o.graceMs ?? 10_000)],
         ...['--log-format', 'json'],
       ],
@@ -164,7 +163,7 @@ export class SoakEnv {
     const db = o.direct === false ? this.workerDb : this.directDb;
     const p = this.spawn(
       [
-        BIN,
+        HARNESS.bin,
         'serve',
         ...[
           '--db',
@@ -176,7 +175,16 @@ export class SoakEnv {
           '--workers',
           String(o.workers ?? 0),
         ],
-        ...['--no-examples', '--no-dashboard', '--jobs', JOBS, '--rate-limit', 'off', '--log-format', 'json'],
+        ...[
+          '--no-examples',
+          '--no-dashboard',
+          '--jobs',
+          HARNESS.jobs,
+          '--rate-limit',
+          'off',
+          '--log-format',
+          'json',
+        ],
       ],
       {},
     );
