@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineJob } from '../src/engine/define.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
-import { type Adapter, PG_URL, wallNow } from './pg-common.ts';
+import { type Adapter, PG_URL, type WorkerHooks, wallNow } from './pg-common.ts';
 
 const WORKSPACE = 'bench';
 
@@ -23,13 +23,14 @@ export const LONGRUN_WORKER = {
   poolSize: Number(process.env.LR_BENCH_POOL ?? 10),
 };
 
-let onStart: ((t: number) => void) | undefined;
+let hooks: WorkerHooks = {};
 const noop = defineJob({
   type: 'bench.noop',
   category: 'sync',
   input: z.object({ i: z.number() }),
   run: async () => {
-    onStart?.(wallNow());
+    hooks.onStart?.(wallNow());
+    hooks.onRan?.(1);
     return null;
   },
 });
@@ -64,8 +65,8 @@ export const longrunAdapter: Adapter = {
       close: () => store.close(),
     };
   },
-  async prepareWorker(schema, hooks) {
-    onStart = hooks.onStart;
+  async prepareWorker(schema, workerHooks) {
+    hooks = workerHooks;
     const store = await createPostgresStore({
       connectionString: PG_URL,
       schema,

@@ -24,8 +24,20 @@ if (!adapter || !schema || !process.send) {
 }
 const send = (m: Record<string, unknown>) => process.send?.(m);
 
+// The jobs this process's handlers ran, sent to the parent at most every 20 ms while it changes:
+// the drain's progress check, the same for every system (pg-common.ts waitCompleted).
+let ran = 0;
+let sent = 0;
+setInterval(() => {
+  if (ran === sent) return;
+  sent = ran;
+  send({ type: 'ran', n: sent });
+}, 20).unref();
 const prepared = await adapter.prepareWorker(schema, {
   onStart: report === '1' ? (t) => send({ type: 'start', t }) : undefined,
+  onRan: (n) => {
+    ran += n;
+  },
 });
 let worker: RunningWorker | null = null;
 process.on('message', (raw) => {

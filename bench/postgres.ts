@@ -4,12 +4,13 @@
  *
  * - bulk enqueue: a warm-up batch, then 5 × 10,000 no-op jobs through each system's batch API;
  * - drain: 20,000 no-op jobs enqueued first, then 1 (and 4) worker processes started together,
- *   timed until every job is completed as seen from the database;
+ *   timed until their handlers have run every job and the database shows every job completed;
  * - enqueue→start: one single-job enqueue at a time into an idle queue, to the handler's start,
  *   with the worker in the same process and, separately, in a worker process (a cross-process
  *   wake-up: NOTIFY or polling, as between an API node and a worker node).
  *
- * Each system and phase gets a fresh schema `bench_pg_*`, dropped afterwards. Figures come back as
+ * The systems run in alternated rounds (`LONGRUN_BENCH_ROUNDS`, default 3), and each cell is the
+ * median with the range. Each system and phase gets a fresh schema `bench_pg_*`, dropped afterwards. Figures come back as
  * `table › row › column` keys, which bench/run.ts prints as tables. The bench measures; it asserts
  * nothing (the targets live in issue 4 and docs/scaling.md).
  */
@@ -67,7 +68,7 @@ const plans: Plan[] = [
 ];
 
 const T = 'PostgreSQL: same server, same run';
-const R = 'Ratios (Longrun ÷ peer; issue 4 targets throughput ≥ 4× graphile-worker, ≥ 2× pg-boss)';
+const R = 'Ratios of the medians (Longrun ÷ peer)';
 const ROWS = {
   bulk: 'bulk enqueue jobs/s (batches of 10,000)',
   drain1: 'no-op jobs drained/s, 1 worker process',
@@ -113,6 +114,24 @@ async function measure(plan: Plan): Promise<Record<string, number>> {
   return { ...r, p50: local.p50, p99: local.p99, xp50: remote.p50, xp99: remote.p99 };
 }
 
+/** Rounds of every system, alternated (A B C A B C …): a machine's drift hits each alike. */
+const ROUNDS = Number(process.env.LONGRUN_BENCH_ROUNDS ?? 3);
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] ?? Number.NaN)
+    : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
+};
+
+/** `median (min–max)` of one figure over the rounds; the median alone for a single round. */
+function spread(xs: number[]): string {
+  const fmt = (n: number) => round(n, n < 100 ? 2 : 0).toLocaleString('en-US');
+  if (xs.length === 0) return '—';
+  if (xs.length === 1) return fmt(xs[0] ?? Number.NaN);
+  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+}
+
 export async function benchPostgres(): Promise<Figures> {
   let version: string;
   try {
@@ -125,40 +144,47 @@ export async function benchPostgres(): Promise<Figures> {
   const put = (row: string, col: string, v: number | string) => {
     out[`${T} › ${row} › ${col}`] = v;
   };
-  const results = new Map<string, Record<string, number>>();
+  const results = new Map<string, Record<string, number[]>>();
+  const failed = new Set<string>();
   const began = Date.now();
 
-  for (const plan of plans) {
-    const { adapter } = plan;
-    let r: Record<string, number>;
-    try {
-      r = await measure(plan);
-    } catch (err) {
-      // One system failing (a peer's API changed, a timeout) must not cost the others' figures.
-      log(`${adapter.label}: failed: ${(err as Error).stack ?? String(err)}`);
-      put(ROWS.settings, adapter.label, `failed: ${(err as Error).message}`);
-      continue;
-    }
-    results.set(plan.key, r);
-    for (const [k, row] of Object.entries(ROWS)) {
-      if (k === 'settings') put(row, adapter.label, adapter.settings);
-      else put(row, adapter.label, r[k] ?? Number.NaN);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const plan of plans) {
+      if (failed.has(plan.key)) continue;
+      log(`round ${round} of ${ROUNDS}`);
+      try {
+        const r = await measure(plan);
+        const all = results.get(plan.key) ?? {};
+        for (const [k, v] of Object.entries(r)) all[k] = [...(all[k] ?? []), v];
+        results.set(plan.key, all);
+      } catch (err) {
+        // One system failing (a peer's API changed, a timeout) must not cost the others' figures.
+        log(`${plan.adapter.label}: failed: ${(err as Error).stack ?? String(err)}`);
+        put(ROWS.settings, plan.adapter.label, `failed: ${(err as Error).message}`);
+        failed.add(plan.key);
+        results.delete(plan.key);
+      }
     }
   }
+  for (const { key, adapter } of plans) {
+    const r = results.get(key);
+    if (!r) continue;
+    for (const [k, row] of Object.entries(ROWS))
+      put(row, adapter.label, k === 'settings' ? adapter.settings : spread(r[k] ?? []));
+  }
 
-  const lr = results.get('longrun') ?? {};
+  const medianOf = (key: string, k: string) => median(results.get(key)?.[k] ?? []);
   for (const { key, adapter } of plans.filter((p) => p.key !== 'longrun')) {
-    const p = results.get(key) ?? {};
-    const label = adapter.label;
     for (const k of ['drain1', 'drain4', 'bulk'] as const) {
-      const ratio = (lr[k] ?? Number.NaN) / (p[k] ?? Number.NaN);
-      out[`${R} › ${ROWS[k]} › Longrun ÷ ${label}`] = `${round(ratio, 2)}×`;
+      const ratio = medianOf('longrun', k) / medianOf(key, k);
+      out[`${R} › ${ROWS[k]} › Longrun ÷ ${adapter.label}`] = `${round(ratio, 2)}×`;
     }
   }
   const cpu = cpus();
   out['Run › machine'] =
     `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown'}), Node ${process.versions.node}`;
   out['Run › server'] = `PostgreSQL ${version} at ${PG_URL.replace(/\/\/[^@]*@/, '//')}`;
+  out['Run › rounds'] = `${ROUNDS}, systems alternated; each cell: median (min–max)`;
   out['Run › date'] = new Date().toISOString().slice(0, 10);
   out['Run › seconds'] = round((Date.now() - began) / 1000, 1);
   return out;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import { benchEngine, type Figures } from './engine.ts';
+import { sqliteCeiling } from './sqlite-ceiling.ts';
 
 const wanted = new Set(process.argv.slice(2));
 const want = (part: string) => wanted.size === 0 || wanted.has(part);
@@ -44,7 +45,21 @@ try {
   if (want('sqlite')) {
     let n = 0;
     const figures = await benchEngine(() => createSqliteStore({ path: join(dir, `engine-${n++}.db`) }));
-    print('SQLite engine (one process, WAL, synchronous=NORMAL)', figures);
+    const ceiling = await sqliteCeiling(dir);
+    const ratio = (a: number | string | undefined, b: number | undefined) =>
+      typeof a === 'number' && b ? `${(a / b).toFixed(2)}×` : '—';
+    print('SQLite engine (one process, WAL, synchronous=NORMAL)', {
+      ...figures,
+      ...ceiling,
+      'drain ÷ raw claim-50/complete-50 (bare table)': ratio(
+        figures['no-op jobs processed/s'],
+        ceiling['raw claim-50/complete-50 jobs/s, bare table'],
+      ),
+      'bulk enqueue ÷ raw multi-row insert (bare table)': ratio(
+        figures['bulk enqueue jobs/s'],
+        ceiling['raw multi-row insert jobs/s, bare table'],
+      ),
+    });
   }
   for (const [part, file, fn] of [
     ['http', './http.ts', 'benchHttp'],

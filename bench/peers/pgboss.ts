@@ -63,6 +63,7 @@ export const pgbossAdapter = (loops = LOOPS): Adapter => ({
       async go() {
         const handler = async (jobs: PgBoss.Job<unknown>[]) => {
           if (hooks.onStart) for (const _ of jobs) hooks.onStart(wallNow());
+          hooks.onRan?.(jobs.length);
         };
         for (let i = 0; i < loops; i++)
           await b.work(QUEUE, { batchSize: BATCH, pollingIntervalSeconds: POLL_S }, handler);

@@ -1,0 +1,138 @@
+/**
+ * What SQLite itself allows on this machine, measured in the same run as Longrun's engine so the
+ * ratio means something when the machine is faster or slower: a raw better-sqlite3 loop that claims
+ * 50 jobs in one transaction and completes them in the next, and a raw multi-row insert.
+ *
+ * Two shapes of the table, both with WAL and synchronous=NORMAL as the store opens them:
+ * - `bare`: Longrun's jobs table and its claim index, nothing else (the reference figures'
+ *   "minimal jobs table", the ceiling the targets are measured against);
+ * - `full`: the store's own migrated schema, with every list index, trigger and the counts table,
+ *   written as raw SQL without the engine. The gap between `bare` and `full` is what the schema
+ *   costs; the gap between `full` and the engine is what Longrun's code costs.
+ *
+ * ```ts
+ * const figures = await sqliteCeiling(dir); // { 'claim-50/complete-50 jobs/s, bare table': 61000, … }
+ * ```
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { createSqliteStore } from '../src/store/sqlite/index.ts';
+
+const JOBS = 20_000;
+const BATCH = 50;
+const INSERT_ROWS = 100_000;
+const ROWS_PER_STATEMENT = 500;
+
+const round = (n: number) => Math.round(n);
+
+function open(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/** The jobs table's columns a raw insert fills (the rest have defaults or stay null). */
+const INSERT_SQL = (rows: number) =>
+  `INSERT INTO jobs (id, workspace_id, type, category, name, status, input, max_attempts, run_at, created_at, updated_at)
+   VALUES ${Array(rows).fill("(?, 'bench', 'bench.noop', 'sync', 'noop', 'pending', ?, 3, ?, ?, ?)").join(', ')}`;
+
+function insertRaw(db: Database.Database, n: number, from: number): void {
+  const stmt = db.prepare(INSERT_SQL(ROWS_PER_STATEMENT));
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < n; i += ROWS_PER_STATEMENT) {
+      const args: unknown[] = [];
+      for (let k = 0; k < ROWS_PER_STATEMENT; k++)
+        args.push(`job-${from + i + k}`, `{"i":${i + k}}`, now, now, now);
+      stmt.run(args);
+    }
+  })();
+}
+
+/** Claims 50 by the claim index, then completes them, each in its own transaction, until none is left. */
+function drainRaw(db: Database.Database, full: boolean): number {
+  const claim = db.prepare(
+    `UPDATE jobs SET status = 'running', attempt = attempt + 1, lease_token = 'tok', lease_owner = 'w',
+       lease_expires_at = ?, attempt_started_at = ?, started_at = ?, updated_at = ?
+     WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND run_at <= ?
+                   ORDER BY priority DESC, run_at, seq LIMIT ${BATCH})
+     RETURNING seq, input`,
+  );
+  const complete = db.prepare(
+    `UPDATE jobs SET status = 'completed', completed_at = ?, updated_at = ?, lease_token = NULL,
+       lease_owner = NULL, lease_expires_at = NULL
+     WHERE seq IN (SELECT value FROM json_each(?)) AND lease_token = 'tok'`,
+  );
+  // The full schema keeps per-status counts in the same transactions, as the store does.
+  const count = full
+    ? db.prepare(
+        `INSERT INTO job_counts (workspace_id, category, status, n) VALUES ('bench', 'sync', ?, ?)
+         ON CONFLICT (workspace_id, category, status) DO UPDATE SET n = n + excluded.n`,
+      )
+    : null;
+  const claimTx = db.transaction((now: number) => {
+    const rows = claim.all(now + 30_000, now, now, now, now) as { seq: number; input: string }[];
+    count?.run('pending', -rows.length);
+    count?.run('running', rows.length);
+    return rows;
+  });
+  const completeTx = db.transaction((seqs: number[], now: number) => {
+    complete.run(now, now, JSON.stringify(seqs));
+    count?.run('running', -seqs.length);
+    count?.run('completed', seqs.length);
+  });
+  let done = 0;
+  const t0 = performance.now();
+  for (;;) {
+    const rows = claimTx(Date.now());
+    if (rows.length === 0) break;
+    for (const r of rows) JSON.parse(r.input);
+    completeTx(
+      rows.map((r) => r.seq),
+      Date.now(),
+    );
+    done += rows.length;
+  }
+  return round(done / ((performance.now() - t0) / 1000));
+}
+
+function bareTable(db: Database.Database): void {
+  db.exec(`CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, workspace_id TEXT NOT NULL, type TEXT NOT NULL,
+    category TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, priority INTEGER NOT NULL DEFAULT 0,
+    input TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL,
+    run_at INTEGER NOT NULL, created_at INTEGER NOT NULL, started_at INTEGER, attempt_started_at INTEGER,
+    updated_at INTEGER NOT NULL, completed_at INTEGER, lease_token TEXT, lease_owner TEXT,
+    lease_expires_at INTEGER);
+    CREATE INDEX jobs_claim ON jobs (priority DESC, run_at, seq) WHERE status = 'pending';`);
+}
+
+async function openShape(dir: string, shape: 'bare' | 'full', name: string): Promise<Database.Database> {
+  const path = join(dir, `ceiling-${shape}-${name}.db`);
+  if (shape === 'full') await (await createSqliteStore({ path })).close();
+  const db = open(path);
+  if (shape === 'bare') bareTable(db);
+  return db;
+}
+
+export async function sqliteCeiling(dir: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const shape of ['bare', 'full'] as const) {
+    const ins = await openShape(dir, shape, 'insert');
+    insertRaw(ins, 1_000, 0); // warm-up, as the engine's bench does
+    const t0 = performance.now();
+    for (let i = 0; i < INSERT_ROWS; i += 10_000) insertRaw(ins, 10_000, 1_000 + i);
+    out[`raw multi-row insert jobs/s, ${shape} table`] = round(
+      INSERT_ROWS / ((performance.now() - t0) / 1000),
+    );
+    ins.close();
+
+    const drain = await openShape(dir, shape, 'drain');
+    insertRaw(drain, JOBS, 0);
+    out[`raw claim-50/complete-50 jobs/s, ${shape} table`] = drainRaw(drain, shape === 'full');
+    drain.close();
+  }
+  return out;
+}
