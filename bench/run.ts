@@ -61,6 +61,10 @@ try {
       ),
     });
   }
+  if (want('memory')) {
+    const { benchMemory } = await import('./memory.ts');
+    print('Memory (RSS of real processes on SQLite)', await benchMemory(dir));
+  }
   for (const [part, file, fn] of [
     ['http', './http.ts', 'benchHttp'],
     ['postgres', './postgres.ts', 'benchPostgres'],

@@ -1,5 +1,6 @@
 /**
- * Compiles what the soak's child processes run (src/, examples/, soak/) to plain JavaScript under
+ * Compiles what the soak's (and the memory bench's) child processes run (src/, examples/, soak/,
+ * bench/) to plain JavaScript under
  * node_modules/.cache/longrun-soak, so each `longrun worker` and `longrun serve` it starts runs on
  * plain Node. Started through tsx, each process spent about 1.5 CPU-seconds compiling before its
  * first claim; a quick soak starts some 45 of them on two cores, and that was a third of its time.
@@ -23,6 +24,8 @@ export const HARNESS = {
   jobs: join(OUT, 'soak', 'jobs.js'),
   faultHook: join(OUT, 'soak', 'fault-hook.mjs'),
   skewClock: join(OUT, 'soak', 'skew-clock.mjs'),
+  /** The compiled file of a source file of the checkout, e.g. `bench/memory-jobs.ts`. */
+  compiled: (source: string) => join(OUT, source.replace(/\.ts$/, '.js')),
 };
 
 function sources(dir: string): string[] {
@@ -34,7 +37,7 @@ function sources(dir: string): string[] {
 export async function compileHarness(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: ['src', 'examples', 'soak'].flatMap((d) => sources(join(ROOT, d))),
+    entryPoints: ['src', 'examples', 'soak', 'bench'].flatMap((d) => sources(join(ROOT, d))),
     outdir: OUT,
     outbase: ROOT,
     // One output file per source file: `bundle` only so that the plugin below sees every import.
