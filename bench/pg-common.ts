@@ -37,8 +37,12 @@ export async function adminQuery(sql: string, values: unknown[] = []): Promise<p
  * Runs every cleanup step even when an earlier one fails, and drops the schema last: a peer whose
  * stop() throws must not leave its tables behind on a shared server.
  */
-async function cleanup(schema: string, ...steps: (() => Promise<unknown> | undefined)[]): Promise<void> {
-  for (const step of steps) {
+async function cleanup(
+  adapter: Adapter,
+  schema: string,
+  ...steps: (() => Promise<unknown> | undefined)[]
+): Promise<void> {
+  for (const step of [...steps, () => adapter.uninstall?.(schema)]) {
     try {
       await step();
     } catch (err) {
@@ -81,6 +85,8 @@ export interface Adapter {
   settings: string;
   /** Creates the system's tables in `schema`. */
   install(schema: string): Promise<void>;
+  /** Removes what a system keeps outside a PostgreSQL schema (a SQLite file, a Redis queue). */
+  uninstall?(schema: string): Promise<void>;
   open(schema: string): Promise<BenchClient>;
   /**
    * Connects (pool, migrations check) and returns `go`, which starts processing: the drain clock
@@ -192,6 +198,7 @@ export async function drainInProcesses(
     return round(opts.jobs / ((performance.now() - t0) / 1000));
   } finally {
     await cleanup(
+      adapter,
       schema,
       () => stopChildren(children),
       () => client?.close(),
@@ -215,7 +222,7 @@ export async function bulkEnqueue(
     for (let r = 0; r < opts.rounds; r++) await client.enqueueBatch(opts.batch);
     return round((opts.batch * opts.rounds) / ((performance.now() - t0) / 1000));
   } finally {
-    await cleanup(schema, () => client?.close());
+    await cleanup(adapter, schema, () => client?.close());
   }
 }
 
@@ -279,6 +286,7 @@ export async function enqueueToStart(
     return { p50: round(percentile(latencies, 50), 2), p99: round(percentile(latencies, 99), 2) };
   } finally {
     await cleanup(
+      adapter,
       schema,
       () => worker?.stop(),
       () => (child ? stopChildren([child]) : undefined),

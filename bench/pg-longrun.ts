@@ -1,11 +1,18 @@
 /**
- * Longrun on PostgreSQL as a benchmark adapter: the public engine (`createLongrun`) over
- * `createPostgresStore`, exactly as `longrun worker --db postgres://…` runs it.
+ * Longrun as a benchmark adapter: the public engine (`createLongrun`) over `createPostgresStore`,
+ * exactly as `longrun worker --db postgres://…` runs it, or over `createSqliteStore` on a file
+ * that every worker process opens (the harness's "schema" names the file).
  */
+
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineJob } from '../src/engine/define.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
+import { createSqliteStore } from '../src/store/sqlite/index.ts';
+import type { Store } from '../src/store/types.ts';
 import { type Adapter, PG_URL, type WorkerHooks, wallNow } from './pg-common.ts';
 
 const WORKSPACE = 'bench';
@@ -35,60 +42,113 @@ const noop = defineJob({
   },
 });
 
-export const longrunAdapter: Adapter = {
-  label: 'Longrun',
-  settings: `concurrency ${LONGRUN_WORKER.concurrency}, claimBatch ${LONGRUN_WORKER.claimBatch}, pool ${LONGRUN_WORKER.poolSize} + 1 LISTEN`,
-  async install(schema) {
-    const store = await createPostgresStore({ connectionString: PG_URL, schema });
-    await store.close();
-  },
-  async open(schema) {
-    const store = await createPostgresStore({ connectionString: PG_URL, schema, migrate: false });
-    const longrun = createLongrun({ store, jobs: [noop] });
-    return {
-      async enqueueBatch(n) {
-        await longrun.enqueueMany(
-          Array.from({ length: n }, (_, i) => ({
-            type: 'bench.noop',
-            input: { i },
-            opts: { workspaceId: WORKSPACE },
-          })),
-        );
-      },
-      async enqueueOne(i) {
-        await longrun.enqueue('bench.noop', { i }, { workspaceId: WORKSPACE });
-      },
-      async completed() {
-        const counts = await store.jobCounts({ workspaceId: WORKSPACE });
-        return counts.filter((c) => c.status === 'completed').reduce((s, c) => s + c.count, 0);
-      },
-      close: () => store.close(),
-    };
-  },
-  async prepareWorker(schema, workerHooks) {
-    hooks = workerHooks;
-    const store = await createPostgresStore({
-      connectionString: PG_URL,
-      schema,
-      migrate: false,
-      poolSize: LONGRUN_WORKER.poolSize,
-    });
-    await store.ping();
-    const longrun = createLongrun({ store, jobs: [noop] });
-    return {
-      async go() {
-        longrun.start({
-          concurrency: LONGRUN_WORKER.concurrency,
-          claimBatch: LONGRUN_WORKER.claimBatch,
-          pollIntervalMs: 1_000,
-        });
-        return {
-          async stop() {
-            await longrun.stop();
-            await store.close();
-          },
-        };
-      },
-    };
-  },
-};
+const sqliteFile = (schema: string) => join(tmpdir(), `${schema}.db`);
+
+function openStore(
+  kind: 'postgres' | 'sqlite',
+  schema: string,
+  opts: { migrate?: boolean; poolSize?: number },
+) {
+  return kind === 'sqlite'
+    ? createSqliteStore({ path: sqliteFile(schema) })
+    : createPostgresStore({ connectionString: PG_URL, schema, ...opts });
+}
+
+/**
+ * One SQLite store per file in a process, shared by the bench's enqueuing client and its in-process
+ * worker, as a library user enqueues and works through one instance: its wake-ups are in-process.
+ * Two instances on one file hear of each other's jobs only by polling, which is what the
+ * worker-process latency row measures. PostgreSQL stores are opened per use (NOTIFY joins them).
+ */
+const sharedSqlite = new Map<string, { store: Promise<Store>; users: number }>();
+
+async function acquire(
+  kind: 'postgres' | 'sqlite',
+  schema: string,
+  opts: { migrate?: boolean; poolSize?: number },
+): Promise<{ store: Store; release(): Promise<void> }> {
+  if (kind === 'postgres') {
+    const store = await openStore(kind, schema, opts);
+    return { store, release: () => store.close() };
+  }
+  const entry = sharedSqlite.get(schema) ?? { store: openStore(kind, schema, opts), users: 0 };
+  sharedSqlite.set(schema, entry);
+  entry.users++;
+  const store = await entry.store;
+  return {
+    store,
+    async release() {
+      if (--entry.users > 0) return;
+      sharedSqlite.delete(schema);
+      await store.close();
+    },
+  };
+}
+
+export const longrunAdapter = longrunOn('postgres');
+export const longrunSqliteAdapter = longrunOn('sqlite');
+
+function longrunOn(kind: 'postgres' | 'sqlite'): Adapter {
+  return {
+    label: kind === 'sqlite' ? 'Longrun (SQLite)' : 'Longrun (PostgreSQL)',
+    settings:
+      kind === 'sqlite'
+        ? `concurrency ${LONGRUN_WORKER.concurrency}, claimBatch ${LONGRUN_WORKER.claimBatch}, WAL + synchronous=NORMAL`
+        : `concurrency ${LONGRUN_WORKER.concurrency}, claimBatch ${LONGRUN_WORKER.claimBatch}, pool ${LONGRUN_WORKER.poolSize} + 1 LISTEN, claims commit asynchronously (inserts and finishes synchronously)`,
+    async install(schema) {
+      const store = await openStore(kind, schema, {});
+      await store.close();
+    },
+    async uninstall(schema) {
+      if (kind === 'sqlite')
+        for (const ext of ['', '-wal', '-shm']) rmSync(sqliteFile(schema) + ext, { force: true });
+    },
+    async open(schema) {
+      const { store, release } = await acquire(kind, schema, { migrate: false });
+      const longrun = createLongrun({ store, jobs: [noop] });
+      return {
+        async enqueueBatch(n) {
+          await longrun.enqueueMany(
+            Array.from({ length: n }, (_, i) => ({
+              type: 'bench.noop',
+              input: { i },
+              opts: { workspaceId: WORKSPACE },
+            })),
+          );
+        },
+        async enqueueOne(i) {
+          await longrun.enqueue('bench.noop', { i }, { workspaceId: WORKSPACE });
+        },
+        async completed() {
+          const counts = await store.jobCounts({ workspaceId: WORKSPACE });
+          return counts.filter((c) => c.status === 'completed').reduce((s, c) => s + c.count, 0);
+        },
+        close: release,
+      };
+    },
+    async prepareWorker(schema, workerHooks) {
+      hooks = workerHooks;
+      const { store, release } = await acquire(kind, schema, {
+        migrate: false,
+        poolSize: LONGRUN_WORKER.poolSize,
+      });
+      await store.ping();
+      const longrun = createLongrun({ store, jobs: [noop] });
+      return {
+        async go() {
+          longrun.start({
+            concurrency: LONGRUN_WORKER.concurrency,
+            claimBatch: LONGRUN_WORKER.claimBatch,
+            pollIntervalMs: 1_000,
+          });
+          return {
+            async stop() {
+              await longrun.stop();
+              await release();
+            },
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,21 +1,23 @@
 /**
- * `npm run bench -- postgres`: Longrun on PostgreSQL next to graphile-worker 0.16.6 and pg-boss
- * 10.4.2, in the same run, against the same server, on the same workload:
+ * `npm run bench -- postgres`: Longrun on PostgreSQL and on SQLite next to graphile-worker 0.16.6
+ * and pg-boss 10.4.2 (same PostgreSQL server) and BullMQ 5 (on Redis, skipped with a printed reason
+ * when Redis does not answer), in the same run, through the same measuring code:
  *
  * - bulk enqueue: a warm-up batch, then 5 × 10,000 no-op jobs through each system's batch API;
  * - drain: 20,000 no-op jobs enqueued first, then 1 (and 4) worker processes started together,
- *   timed until their handlers have run every job and the database shows every job completed;
+ *   timed until their handlers have run every job and the store shows every job completed;
  * - enqueue→start: one single-job enqueue at a time into an idle queue, to the handler's start,
  *   with the worker in the same process and, separately, in a worker process (a cross-process
- *   wake-up: NOTIFY or polling, as between an API node and a worker node).
+ *   wake-up: NOTIFY, a blocking pop or polling, as between an API node and a worker node).
  *
  * The systems run in alternated rounds (`LONGRUN_BENCH_ROUNDS`, default 3), and each cell is the
- * median with the range. Each system and phase gets a fresh schema `bench_pg_*`, dropped afterwards. Figures come back as
- * `table › row › column` keys, which bench/run.ts prints as tables. The bench measures; it asserts
- * nothing (the targets live in issue 4 and docs/scaling.md).
+ * median with the range. Each system and phase gets a fresh schema `bench_pg_*` (a SQLite file, a
+ * Redis queue), removed afterwards. Figures come back as `table › row › column` keys, which
+ * bench/run.ts prints as tables. The bench measures; it asserts nothing.
  */
 import { cpus } from 'node:os';
 import type { Figures } from './engine.ts';
+import { bullmqAdapter, redisAnswers } from './peers/bullmq.ts';
 import { graphileAdapter } from './peers/graphile.ts';
 import { pgbossAdapter } from './peers/pgboss.ts';
 import {
@@ -27,7 +29,7 @@ import {
   PG_URL,
   round,
 } from './pg-common.ts';
-import { longrunAdapter } from './pg-longrun.ts';
+import { longrunAdapter, longrunSqliteAdapter } from './pg-longrun.ts';
 
 const JOBS = 20_000;
 const BATCH = 10_000;
@@ -38,23 +40,32 @@ interface Plan {
   /** Latency samples in the same process / with a worker process: fewer where each one waits for a poll. */
   samples: { process: number; child: number };
   /** Random extra gap between latency samples: a polling system's poll period, else 0. */
-  jitterMs: number;
+  jitterMs: { process: number; child: number };
   drainTimeoutMs: number;
 }
 
-const plans: Plan[] = [
+const basePlans: Plan[] = [
+  // A SQLite worker in another process hears of a new job at its next poll (500 ms by default):
+  // fewer samples there, spread over the poll period.
+  {
+    key: 'lrsqlite',
+    adapter: longrunSqliteAdapter,
+    samples: { process: 500, child: 30 },
+    jitterMs: { process: 0, child: 1_000 },
+    drainTimeoutMs: 60_000,
+  },
   {
     key: 'longrun',
     adapter: longrunAdapter,
     samples: { process: 500, child: 300 },
-    jitterMs: 0,
+    jitterMs: { process: 0, child: 0 },
     drainTimeoutMs: 60_000,
   },
   {
     key: 'graphile',
     adapter: graphileAdapter,
     samples: { process: 500, child: 300 },
-    jitterMs: 0,
+    jitterMs: { process: 0, child: 0 },
     drainTimeoutMs: 90_000,
   },
   // pg-boss polls every 0.5 s: each sample costs ~0.5 s, so fewer of them.
@@ -62,13 +73,22 @@ const plans: Plan[] = [
     key: 'pgboss',
     adapter: pgbossAdapter(),
     samples: { process: 40, child: 30 },
-    jitterMs: 500,
+    jitterMs: { process: 500, child: 500 },
     drainTimeoutMs: 90_000,
   },
 ];
 
-const T = 'PostgreSQL: same server, same run';
-const R = 'Ratios of the medians (Longrun ÷ peer)';
+const bullmqPlan: Plan = {
+  key: 'bullmq',
+  adapter: bullmqAdapter,
+  samples: { process: 500, child: 300 },
+  jitterMs: { process: 0, child: 0 },
+  drainTimeoutMs: 90_000,
+};
+
+const T =
+  'Same machine, same run: Longrun on SQLite and PostgreSQL, graphile-worker and pg-boss on PostgreSQL, BullMQ on Redis';
+const R = 'Ratios of the medians (Longrun ÷ peer; for latency below 1× is better)';
 const ROWS = {
   bulk: 'bulk enqueue jobs/s (batches of 10,000)',
   drain1: 'no-op jobs drained/s, 1 worker process',
@@ -104,12 +124,12 @@ async function measure(plan: Plan): Promise<Record<string, number>> {
   const local = await enqueueToStart(adapter, key, {
     samples: plan.samples.process,
     where: 'process',
-    jitterMs,
+    jitterMs: jitterMs.process,
   });
   const remote = await enqueueToStart(adapter, key, {
     samples: plan.samples.child,
     where: 'child',
-    jitterMs,
+    jitterMs: jitterMs.child,
   });
   return { ...r, p50: local.p50, p99: local.p99, xp50: remote.p50, xp99: remote.p99 };
 }
@@ -144,6 +164,12 @@ export async function benchPostgres(): Promise<Figures> {
   const put = (row: string, col: string, v: number | string) => {
     out[`${T} › ${row} › ${col}`] = v;
   };
+  const redis = await redisAnswers();
+  const plans = redis ? [...basePlans, bullmqPlan] : basePlans;
+  if (!redis)
+    out['Run › BullMQ'] =
+      'skipped: Redis does not answer at LONGRUN_BENCH_REDIS (default redis://127.0.0.1:6379)';
+  else out['Run › Redis'] = `Redis ${redis}`;
   const results = new Map<string, Record<string, number[]>>();
   const failed = new Set<string>();
   const began = Date.now();
@@ -174,11 +200,21 @@ export async function benchPostgres(): Promise<Figures> {
   }
 
   const medianOf = (key: string, k: string) => median(results.get(key)?.[k] ?? []);
-  for (const { key, adapter } of plans.filter((p) => p.key !== 'longrun')) {
-    for (const k of ['drain1', 'drain4', 'bulk'] as const) {
-      const ratio = medianOf('longrun', k) / medianOf(key, k);
-      out[`${R} › ${ROWS[k]} › Longrun ÷ ${adapter.label}`] = `${round(ratio, 2)}×`;
-    }
+  const ratios: [string, string][] = [
+    ['longrun', 'graphile'],
+    ['longrun', 'pgboss'],
+    ['longrun', 'bullmq'],
+    ['lrsqlite', 'bullmq'],
+  ];
+  const labelOf = (key: string) => plans.find((p) => p.key === key)?.adapter.label ?? key;
+  for (const [ours, peer] of ratios) {
+    if (!results.has(ours) || !results.has(peer)) continue;
+    const col = `${labelOf(ours)} ÷ ${labelOf(peer)}`;
+    for (const k of ['drain1', 'drain4', 'bulk'] as const)
+      out[`${R} › ${ROWS[k]} › ${col}`] = `${round(medianOf(ours, k) / medianOf(peer, k), 2)}×`;
+    // Latency: below 1 means Longrun starts jobs sooner.
+    for (const k of ['p50', 'xp50'] as const)
+      out[`${R} › ${ROWS[k]} › ${col}`] = `${round(medianOf(ours, k) / medianOf(peer, k), 2)}×`;
   }
   const cpu = cpus();
   out['Run › machine'] =
