@@ -46,6 +46,7 @@ export type {
   LogEntry,
   LogLevel,
   Progress,
+  RetryOnly,
   StepRecord,
 } from './core/job.ts';
 export { type AttemptOutcome, JOB_STATUSES, type JobStatus } from './core/status.ts';
@@ -66,6 +67,8 @@ export {
   type RetryPolicy,
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
+export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
+export type { CancelManyFilter } from './store/cancel-rules.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
 export type { WorkerOptions } from './engine/worker.ts';
 export {

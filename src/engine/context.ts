@@ -4,7 +4,8 @@
  * flight finishes, nothing new starts, and nothing done is undone.
  */
 
-import type { ItemStatus, LogLevel, StepRecord } from '../core/job.ts';
+import type { ItemStatus, LogLevel, StepRecord, StepStatus } from '../core/job.ts';
+import { runsAgain } from '../core/retry.ts';
 import { escapeControlChars } from '../core/text.ts';
 import type { JobWriteBuffer } from './write-buffer.ts';
 
@@ -141,6 +142,14 @@ export interface RunState {
   /** Hears, before the next item or step starts, of a cancel another process committed. */
   catchUp(): void;
   now(): number;
+  /** Set for a `failed-items` retry: what the retried job recorded, which decides the items to run. */
+  retryScope: RetryScope | null;
+}
+
+/** The retried job's record: its steps' statuses, and a step's item statuses on demand. */
+export interface RetryScope {
+  steps: Map<string, StepStatus>;
+  loadItems(step: string): Promise<Map<string, ItemStatus>>;
 }
 
 class Logger implements JobLogger {
@@ -267,9 +276,14 @@ class Context implements JobContext {
     const result: EachResult = { completed: 0, failed: 0, skipped: 0 };
     if (prior?.status === 'completed') return { ...result, skipped: items.length };
     this.throwIfCancelled();
+    // A partial retry runs only what the retried job left unfinished (core/retry.ts): the rest is
+    // skipped, not recorded, and not counted into the total.
+    const scoped = state.retryScope ? await scopeItems(state.retryScope, stepName, items, opts.key) : null;
+    const work = scoped ? scoped.items : items;
+    result.skipped = items.length - work.length;
     // A step started by an earlier attempt already counted its items into the total.
     const priorItems = prior ? await state.loadItems(stepName) : new Map<string, ItemStatus>();
-    if (!prior) buffer.addTotal(items.length);
+    if (!prior) buffer.addTotal(work.length);
     this.currentStep = stepName;
     buffer.step({ name: stepName, status: 'running' }, stepName);
     let next = 0;
@@ -283,9 +297,10 @@ class Context implements JobContext {
           stopped = true;
           return;
         }
-        const index = next++;
-        if (index >= items.length) return;
-        const item = items[index] as T;
+        const at = next++;
+        if (at >= work.length) return;
+        const item = work[at] as T;
+        const index = scoped ? (scoped.indexes[at] as number) : at;
         const key = opts.key(item, index);
         assertStorable('item key', key);
         const before = priorItems.get(key);
@@ -318,7 +333,7 @@ class Context implements JobContext {
         }
       }
     };
-    const runners = Math.max(1, Math.min(opts.concurrency ?? 1, items.length || 1));
+    const runners = Math.max(1, Math.min(opts.concurrency ?? 1, work.length || 1));
     await Promise.all(Array.from({ length: runners }, runner));
     this.currentStep = null;
     if (tooManyFailures) {
@@ -350,6 +365,25 @@ class Context implements JobContext {
     await state.flush();
     return result;
   }
+}
+
+/** The items of a step a partial retry runs, with their indexes in the handler's list. */
+async function scopeItems<T>(
+  scope: RetryScope,
+  step: string,
+  items: readonly T[],
+  key: (item: T, index: number) => string,
+): Promise<{ items: T[]; indexes: number[] }> {
+  const oldStep = scope.steps.get(step);
+  const oldItems = await scope.loadItems(step);
+  const out: { items: T[]; indexes: number[] } = { items: [], indexes: [] };
+  items.forEach((item, i) => {
+    if (runsAgain(oldStep, oldItems.get(key(item, i)))) {
+      out.items.push(item);
+      out.indexes.push(i);
+    }
+  });
+  return out;
 }
 
 export function createJobContext(
