@@ -16,7 +16,7 @@ import { answerClientErrors } from '../src/api/client-errors.ts';
 import { nodeRequestListener } from '../src/api/direct.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
 import { NonRetryableError } from '../src/engine/context.ts';
-import { defineJob } from '../src/engine/define.ts';
+import { type AnyJobDefinition, defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
@@ -150,7 +150,7 @@ export interface ApiFixture {
 }
 
 export async function apiFixture(
-  opts: Partial<AppOptions> & { workers?: boolean } = {},
+  opts: Partial<AppOptions> & { workers?: boolean; jobs?: AnyJobDefinition[] } = {},
 ): Promise<ApiFixture> {
   const tmp = tempDir('longrun-api-');
   const dbPath = join(tmp.dir, 'api.db');
@@ -161,7 +161,7 @@ export async function apiFixture(
       ? createPostgresStore({ connectionString: PG_URL, schema: pgSchema, poolSize: 4 })
       : createSqliteStore({ path: dbPath });
   const store = await open();
-  const longrun = createLongrun({ store, jobs: apiTestJobs });
+  const longrun = createLongrun({ store, jobs: [...apiTestJobs, ...(opts.jobs ?? [])] });
   const app = createApp({ longrun, rateLimit: false, ...opts });
   const keys = {
     read: (await createApiKey(store, { workspace: 'default', scope: 'read' })).key,
