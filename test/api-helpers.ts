@@ -266,8 +266,8 @@ export function assertSeedTypes(job: Record<string, unknown>): void {
   const p = job.progress as Record<string, unknown>;
   assert.deepEqual(Object.keys(p).sort(), ['completed', 'failed', 'total']);
   for (const k of ['total', 'completed', 'failed']) assert.ok(Number.isInteger(p[k]), `progress.${k}`);
-  for (const hidden of ['workspaceId', 'runAt', 'priority'])
-    assert.ok(!(hidden in job), `${hidden} not exposed`);
+  assert.ok(!('workspaceId' in job), 'workspaceId not exposed');
+  for (const f of ['runAt', 'priority']) assert.ok(Number.isInteger(job[f]), `${f} is an integer`);
 }
 
 /** An error answer: this status and code in the envelope, optionally mentioning `mention`, and no stack. */
