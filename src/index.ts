@@ -67,10 +67,10 @@ export {
   type RetryPolicy,
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
-export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
-export type { CancelManyFilter } from './store/cancel-rules.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
+export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
 export type { WorkerOptions } from './engine/worker.ts';
+export type { CancelManyFilter } from './store/cancel-rules.ts';
 export {
   createPostgresStore,
   createSqliteStore,

@@ -4,10 +4,12 @@
  * flight finishes, nothing new starts, and nothing done is undone.
  */
 
-import type { ItemStatus, LogLevel, StepRecord, StepStatus } from '../core/job.ts';
-import { runsAgain } from '../core/retry.ts';
+import type { ItemStatus, LogLevel, StepRecord } from '../core/job.ts';
 import { escapeControlChars } from '../core/text.ts';
+import { type RetryScope, scopeItems } from './retry-scope.ts';
 import type { JobWriteBuffer } from './write-buffer.ts';
+
+export type { RetryScope };
 
 /** Thrown inside a handler when the job was cancelled; the worker records the attempt as cancelled. */
 export class JobCancelledError extends Error {
@@ -144,12 +146,6 @@ export interface RunState {
   now(): number;
   /** Set for a `failed-items` retry: what the retried job recorded, which decides the items to run. */
   retryScope: RetryScope | null;
-}
-
-/** The retried job's record: its steps' statuses, and a step's item statuses on demand. */
-export interface RetryScope {
-  steps: Map<string, StepStatus>;
-  loadItems(step: string): Promise<Map<string, ItemStatus>>;
 }
 
 class Logger implements JobLogger {
@@ -365,25 +361,6 @@ class Context implements JobContext {
     await state.flush();
     return result;
   }
-}
-
-/** The items of a step a partial retry runs, with their indexes in the handler's list. */
-async function scopeItems<T>(
-  scope: RetryScope,
-  step: string,
-  items: readonly T[],
-  key: (item: T, index: number) => string,
-): Promise<{ items: T[]; indexes: number[] }> {
-  const oldStep = scope.steps.get(step);
-  const oldItems = await scope.loadItems(step);
-  const out: { items: T[]; indexes: number[] } = { items: [], indexes: [] };
-  items.forEach((item, i) => {
-    if (runsAgain(oldStep, oldItems.get(key(item, i)))) {
-      out.items.push(item);
-      out.indexes.push(i);
-    }
-  });
-  return out;
 }
 
 export function createJobContext(
