@@ -164,6 +164,15 @@ describe('POST /api/v1/jobs/:id/retry', () => {
     assert.equal((await until(f, retry.id, ended)).status, 'completed');
   });
 
+  it('GET /api/v1/job-types says which types take a partial retry', async () => {
+    const types = (await (await f.req('/api/v1/job-types')).json()) as {
+      type: string;
+      partialRetry: boolean;
+    }[];
+    assert.equal(types.find((t) => t.type === 'test.partial')?.partialRetry, true);
+    assert.equal(types.find((t) => t.type === 'test.stepped')?.partialRetry, false);
+  });
+
   it('answers 409 for pending jobs, 404 for unknown ids and other workspaces, 400 for a bad body', async () => {
     const pending = JobSchema.parse(
       await (

@@ -24,6 +24,8 @@ export interface JobType {
   inputSchema: unknown;
   maxAttempts: number;
   timeoutMs: number | null;
+  /** Retries may rerun only the failed items (`retryJob(id, { only: 'failed-items' })`). */
+  partialRetry: boolean;
 }
 
 export interface Stats {

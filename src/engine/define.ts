@@ -64,6 +64,8 @@ export interface JobTypeInfo {
   inputSchema: unknown;
   maxAttempts: number;
   timeoutMs: number | null;
+  /** Whether `POST /api/v1/jobs/:id/retry` takes `only: "failed-items"` for this type. */
+  partialRetry: boolean;
 }
 
 export class JobRegistry {
@@ -121,6 +123,7 @@ export class JobRegistry {
       inputSchema: z.toJSONSchema(d.input, { io: 'input', unrepresentable: 'any' }),
       maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       timeoutMs: d.timeoutMs ?? null,
+      partialRetry: d.partialRetry === true,
     }));
     return this.described;
   }
