@@ -99,6 +99,9 @@ export function createSeoPublishJob(opts: SeoPublishOptions = {}) {
     description: 'Publish a bucket of CMS entities to a CMS target (offline default: JSON files)',
     input: seoPublishInput,
     name: (input) => `Publish bucket ${input.bucketId}`,
+    // Items are keyed by entity id, the same on every run, and each entity publishes on its own: a
+    // retry may publish only the entities that failed (`longrun jobs retry <id> --failed-items`).
+    partialRetry: true,
     async run(ctx, input) {
       const target =
         opts.target ?? fileCmsTarget(resolveUnder(opts.outRoot ?? DEFAULT_OUT_ROOT, input.outDir ?? 'cms'));
@@ -123,7 +126,8 @@ export function createSeoPublishJob(opts: SeoPublishOptions = {}) {
           await pause(input.delayMs, ctx.signal);
         },
       );
-      // `skipped` are items an earlier attempt completed: they count as published too.
+      // `skipped` are items an earlier attempt (or, in a partial retry, the retried job) completed:
+      // they count as published too.
       const published = r.completed + r.skipped;
       ctx.log.info(`published ${published} of ${entities.length} entities; ${r.failed} failed`);
       return { bucketId: input.bucketId, target: target.name, published, failed: r.failed };

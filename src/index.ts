@@ -46,6 +46,7 @@ export type {
   LogEntry,
   LogLevel,
   Progress,
+  RetryOnly,
   StepRecord,
 } from './core/job.ts';
 export { type AttemptOutcome, JOB_STATUSES, type JobStatus } from './core/status.ts';
@@ -67,7 +68,9 @@ export {
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
+export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
 export type { WorkerOptions } from './engine/worker.ts';
+export type { CancelManyFilter } from './store/cancel-rules.ts';
 export {
   createPostgresStore,
   createSqliteStore,

@@ -36,6 +36,7 @@ describe('API contract', () => {
       ['GET', '/items'],
       ['GET', '/events'],
       ['POST', '/cancel'],
+      ['POST', '/retry'],
     ];
     for (const [method, suffix] of routes) {
       const foreign = await f.req(`/api/v1/jobs/${mine}${suffix}`, { method, key: f.keys.other });

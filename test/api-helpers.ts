@@ -16,7 +16,7 @@ import { answerClientErrors } from '../src/api/client-errors.ts';
 import { nodeRequestListener } from '../src/api/direct.ts';
 import { ErrorSchema } from '../src/api/schemas.ts';
 import { NonRetryableError } from '../src/engine/context.ts';
-import { defineJob } from '../src/engine/define.ts';
+import { type AnyJobDefinition, defineJob } from '../src/engine/define.ts';
 import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
@@ -150,7 +150,7 @@ export interface ApiFixture {
 }
 
 export async function apiFixture(
-  opts: Partial<AppOptions> & { workers?: boolean } = {},
+  opts: Partial<AppOptions> & { workers?: boolean; jobs?: AnyJobDefinition[] } = {},
 ): Promise<ApiFixture> {
   const tmp = tempDir('longrun-api-');
   const dbPath = join(tmp.dir, 'api.db');
@@ -161,7 +161,7 @@ export async function apiFixture(
       ? createPostgresStore({ connectionString: PG_URL, schema: pgSchema, poolSize: 4 })
       : createSqliteStore({ path: dbPath });
   const store = await open();
-  const longrun = createLongrun({ store, jobs: apiTestJobs });
+  const longrun = createLongrun({ store, jobs: [...apiTestJobs, ...(opts.jobs ?? [])] });
   const app = createApp({ longrun, rateLimit: false, ...opts });
   const keys = {
     read: (await createApiKey(store, { workspace: 'default', scope: 'read' })).key,
@@ -266,8 +266,8 @@ export function assertSeedTypes(job: Record<string, unknown>): void {
   const p = job.progress as Record<string, unknown>;
   assert.deepEqual(Object.keys(p).sort(), ['completed', 'failed', 'total']);
   for (const k of ['total', 'completed', 'failed']) assert.ok(Number.isInteger(p[k]), `progress.${k}`);
-  for (const hidden of ['workspaceId', 'runAt', 'priority'])
-    assert.ok(!(hidden in job), `${hidden} not exposed`);
+  assert.ok(!('workspaceId' in job), 'workspaceId not exposed');
+  for (const f of ['runAt', 'priority']) assert.ok(Number.isInteger(job[f]), `${f} is an integer`);
 }
 
 /** An error answer: this status and code in the envelope, optionally mentioning `mention`, and no stack. */

@@ -25,13 +25,17 @@ const base: Job = {
   cancelRequestedAt: null,
   cancelledBy: null,
   error: null,
+  retryOf: null,
+  retryOnly: null,
 };
 
 it('toJobJson and toJobDetailJson keep exactly the schema fields, in the schema order', () => {
   const job = toJobJson(base);
   assert.deepEqual(Object.keys(job), Object.keys(JobSchema.shape));
   JobSchema.strict().parse(job);
-  assert.equal('workspaceId' in job || 'runAt' in job || 'priority' in job, false);
+  assert.equal('workspaceId' in job, false);
+  assert.equal(job.priority, 5);
+  assert.equal(job.runAt, 1_700_000_000_000);
   const detail = toJobDetailJson({
     ...base,
     input: { a: 1 },

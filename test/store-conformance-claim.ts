@@ -49,6 +49,8 @@ export function insertAndClaimTests(withStore: WithStore): void {
           cancelRequestedAt: null,
           cancelledBy: null,
           error: null,
+          retryOf: null,
+          retryOnly: null,
         });
         const jb = await getJob(store, b.id);
         assert.equal(jb.runAt, T0 + 5_000);

@@ -7,7 +7,9 @@ it('rawToJob and rowToJob map the same row to the same job', () => {
   const names = JOB_COLUMNS.split(', ');
   assert.equal(names.length, JOB_COLUMN_COUNT);
   // A distinct value per column, so a swapped position cannot go unnoticed.
-  const values = names.map((name, i) => (name === 'status' ? 'running' : i + 1));
+  const values = names.map((name, i) =>
+    name === 'status' ? 'running' : name === 'retry_only' ? 'failed-items' : i + 1,
+  );
   const row = Object.fromEntries(names.map((name, i) => [name, values[i]]));
   assert.deepEqual(rawToJob(values), rowToJob(row));
   const withoutError = values.map((v, i) => (names[i] === 'error_code' ? null : v));

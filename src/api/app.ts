@@ -29,6 +29,7 @@ import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
 import { requestFrame } from './frame.ts';
 import { jobRoutes } from './jobs.ts';
+import { jobOpsRoutes } from './jobs-ops.ts';
 import { keyRoutes } from './keys.ts';
 import { metaRoutes } from './meta.ts';
 import { type ApiMetrics, createMetrics } from './metrics.ts';
@@ -174,6 +175,7 @@ export function createApp(opts: AppOptions): LongrunApp {
 
   const routes: AnyRoute[] = [];
   routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps), ...sessionRoutes(deps));
+  routes.push(...jobOpsRoutes(deps));
   routes.push(...metaRoutes(deps, () => routes, API_VERSION));
   registerRoutes(app, deps, routes);
   if (opts.dashboard && !registerDashboard(app, opts.dashboard.dir))

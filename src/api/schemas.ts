@@ -44,6 +44,7 @@ export const JobTypeSchema = z
     inputSchema: z.unknown().describe('JSON Schema of the input'),
     maxAttempts: z.number().int(),
     timeoutMs: z.number().int().nullable(),
+    partialRetry: z.boolean().describe('retries may rerun only the failed items (`only: "failed-items"`)'),
   })
   .meta({ id: 'JobType' });
 

@@ -1,11 +1,13 @@
 /**
- * `longrun jobs list|get|watch|cancel|create` (and `logs|items`, jobs-read.ts): a remote control
+ * `longrun jobs list|get|watch|cancel|create` (and `logs|items`, jobs-read.ts; `retry` and bulk
+ * `cancel`, jobs-ops.ts): a remote control
  * over the public API, through the typed client only. URL and key: flags > LONGRUN_URL and
  * LONGRUN_KEY > the `longrun login` profile > http://localhost:3000 (profile.ts).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JobStatus } from '../client/index.ts';
+import { addBulkCancelOptions, bulkCancel, parseInteger, parseTime, registerJobOps } from './jobs-ops.ts';
 import { registerJobReads } from './jobs-read.ts';
 import { formatJobLine, JOB_HEADER, printDetail } from './output.ts';
 import { client, run } from './remote.ts';
@@ -83,15 +85,21 @@ export function registerJobs(program: Command): void {
       }),
     );
 
-  jobs
-    .command('cancel <id>')
-    .description('cancel a pending or running job')
-    .action(
-      run(async (id: string, _o: unknown, cmd: Command) => {
-        const res = await client(cmd).cancelJob(id);
-        console.log(`${res.id} ${res.status}`);
-      }),
-    );
+  addBulkCancelOptions(
+    jobs
+      .command('cancel [id]')
+      .description('cancel a pending or running job; without an id, every job matching the bulk options'),
+  ).action(
+    run(async (id: string | undefined, o: Record<string, string | boolean | undefined>, cmd: Command) => {
+      if (id === undefined) return bulkCancel(o, cmd);
+      if (Object.keys(o).length > 0)
+        return cmd.error('error: give a job id or bulk options (--status, --type, …), not both', {
+          exitCode: 2,
+        });
+      const res = await client(cmd).cancelJob(id);
+      console.log(`${res.id} ${res.status}`);
+    }),
+  );
 
   jobs
     .command('create <type>')
@@ -99,25 +107,21 @@ export function registerJobs(program: Command): void {
     .option('--input <json>', 'the input as JSON (default {})')
     .option('--input-file <path>', 'read the input JSON from a file')
     .option('--name <name>', 'display name')
-    .option('--priority <n>', 'higher runs first')
-    .option('--run-at <iso|ms>', 'earliest start')
+    .option('--priority <n>', 'integer -1000000..1000000, higher runs first (default 0)')
+    .option('--run-at <iso|ms>', 'not started before this time (ISO timestamp or ms since the epoch)')
     .option('--max-attempts <n>', 'attempts in all')
     .option('--idempotency-key <key>', 'retrying with the same key returns the same job')
     .option('--watch', 'then follow it until it ends (exit codes as for jobs watch)')
     .action(
       run(async (type: string, o: Record<string, string | boolean | undefined>, cmd: Command) => {
         const c = client(cmd);
-        const runAt = o.runAt
-          ? /^\d+$/.test(String(o.runAt))
-            ? Number(o.runAt)
-            : Date.parse(String(o.runAt))
-          : undefined;
+        const runAt = parseTime(o.runAt, '--run-at', cmd);
         const { job, created } = await c.createJob(
           {
             type,
             input: parseInput({ input: o.input as string, inputFile: o.inputFile as string }, cmd),
             name: o.name as string | undefined,
-            priority: o.priority ? Number(o.priority) : undefined,
+            priority: parseInteger(o.priority, '--priority', cmd),
             runAt,
             maxAttempts: o.maxAttempts ? Number(o.maxAttempts) : undefined,
           },
@@ -130,4 +134,5 @@ export function registerJobs(program: Command): void {
     );
 
   registerJobReads(jobs);
+  registerJobOps(jobs);
 }

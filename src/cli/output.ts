@@ -56,6 +56,10 @@ export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
     ['started', time(j.startedAt)],
     ['completed', time(j.completedAt)],
   ];
+  if (j.priority !== 0) rows.push(['priority', String(j.priority)]);
+  if (j.status === 'pending' && j.runAt > Date.now()) rows.push(['runs at', time(j.runAt)]);
+  if (j.retryOf)
+    rows.push(['retry of', `${j.retryOf}${j.retryOnly === 'failed-items' ? ' (failed items only)' : ''}`]);
   if (j.currentStep) rows.push(['step', shown(j.currentStep)]);
   if (j.error) rows.push(['error', paint('red', shown(`${j.error.code}: ${j.error.message}`))]);
   if (j.steps.length) rows.push(['steps', shown(j.steps.map((s) => `${s.name}:${s.status}`).join(', '))]);

@@ -11,6 +11,8 @@
 import { createParser } from 'eventsource-parser';
 import type {
   ApiKey,
+  CancelJobsFilter,
+  CancelJobsResult,
   CreateJobParams,
   Item,
   Job,
@@ -19,6 +21,7 @@ import type {
   ListJobsParams,
   LogEntry,
   LogLevel,
+  RetryJobParams,
   Scope,
   Stats,
   StreamEvent,
@@ -132,6 +135,32 @@ export class LongrunClient {
     const headers = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : undefined;
     const { data, res } = await this.json<Job>('POST', '/api/v1/jobs', p, headers);
     return { job: data, created: res.status === 201 };
+  }
+
+  /**
+   * A new job retrying `id` (`POST /api/v1/jobs/:id/retry`), linked by `retryOf`; `only:
+   * 'failed-items'` reruns only what `id` left unfinished. `created` is false when an
+   * `idempotencyKey` matched an earlier request.
+   */
+  async retryJob(
+    id: string,
+    p: RetryJobParams = {},
+    opts: { idempotencyKey?: string } = {},
+  ): Promise<{ job: Job; created: boolean }> {
+    const headers = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : undefined;
+    const body = p.only ? { only: p.only } : {};
+    const { data, res } = await this.json<Job>(
+      'POST',
+      `/api/v1/jobs/${encodeURIComponent(id)}/retry`,
+      body,
+      headers,
+    );
+    return { job: data, created: res.status === 201 };
+  }
+
+  /** Cancels up to 10,000 pending or running jobs matching `filter` (`POST /api/v1/jobs/cancel`). */
+  async cancelJobs(filter: CancelJobsFilter): Promise<CancelJobsResult> {
+    return (await this.json<CancelJobsResult>('POST', '/api/v1/jobs/cancel', filter)).data;
   }
 
   /** Log lines oldest first, after the log id `after` (default 0); `level` keeps only those levels. */

@@ -24,6 +24,8 @@ export interface JobType {
   inputSchema: unknown;
   maxAttempts: number;
   timeoutMs: number | null;
+  /** Retries may rerun only the failed items (`retryJob(id, { only: 'failed-items' })`). */
+  partialRetry: boolean;
 }
 
 export interface Stats {
@@ -70,6 +72,30 @@ export interface CreateJobParams {
   runAt?: number;
   priority?: number;
   maxAttempts?: number;
+}
+
+export interface RetryJobParams {
+  /** `failed-items`: rerun only what the job left unfinished (its type must set `partialRetry`). */
+  only?: 'failed-items';
+}
+
+/** Conditions are AND-ed, a list matches any of its values; an empty filter needs `all: true`. */
+export interface CancelJobsFilter {
+  status?: 'pending' | 'running' | ('pending' | 'running')[];
+  category?: string | string[];
+  type?: string | string[];
+  /** Jobs created strictly before this time, ms epoch. */
+  createdBefore?: number;
+  ids?: string[];
+  all?: true;
+  /** 1–10,000, default 10,000. */
+  limit?: number;
+}
+
+export interface CancelJobsResult {
+  cancelled: number;
+  /** The limit was reached and matching jobs remain: call again. */
+  more: boolean;
 }
 
 /** One event of a stream: `snapshot` (data is a JobDetail), `status`, `progress`, `step` or `log`. */

@@ -36,6 +36,11 @@ export const ERROR_REGISTRY = {
     status: 409,
     description: 'The job already completed or failed; `details[0].status` says which.',
   },
+  job_not_retryable: {
+    status: 409,
+    description:
+      'The job cannot be retried (or not partially): it is pending, running, completed without failed items, still stopping after a cancel, or its type has not opted in to `partialRetry`; the message says which, `details[0].status` is its status.',
+  },
   idempotency_conflict: {
     status: 409,
     description: 'The Idempotency-Key was used before with a different request body.',

@@ -1,7 +1,7 @@
 /**
  * A job's public JSON form (docs/api.md): what the API returns for a job and its detail, and what
  * every client reads. The fields are the schemas' in core/job-schema.ts, picked in their order, so
- * nothing internal (workspaceId, runAt, priority, lease data, a step's resume state) leaks when the
+ * nothing internal (workspaceId, lease data, a step's resume state) leaks when the
  * engine grows a field, and a public field is added in the schema alone. Stores that write this
  * JSON themselves (`Store.jobListJson`, `Store.jobDetailJson`) are held byte-equal to
  * `JSON.stringify` of these functions by the conformance suite.

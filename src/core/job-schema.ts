@@ -20,7 +20,7 @@ export const ProgressSchema = z
   .object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() })
   .meta({ id: 'Progress' });
 
-/** The Jobs API's job fields (docs/api.md); `workspaceId`, `runAt` and `priority` stay internal. */
+/** The Jobs API's job fields (docs/api.md); `workspaceId` and the lease stay internal. */
 export const JobSchema = z
   .object({
     id: z.string(),
@@ -39,6 +39,13 @@ export const JobSchema = z
     cancelRequestedAt: ms.nullable(),
     cancelledBy: z.string().nullable().describe('the name of the API key that cancelled the job'),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    priority: z.number().int().describe('claims take higher priorities first (-1,000,000 to 1,000,000)'),
+    runAt: ms.describe('when the job is due: not claimed before; a retry after a failed attempt moves it'),
+    retryOf: z.string().nullable().describe('the job this one retries (POST /api/v1/jobs/:id/retry)'),
+    retryOnly: z
+      .enum(['failed-items'])
+      .nullable()
+      .describe('failed-items: reruns only the items the retried job left unfinished'),
   })
   .meta({ id: 'Job' });
 

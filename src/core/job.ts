@@ -40,7 +40,13 @@ export interface Job {
   /** Who asked for the cancel: the API key's name; null before a cancel or when none was given. */
   cancelledBy: string | null;
   error: JobError | null;
+  /** The job this one retries (`POST /api/v1/jobs/:id/retry`), or null. */
+  retryOf: string | null;
+  /** `failed-items`: this retry reruns only what `retryOf` left unfinished (core/retry.ts). */
+  retryOnly: RetryOnly | null;
 }
+
+export type RetryOnly = 'failed-items';
 
 export interface LogEntry {
   /** The event id of this line: increasing within a job, usable as `after=` for the next page. */

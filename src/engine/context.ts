@@ -6,7 +6,10 @@
 
 import type { ItemStatus, LogLevel, StepRecord } from '../core/job.ts';
 import { escapeControlChars } from '../core/text.ts';
+import { type RetryScope, scopeItems } from './retry-scope.ts';
 import type { JobWriteBuffer } from './write-buffer.ts';
+
+export type { RetryScope };
 
 /** Thrown inside a handler when the job was cancelled; the worker records the attempt as cancelled. */
 export class JobCancelledError extends Error {
@@ -141,6 +144,8 @@ export interface RunState {
   /** Hears, before the next item or step starts, of a cancel another process committed. */
   catchUp(): void;
   now(): number;
+  /** Set for a `failed-items` retry: what the retried job recorded, which decides the items to run. */
+  retryScope: RetryScope | null;
 }
 
 class Logger implements JobLogger {
@@ -267,9 +272,14 @@ class Context implements JobContext {
     const result: EachResult = { completed: 0, failed: 0, skipped: 0 };
     if (prior?.status === 'completed') return { ...result, skipped: items.length };
     this.throwIfCancelled();
+    // A partial retry runs only what the retried job left unfinished (core/retry.ts): the rest is
+    // skipped, not recorded, and not counted into the total.
+    const scoped = state.retryScope ? await scopeItems(state.retryScope, stepName, items, opts.key) : null;
+    const work = scoped ? scoped.items : items;
+    result.skipped = items.length - work.length;
     // A step started by an earlier attempt already counted its items into the total.
     const priorItems = prior ? await state.loadItems(stepName) : new Map<string, ItemStatus>();
-    if (!prior) buffer.addTotal(items.length);
+    if (!prior) buffer.addTotal(work.length);
     this.currentStep = stepName;
     buffer.step({ name: stepName, status: 'running' }, stepName);
     let next = 0;
@@ -283,9 +293,10 @@ class Context implements JobContext {
           stopped = true;
           return;
         }
-        const index = next++;
-        if (index >= items.length) return;
-        const item = items[index] as T;
+        const at = next++;
+        if (at >= work.length) return;
+        const item = work[at] as T;
+        const index = scoped ? (scoped.indexes[at] as number) : at;
         const key = opts.key(item, index);
         assertStorable('item key', key);
         const before = priorItems.get(key);
@@ -318,7 +329,7 @@ class Context implements JobContext {
         }
       }
     };
-    const runners = Math.max(1, Math.min(opts.concurrency ?? 1, items.length || 1));
+    const runners = Math.max(1, Math.min(opts.concurrency ?? 1, work.length || 1));
     await Promise.all(Array.from({ length: runners }, runner));
     this.currentStep = null;
     if (tooManyFailures) {

@@ -34,6 +34,13 @@ export interface JobDefinition<I = unknown, R = unknown> {
   retry?: RetryPolicy;
   /** Per-attempt timeout; the attempt ends as `timed_out` and retries if it has attempts left. */
   timeoutMs?: number;
+  /**
+   * Opts in to `POST /api/v1/jobs/:id/retry` with `{ "only": "failed-items" }`: a retry whose
+   * `ctx.each` runs only the items the retried job left unfinished (core/retry.ts). Set it when
+   * the item keys are stable across runs (the same entity gets the same key) and running some
+   * items without the others is meaningful. Without it such a retry answers 409.
+   */
+  partialRetry?: boolean;
   run: (ctx: JobContext, input: I) => Promise<R>;
 }
 
@@ -57,6 +64,8 @@ export interface JobTypeInfo {
   inputSchema: unknown;
   maxAttempts: number;
   timeoutMs: number | null;
+  /** Whether `POST /api/v1/jobs/:id/retry` takes `only: "failed-items"` for this type. */
+  partialRetry: boolean;
 }
 
 export class JobRegistry {
@@ -114,6 +123,7 @@ export class JobRegistry {
       inputSchema: z.toJSONSchema(d.input, { io: 'input', unrepresentable: 'any' }),
       maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       timeoutMs: d.timeoutMs ?? null,
+      partialRetry: d.partialRetry === true,
     }));
     return this.described;
   }

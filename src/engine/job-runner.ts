@@ -4,13 +4,14 @@
  * the classification of what it threw.
  */
 import type { ClockTimer, EngineClock } from '../core/clock.ts';
-import type { ItemStatus, JobError, StepRecord } from '../core/job.ts';
+import type { ItemStatus, Job, JobError, StepRecord } from '../core/job.ts';
 import type { ClaimedJob, FinishOutcome, Store } from '../store/types.ts';
 import {
   createJobContext,
   JobCancelledError,
   type LazyAbort,
   NonRetryableError,
+  type RetryScope,
   type RunState,
 } from './context.ts';
 import { type AnyJobDefinition, retryDelay } from './define.ts';
@@ -73,6 +74,7 @@ class AttemptState implements RunState {
     private readonly store: Store,
     private readonly deps: AttemptDeps,
     readonly priorSteps: Map<string, StepRecord>,
+    readonly retryScope: RetryScope | null,
   ) {}
   get buffer() {
     return this.run.buffer;
@@ -111,13 +113,43 @@ export interface AttemptDeps {
 
 export function runAttempt(store: Store, run: RunningJob, deps: AttemptDeps): Promise<AttemptEnd> {
   const job = run.claimed.job;
-  // Only a later attempt has steps to resume from; a first attempt skips the read.
-  if (job.attempt === 1) return startAttempt(run, new AttemptState(run, store, deps, new Map()));
-  return store
-    .stepList({ jobId: job.id })
-    .then((steps) =>
-      startAttempt(run, new AttemptState(run, store, deps, new Map(steps.map((st) => [st.name, st])))),
+  // Only a later attempt has steps to resume from, and only a partial retry a scope: the usual
+  // first attempt reads nothing before its handler starts.
+  if (job.attempt === 1 && job.retryOnly === null)
+    return startAttempt(run, new AttemptState(run, store, deps, new Map(), null));
+  return Promise.all([
+    job.attempt === 1 ? [] : store.stepList({ jobId: job.id }),
+    loadRetryScope(store, job),
+  ]).then(
+    ([steps, scope]) =>
+      startAttempt(run, new AttemptState(run, store, deps, new Map(steps.map((st) => [st.name, st])), scope)),
+    (err) => {
+      if (!(err instanceof NonRetryableError)) throw err;
+      return { outcome: 'failed', error: { code: err.code, message: err.message }, retryDelayMs: null };
+    },
+  );
+}
+
+/**
+ * The retried job's steps, read when a `failed-items` retry's attempt starts (its items per step,
+ * when the handler reaches that step). The retried job is terminal, so its record no longer
+ * changes; if retention purged it meanwhile, nothing says what to skip, and the job fails rather
+ * than silently running everything.
+ */
+async function loadRetryScope(store: Store, job: Job): Promise<RetryScope | null> {
+  if (job.retryOnly !== 'failed-items' || job.retryOf === null) return null;
+  const retryOf = job.retryOf;
+  const old = await store.jobGet({ workspaceId: job.workspaceId, id: retryOf });
+  if (!old)
+    throw new NonRetryableError(
+      `job ${retryOf}, whose failed items this job retries, no longer exists (purged by retention?)`,
+      'retry_source_missing',
     );
+  const steps = await store.stepList({ jobId: retryOf });
+  return {
+    steps: new Map(steps.map((st) => [st.name, st.status])),
+    loadItems: (step) => loadItems(store, retryOf, step),
+  };
 }
 
 function startAttempt(run: RunningJob, state: AttemptState): Promise<AttemptEnd> {

@@ -32,6 +32,7 @@ import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.t
 import { buildNewJob, type EnqueueOptions } from './enqueue.ts';
 import { InsertBatcher } from './insert-batcher.ts';
 import { StoreMonitor } from './monitor.ts';
+import { type CancelManyOptions, cancelJobs, type RetryOptions, retryJob } from './operations.ts';
 import { LeaseReaper } from './reaper.ts';
 import { RetentionSweeper } from './retention.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
@@ -130,6 +131,22 @@ export class Longrun {
       by: opts.by,
     });
     return res;
+  }
+
+  /** A new job retrying `id` (core/retry.ts says when that is allowed); `only: 'failed-items'` for a partial retry. */
+  retry(
+    id: string,
+    opts: Omit<RetryOptions, 'workspaceId'> & { workspaceId?: string } = {},
+  ): Promise<{ job: Job; created: boolean }> {
+    const workspaceId = opts.workspaceId ?? DEFAULT_WORKSPACE;
+    return retryJob(this.store, this.registry, this.clock.now(), id, { ...opts, workspaceId });
+  }
+
+  /** Cancels up to 10,000 pending or running jobs matching `filter` (store/cancel-rules.ts). */
+  cancelMany(
+    opts: Omit<CancelManyOptions, 'workspaceId'> & { workspaceId?: string },
+  ): Promise<{ cancelled: number; more: boolean }> {
+    return cancelJobs(this.store, { ...opts, workspaceId: opts.workspaceId ?? DEFAULT_WORKSPACE });
   }
 
   async getJob(id: string, opts: GetJobOptions = {}): Promise<JobDetail> {

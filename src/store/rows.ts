@@ -29,7 +29,7 @@ export function parseJson(v: unknown): unknown {
 export const JOB_COLUMNS =
   'id, workspace_id, name, type, category, status, progress_total, progress_completed, progress_failed, ' +
   'created_at, completed_at, started_at, updated_at, run_at, priority, attempt, max_attempts, current_step, ' +
-  'cancel_requested_at, error_code, error_message, cancel_requested_by';
+  'cancel_requested_at, error_code, error_message, cancel_requested_by, retry_of, retry_only';
 
 /** How many values `rawToJob` reads; columns selected after `JOB_COLUMNS` start at this index. */
 export const JOB_COLUMN_COUNT = JOB_COLUMNS.split(', ').length;
@@ -60,6 +60,8 @@ export function rawToJob(v: unknown[]): Job {
     currentStep: strOrNull(v[17]),
     cancelRequestedAt: numOrNull(v[18]),
     cancelledBy: strOrNull(v[21]),
+    retryOf: strOrNull(v[22]),
+    retryOnly: v[23] === 'failed-items' ? 'failed-items' : null,
     error: errorCode ? { code: String(errorCode), message: String(v[20] ?? '') } : null,
   };
 }
@@ -88,6 +90,8 @@ export function rowToJob(r: Row): Job {
     currentStep: strOrNull(r.current_step),
     cancelRequestedAt: numOrNull(r.cancel_requested_at),
     cancelledBy: strOrNull(r.cancel_requested_by),
+    retryOf: strOrNull(r.retry_of),
+    retryOnly: r.retry_only === 'failed-items' ? 'failed-items' : null,
     error: r.error_code ? { code: String(r.error_code), message: String(r.error_message ?? '') } : null,
   };
 }

@@ -23,10 +23,12 @@ import type {
   JobEvent,
   LogEntry,
   LogLevel,
+  RetryOnly,
   StepRecord,
   StepStatus,
 } from '../core/job.ts';
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
+import type { CancelManyFilter } from './cancel-rules.ts';
 
 export interface NewJob {
   id: string;
@@ -42,6 +44,9 @@ export interface NewJob {
   idempotencyKey: string | null;
   /** Hash of the creating request, compared when the idempotency key is reused. */
   requestHash: string | null;
+  /** The job this one retries (core/retry.ts); absent or null for every other job. */
+  retryOf?: string | null;
+  retryOnly?: RetryOnly | null;
 }
 
 export interface InsertResult {
@@ -267,6 +272,17 @@ export interface Store {
   jobFinish(params: { finishes: JobFinish[] }): Promise<FinishResult[]>;
   /** `by`: who asked (an API key's name), kept as `cancelledBy`; a repeated cancel keeps the first. */
   jobCancel(params: { workspaceId: string; id: string; by?: string }): Promise<CancelResult>;
+  /**
+   * Cancels up to `limit` (at most 10,000) pending or running jobs matching `filter`, oldest first,
+   * each exactly as `jobCancel` would (events, counts, the worker's cancel signal), in set-based
+   * transactions of 1,000 (cancel-rules.ts). `more`: matching cancellable jobs remain. Idempotent.
+   */
+  jobCancelMany(params: {
+    workspaceId: string;
+    filter: CancelManyFilter;
+    limit?: number;
+    by?: string;
+  }): Promise<{ cancelled: number; more: boolean }>;
   /** Recovers jobs whose lease expired: a new attempt, or `failed` after `maxAttempts`. */
   leaseReap(params: { limit: number; retryDelayMs: (attempt: number) => number }): Promise<ReapedJob[]>;
   /** Deletes finished jobs (and their logs, items, steps, attempts) completed before `before`. */

@@ -21,6 +21,7 @@ import {
   migrateSchema,
   validateSchema,
 } from './db.ts';
+import * as cancelMany from './jobs-cancel-many.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as list from './jobs-list.ts';
@@ -114,6 +115,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     jobWrite: (p) => progress.jobWrite(ctx, p.writes),
     jobFinish: (p) => finish.jobFinish(ctx, p.finishes),
     jobCancel: (p) => lifecycle.jobCancel(ctx, p),
+    jobCancelMany: (p) => cancelMany.jobCancelMany(ctx, p),
     leaseReap: (p) => lifecycle.leaseReap(ctx, p),
     jobPurge: (p) => lifecycle.jobPurge(ctx, p),
     jobGet: (p) => readOps.jobGet(ctx, p),

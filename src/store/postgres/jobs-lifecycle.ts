@@ -5,6 +5,7 @@
  */
 import { LongrunError } from '../../core/errors.ts';
 import type { AttemptOutcome, JobStatus } from '../../core/status.ts';
+import { cancelEffect } from '../cancel-rules.ts';
 import { expiredLease, planRecovery } from '../lease-recovery.ts';
 import { JOB_COLUMNS, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
@@ -35,7 +36,7 @@ export async function jobCancel(
     const now = Number(row.now);
     // A pending job stops at once; a running one stops when its worker observes the cancel, and
     // the worker (or the reaper) sets completed_at then.
-    const completedAt = job.status === 'pending' ? now : null;
+    const { completedAt } = cancelEffect(job.status, now);
     const u = ws.job(job.id, now);
     u.status = 'cancelled';
     u.cancelRequestedAt = now;

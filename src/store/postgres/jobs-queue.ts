@@ -106,7 +106,23 @@ export async function jobInsert(ctx: PgContext, jobs: NewJob[]): Promise<InsertR
       for (const r of rows) created.add(String(r.id));
     }
   };
-  if (jobs.length <= INSERT_CHUNK) await run(null);
+  const retries = jobs.filter((j) => j.retryOf);
+  if (retries.length > 0)
+    // A retry's link, in the insert's transaction: a worker never claims it without. Rare, so its
+    // own statement rather than two more arrays in every bulk insert.
+    await transaction(ctx, async (tx) => {
+      await run(tx);
+      await tx.query({
+        text: `UPDATE jobs j SET retry_of = v.src, retry_only = v.mode
+               FROM unnest($1::text[], $2::text[], $3::text[]) v(id, src, mode) WHERE j.id = v.id`,
+        values: [
+          retries.map((j) => j.id),
+          retries.map((j) => j.retryOf),
+          retries.map((j) => j.retryOnly ?? null),
+        ],
+      });
+    });
+  else if (jobs.length <= INSERT_CHUNK) await run(null);
   else await transaction(ctx, (tx) => run(tx));
   const out = await resolveExisting(ctx, jobs, created);
   announce(ctx, { channel: 'jobs' }, { remote: false });

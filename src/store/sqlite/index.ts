@@ -17,6 +17,7 @@ import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, op, openDatabase, StatementCache } from './db.ts';
 import { foreignCancels } from './foreign-cancels.ts';
 import * as json from './job-json.ts';
+import * as cancelMany from './jobs-cancel-many.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as list from './jobs-list.ts';
@@ -142,6 +143,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     jobWrite: op((p) => progress.jobWrite(ctx, p.writes)),
     jobFinish: op((p) => finish.jobFinish(ctx, p.finishes)),
     jobCancel: op((p) => lifecycle.jobCancel(ctx, p)),
+    jobCancelMany: (p) => cancelMany.jobCancelMany(ctx, p),
     leaseReap: op((p) => lifecycle.leaseReap(ctx, p)),
     jobPurge: op((p) => lifecycle.jobPurge(ctx, p)),
     jobGet: op((p) => ctx.read(() => read.jobGet(ctx, p))),

@@ -37,6 +37,10 @@ const JOB_COLUMNS: Record<string, string> = {
   cancelledBy: 'cancel_requested_by',
   error:
     "CASE WHEN error_code IS NULL THEN NULL ELSE json_object('code', error_code, 'message', error_message) END",
+  priority: 'priority',
+  runAt: 'run_at',
+  retryOf: 'retry_of',
+  retryOnly: 'retry_only',
 };
 
 const JOB_FIELDS = Object.keys(JobSchema.shape)

@@ -4,6 +4,7 @@
  */
 import { LongrunError } from '../../core/errors.ts';
 import type { AttemptOutcome, JobStatus } from '../../core/status.ts';
+import { cancelEffect } from '../cancel-rules.ts';
 import { expiredLease, planRecovery } from '../lease-recovery.ts';
 import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type { CancelResult, ReapedJob } from '../types.ts';
@@ -25,14 +26,15 @@ export function jobCancel(
       });
     }
     // A pending job stops at once; a running one stops when its worker observes the cancel, and
-    // the worker (or the reaper) sets completed_at then.
+    // the worker (or the reaper) sets completed_at then (cancel-rules.ts).
+    const { completedAt } = cancelEffect(job.status, now);
     ctx.sql
       .get(
         `UPDATE jobs SET status = 'cancelled', cancel_requested_at = ?, cancel_requested_by = ?, updated_at = ?,
-           completed_at = CASE WHEN status = 'pending' THEN ? ELSE NULL END
+           completed_at = ?
          WHERE id = ?`,
       )
-      .run(now, p.by ?? null, now, now, p.id);
+      .run(now, p.by ?? null, now, completedAt, p.id);
     const deltas = new CountDeltas();
     deltas.move(job.workspaceId, job.category, job.status, 'cancelled');
     applyCountDeltas(ctx, deltas);
@@ -42,11 +44,7 @@ export function jobCancel(
       kind: 'status',
       attempt: job.attempt,
       now,
-      data: {
-        status: 'cancelled',
-        cancelRequestedAt: now,
-        completedAt: job.status === 'pending' ? now : null,
-      },
+      data: { status: 'cancelled', cancelRequestedAt: now, completedAt },
     });
     const updated = rowToJob(ctx.sql.get(select).get(p.id, p.workspaceId) as Row);
     return { job: updated, previousStatus: job.status };

@@ -80,8 +80,15 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
       }
     }
     const perWorkspace = new Map<string, { last: string; n: number }>();
-    for (const j of fresh)
+    for (const j of fresh) {
       perWorkspace.set(j.workspaceId, { last: j.id, n: (perWorkspace.get(j.workspaceId)?.n ?? 0) + 1 });
+      // A retry's link, in the same transaction: a worker never claims it without. Rare, so its
+      // own statement rather than two more columns in every bulk insert.
+      if (j.retryOf)
+        ctx.sql
+          .get('UPDATE jobs SET retry_of = ?, retry_only = ? WHERE id = ?')
+          .run(j.retryOf, j.retryOnly ?? null, j.id);
+    }
     for (const [workspaceId, { last, n }] of perWorkspace) {
       insertEvent(ctx, {
         workspaceId,
