@@ -58,7 +58,9 @@ function headersOf(r: Received): Record<string, string> {
 function expectedSignature(secret: string, r: Received): string {
   const h = headersOf(r);
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const mac = createHmac('sha256', key).update(`${h['webhook-id']}.${h['webhook-timestamp']}.${r.body}`).digest('base64');
+  const mac = createHmac('sha256', key)
+    .update(`${h['webhook-id']}.${h['webhook-timestamp']}.${r.body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }
 
@@ -98,9 +100,8 @@ describe('webhook URLs refused at creation (SSRF guard, private addresses not al
     'http://2130706433/',
   ]) {
     it(`refuses ${url}`, async () => {
-      await assert.rejects(
-        longrun.webhooks.create({ url, events: ['job.completed'] }),
-        (err) => isLongrunError(err, 'url_not_allowed'),
+      await assert.rejects(longrun.webhooks.create({ url, events: ['job.completed'] }), (err) =>
+        isLongrunError(err, 'url_not_allowed'),
       );
     });
   }
@@ -142,7 +143,9 @@ for (const { kind, skip, open } of STORE_KINDS) {
         const hook = await longrun.webhooks.create({ url: receiver.url, events: ['job.completed'] });
         const { job } = await longrun.enqueue('hook.ok', { n: 21 });
         startWorkers(longrun);
-        const [r] = await waitFor('the delivery', () => (receiver.requests.length > 0 ? receiver.requests : null));
+        const [r] = await waitFor('the delivery', () =>
+          receiver.requests.length > 0 ? receiver.requests : null,
+        );
         assert.ok(r);
         assert.ok(verifies(hook.secret, r), 'standardwebhooks verifies it');
         assert.equal(r.headers['webhook-signature'], expectedSignature(hook.secret, r));
@@ -163,7 +166,14 @@ for (const { kind, skip, open } of STORE_KINDS) {
           return p.deliveries[0]?.status === 'delivered' ? p : null;
         });
         assert.deepEqual(
-          page.deliveries.map((d) => [d.jobId, d.event, d.status, d.attempts, d.lastStatusCode, d.nextAttemptAt]),
+          page.deliveries.map((d) => [
+            d.jobId,
+            d.event,
+            d.status,
+            d.attempts,
+            d.lastStatusCode,
+            d.nextAttemptAt,
+          ]),
           [[job.id, 'job.completed', 'delivered', 1, 200, null]],
         );
       } finally {
@@ -185,7 +195,10 @@ for (const { kind, skip, open } of STORE_KINDS) {
           return first?.status === 'delivered' ? first : null;
         });
         assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
-        assert.deepEqual([d.jobId, d.event, d.attempts, d.lastStatusCode, d.lastError], [job.id, 'job.failed', 3, 200, null]);
+        assert.deepEqual(
+          [d.jobId, d.event, d.attempts, d.lastStatusCode, d.lastError],
+          [job.id, 'job.failed', 3, 200, null],
+        );
         assert.equal(receiver.requests.length, 3);
         assert.equal(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size, 1);
         assert.equal(new Set(receiver.requests.map((r) => r.body)).size, 1, 'retries send the same body');
@@ -218,13 +231,18 @@ for (const { kind, skip, open } of STORE_KINDS) {
     it('signs with the old secret too during the grace period of a rotation, and not after one without', async () => {
       await setUp();
       try {
-        const hook = await longrun.webhooks.create({ url: receiver.url, events: ['job.completed', 'job.cancelled'] });
+        const hook = await longrun.webhooks.create({
+          url: receiver.url,
+          events: ['job.completed', 'job.cancelled'],
+        });
         const rotated = await longrun.webhooks.rotateSecret(hook.id, { graceMs: 60_000 });
         assert.notEqual(rotated.secret, hook.secret);
         assert.ok(rotated.previousSecretExpiresAt !== null);
         startWorkers(longrun);
         await longrun.enqueue('hook.ok', { n: 3 });
-        const [r1] = await waitFor('the first delivery', () => (receiver.requests.length >= 1 ? receiver.requests : null));
+        const [r1] = await waitFor('the first delivery', () =>
+          receiver.requests.length >= 1 ? receiver.requests : null,
+        );
         assert.equal(String(r1!.headers['webhook-signature']).split(' ').length, 2);
         assert.ok(verifies(rotated.secret, r1!), 'the new secret verifies');
         assert.ok(verifies(hook.secret, r1!), 'the old secret still verifies');
@@ -271,7 +289,8 @@ for (const { kind, skip, open } of STORE_KINDS) {
       try {
         const hook = await longrun.webhooks.create({ url: receiver.url, events: ['job.cancelled'] });
         const ids: string[] = [];
-        for (let i = 0; i < 30; i++) ids.push((await longrun.enqueue('hook.ok', { n: i }, { runAt: Date.now() + 3_600_000 })).job.id);
+        for (let i = 0; i < 30; i++)
+          ids.push((await longrun.enqueue('hook.ok', { n: i }, { runAt: Date.now() + 3_600_000 })).job.id);
         startWorkers(longrun);
         peer.start({ concurrency: 1, pollIntervalMs: 20 });
         await Promise.all(ids.map((id) => longrun.cancel(id)));
@@ -280,10 +299,7 @@ for (const { kind, skip, open } of STORE_KINDS) {
           return p.deliveries.length === 30 && p.deliveries.every((d) => d.status === 'delivered');
         });
         assert.equal(receiver.requests.length, 30);
-        assert.deepEqual(
-          new Set(receiver.requests.map((r) => JSON.parse(r.body).data.id)),
-          new Set(ids),
-        );
+        assert.deepEqual(new Set(receiver.requests.map((r) => JSON.parse(r.body).data.id)), new Set(ids));
       } finally {
         await peer.stop({ graceMs: 0 });
         await tearDown();

@@ -27,7 +27,11 @@ export type WebhookStoreFactory = (opts?: { clock?: FakeClock }) => Promise<Webh
 
 export const pgSkip = await pgSkipReason();
 
-export const STORE_KINDS: { kind: 'sqlite' | 'postgres'; skip: string | undefined; open: WebhookStoreFactory }[] = [
+export const STORE_KINDS: {
+  kind: 'sqlite' | 'postgres';
+  skip: string | undefined;
+  open: WebhookStoreFactory;
+}[] = [
   {
     kind: 'sqlite',
     skip: undefined,

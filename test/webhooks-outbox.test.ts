@@ -16,7 +16,12 @@ const ALL: WebhookEvent[] = ['job.completed', 'job.failed', 'job.cancelled'];
 
 async function hook(
   store: Store,
-  over: { workspaceId?: string; events?: WebhookEvent[]; types?: string[] | null; categories?: string[] | null } = {},
+  over: {
+    workspaceId?: string;
+    events?: WebhookEvent[];
+    types?: string[] | null;
+    categories?: string[] | null;
+  } = {},
 ) {
   return store.webhookCreate({
     id: randomUUID(),
@@ -35,7 +40,9 @@ async function deliveries(store: Store, webhookId: string, workspaceId = 'ws1'):
 
 for (const { kind, skip, open } of STORE_KINDS) {
   describe(`webhook outbox on ${kind}`, { skip }, () => {
-    const withKit = async (fn: (kit: WebhookStoreKit, clock: ReturnType<typeof fakeClock>) => Promise<void>) => {
+    const withKit = async (
+      fn: (kit: WebhookStoreKit, clock: ReturnType<typeof fakeClock>) => Promise<void>,
+    ) => {
       const clock = fakeClock(T0);
       const kit = await open({ clock });
       try {
@@ -61,10 +68,14 @@ for (const { kind, skip, open } of STORE_KINDS) {
         // A failure with attempts left goes back to pending: no delivery, until it finally fails.
         const retried = await running(store, { type: 't.retry', maxAttempts: 2 });
         await store.jobFinish({
-          finishes: [{ lease: retried.lease, outcome: 'failed', error: { code: 'e', message: 'x' }, retryDelayMs: 0 }],
+          finishes: [
+            { lease: retried.lease, outcome: 'failed', error: { code: 'e', message: 'x' }, retryDelayMs: 0 },
+          ],
         });
         const again = await claimOne(store, { types: ['t.retry'] });
-        await store.jobFinish({ finishes: [{ lease: again.lease, outcome: 'failed', error: { code: 'e', message: 'y' } }] });
+        await store.jobFinish({
+          finishes: [{ lease: again.lease, outcome: 'failed', error: { code: 'e', message: 'y' } }],
+        });
 
         const [pendingId] = await insert(store, { type: 't.pending' });
         await store.jobCancel({ workspaceId: 'ws1', id: pendingId! });
@@ -101,7 +112,11 @@ for (const { kind, skip, open } of STORE_KINDS) {
           assert.equal(d.workspaceId, 'ws1');
           assert.equal(d.nextAttemptAt, d.createdAt, 'due at once, by the store clock');
         }
-        assert.equal((await deliveries(store, quiet.id, 'ws2')).length, 0, "another workspace's webhook hears nothing");
+        assert.equal(
+          (await deliveries(store, quiet.id, 'ws2')).length,
+          0,
+          "another workspace's webhook hears nothing",
+        );
       });
     });
 
@@ -134,13 +149,19 @@ for (const { kind, skip, open } of STORE_KINDS) {
         const a = await running(store, { type: 't.a', category: 'seo' });
         await store.jobFinish({ finishes: [{ lease: a.lease, outcome: 'completed' }] });
         const b = await running(store, { type: 't.b', category: 'sync', maxAttempts: 1 });
-        await store.jobFinish({ finishes: [{ lease: b.lease, outcome: 'failed', error: { code: 'e', message: 'x' } }] });
+        await store.jobFinish({
+          finishes: [{ lease: b.lease, outcome: 'failed', error: { code: 'e', message: 'x' } }],
+        });
         const [cId] = await insert(store, { type: 't.a', category: 'sync' });
         await store.jobCancel({ workspaceId: 'ws1', id: cId! });
 
-        const ids = async (id: string) => (await deliveries(store, id)).map((d) => `${d.jobId}:${d.event}`).sort();
+        const ids = async (id: string) =>
+          (await deliveries(store, id)).map((d) => `${d.jobId}:${d.event}`).sort();
         assert.deepEqual(await ids(failedOnly.id), [`${b.lease.jobId}:job.failed`]);
-        assert.deepEqual(await ids(typeA.id), [`${a.lease.jobId}:job.completed`, `${cId}:job.cancelled`].sort());
+        assert.deepEqual(
+          await ids(typeA.id),
+          [`${a.lease.jobId}:job.completed`, `${cId}:job.cancelled`].sort(),
+        );
         assert.deepEqual(await ids(sync.id), [`${b.lease.jobId}:job.failed`, `${cId}:job.cancelled`].sort());
       });
     });
@@ -166,41 +187,87 @@ for (const { kind, skip, open } of STORE_KINDS) {
         assert.equal(first.webhook.secret, 'whsec_dGVzdA==');
         assert.equal(first.delivery.attempts, 1);
         assert.equal(first.claimedAt, T0);
-        assert.equal((await store.webhookDeliveryClaim({ limit: 10, leaseMs: 60_000, token: 'c' })).length, 0);
+        assert.equal(
+          (await store.webhookDeliveryClaim({ limit: 10, leaseMs: 60_000, token: 'c' })).length,
+          0,
+        );
 
         // A stale token changes nothing; the right one records.
         await store.webhookDeliveryRecord({
-          results: [{ id: first.delivery.id, token: 'stale', outcome: 'delivered', statusCode: 200, error: null }],
+          results: [
+            { id: first.delivery.id, token: 'stale', outcome: 'delivered', statusCode: 200, error: null },
+          ],
         });
         const token = mine.includes(first) ? 'a' : 'b';
         await store.webhookDeliveryRecord({
           results: [
-            { id: first.delivery.id, token, outcome: 'retry', statusCode: 500, error: 'HTTP 500', retryDelayMs: 2_000, payload: '{"x":1}' },
+            {
+              id: first.delivery.id,
+              token,
+              outcome: 'retry',
+              statusCode: 500,
+              error: 'HTTP 500',
+              retryDelayMs: 2_000,
+              payload: '{"x":1}',
+            },
           ],
         });
         let log = await deliveries(store, w.id);
         const d = log.find((x) => x.id === first.delivery.id)!;
-        assert.deepEqual([d.status, d.attempts, d.lastStatusCode, d.lastError, d.nextAttemptAt], ['pending', 1, 500, 'HTTP 500', T0 + 2_000]);
+        assert.deepEqual(
+          [d.status, d.attempts, d.lastStatusCode, d.lastError, d.nextAttemptAt],
+          ['pending', 1, 500, 'HTTP 500', T0 + 2_000],
+        );
         clock.advance(2_000);
         const [again] = await store.webhookDeliveryClaim({ limit: 10, leaseMs: 60_000, token: 'd' });
         assert.equal(again?.delivery.id, first.delivery.id);
         assert.equal(again?.payload, '{"x":1}', 'the first body is kept for every retry');
         assert.equal(again?.delivery.attempts, 2);
         await store.webhookDeliveryRecord({
-          results: [{ id: first.delivery.id, token: 'd', outcome: 'delivered', statusCode: 204, error: null, payload: '{"x":2}' }],
+          results: [
+            {
+              id: first.delivery.id,
+              token: 'd',
+              outcome: 'delivered',
+              statusCode: 204,
+              error: null,
+              payload: '{"x":2}',
+            },
+          ],
         });
         log = await deliveries(store, w.id);
         const done = log.find((x) => x.id === first.delivery.id)!;
-        assert.deepEqual([done.status, done.attempts, done.lastStatusCode, done.nextAttemptAt, done.deliveredAt], ['delivered', 2, 204, null, T0 + 2_000]);
+        assert.deepEqual(
+          [done.status, done.attempts, done.lastStatusCode, done.nextAttemptAt, done.deliveredAt],
+          ['delivered', 2, 204, null, T0 + 2_000],
+        );
 
         const p1 = await store.webhookDeliveryList({ workspaceId: 'ws1', webhookId: w.id, limit: 2 });
-        const p2 = await store.webhookDeliveryList({ workspaceId: 'ws1', webhookId: w.id, limit: 2, before: p1.next! });
-        const p3 = await store.webhookDeliveryList({ workspaceId: 'ws1', webhookId: w.id, limit: 2, before: p2.next! });
+        const p2 = await store.webhookDeliveryList({
+          workspaceId: 'ws1',
+          webhookId: w.id,
+          limit: 2,
+          before: p1.next!,
+        });
+        const p3 = await store.webhookDeliveryList({
+          workspaceId: 'ws1',
+          webhookId: w.id,
+          limit: 2,
+          before: p2.next!,
+        });
         const paged = [...p1.deliveries, ...p2.deliveries, ...p3.deliveries].map((x) => x.id);
-        assert.deepEqual(paged, [...paged].sort((x, y) => y - x), 'newest first');
+        assert.deepEqual(
+          paged,
+          [...paged].sort((x, y) => y - x),
+          'newest first',
+        );
         assert.equal(paged.length, 5);
         assert.equal(p3.next, null);
-        assert.equal((await store.webhookDeliveryList({ workspaceId: 'ws2', webhookId: w.id, limit: 10 })).deliveries.length, 0);
+        assert.equal(
+          (await store.webhookDeliveryList({ workspaceId: 'ws2', webhookId: w.id, limit: 10 })).deliveries
+            .length,
+          0,
+        );
       });
     });
 
@@ -210,15 +277,31 @@ for (const { kind, skip, open } of STORE_KINDS) {
         const [id] = await insert(store, { type: 't.del' });
         await store.jobCancel({ workspaceId: 'ws1', id: id! });
         assert.equal(await store.webhookDelete({ workspaceId: 'ws2', id: w.id }), false);
-        const rotated = await store.webhookSecretRotate({ workspaceId: 'ws1', id: w.id, secret: 'whsec_bmV3', graceMs: 60_000 });
+        const rotated = await store.webhookSecretRotate({
+          workspaceId: 'ws1',
+          id: w.id,
+          secret: 'whsec_bmV3',
+          graceMs: 60_000,
+        });
         assert.equal(rotated?.secret, 'whsec_bmV3');
         assert.equal(rotated?.previousSecret, 'whsec_dGVzdA==');
         assert.equal(rotated?.previousSecretExpiresAt, T0 + 60_000);
-        const now = await store.webhookSecretRotate({ workspaceId: 'ws1', id: w.id, secret: 'whsec_bmV3ZXI=', graceMs: 0 });
+        const now = await store.webhookSecretRotate({
+          workspaceId: 'ws1',
+          id: w.id,
+          secret: 'whsec_bmV3ZXI=',
+          graceMs: 0,
+        });
         assert.equal(now?.previousSecret, null);
         assert.equal(now?.previousSecretExpiresAt, null);
-        assert.equal(await store.webhookSecretRotate({ workspaceId: 'ws2', id: w.id, secret: 'x', graceMs: 0 }), null);
-        assert.deepEqual((await store.webhookList({ workspaceId: 'ws1' })).map((x) => x.id), [w.id]);
+        assert.equal(
+          await store.webhookSecretRotate({ workspaceId: 'ws2', id: w.id, secret: 'x', graceMs: 0 }),
+          null,
+        );
+        assert.deepEqual(
+          (await store.webhookList({ workspaceId: 'ws1' })).map((x) => x.id),
+          [w.id],
+        );
         assert.equal(await store.webhookDelete({ workspaceId: 'ws1', id: w.id }), true);
         assert.equal(await store.webhookGet({ workspaceId: 'ws1', id: w.id }), null);
         assert.equal((await store.webhookDeliveryClaim({ limit: 10, leaseMs: 1, token: 't' })).length, 0);

@@ -5,8 +5,13 @@
  */
 import { z } from 'zod';
 import { ms } from '../core/job-schema.ts';
-import { DELIVERY_STATUSES, WEBHOOK_EVENTS, type WebhookDelivery, type WebhookRecord } from '../store/webhook-types.ts';
 import { MAX_CURSOR } from '../engine/cursor.ts';
+import {
+  DELIVERY_STATUSES,
+  WEBHOOK_EVENTS,
+  type WebhookDelivery,
+  type WebhookRecord,
+} from '../store/webhook-types.ts';
 import { setNextPage } from './pagination.ts';
 import { type AnyRoute, route } from './route.ts';
 import { clientText, ErrorSchema, IdParams, intParam } from './schemas.ts';
@@ -71,10 +76,15 @@ const TYPE = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a job type: 1–100 of
 export function webhookRoutes(deps: ApiDeps): AnyRoute[] {
   const { webhooks, registry } = deps.longrun;
   const CreateBody = z.strictObject({
-    url: clientText(2_000).describe('http or https; public addresses only unless the server allows private ones'),
+    url: clientText(2_000).describe(
+      'http or https; public addresses only unless the server allows private ones',
+    ),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
     types: z.array(TYPE).max(100).optional(),
-    categories: z.array(z.enum(registry.categories as [string, ...string[]])).max(20).optional(),
+    categories: z
+      .array(z.enum(registry.categories as [string, ...string[]]))
+      .max(20)
+      .optional(),
   });
   return [
     route({
@@ -150,8 +160,19 @@ export function webhookRoutes(deps: ApiDeps): AnyRoute[] {
         'The old secret keeps signing beside the new one (two signatures in `webhook-signature`) for ' +
         '`graceMs` (default 86,400,000: a day; 0 ends it at once), so receivers can switch without a gap.',
       params: IdParams,
-      body: z.strictObject({ graceMs: z.number().int().min(0).max(7 * 86_400_000).optional() }).optional(),
-      responses: { 200: { description: 'the webhook, with its new secret', schema: WebhookWithSecretSchema } },
+      body: z
+        .strictObject({
+          graceMs: z
+            .number()
+            .int()
+            .min(0)
+            .max(7 * 86_400_000)
+            .optional(),
+        })
+        .optional(),
+      responses: {
+        200: { description: 'the webhook, with its new secret', schema: WebhookWithSecretSchema },
+      },
       async handler(c, { params, body, auth }) {
         const hook = await webhooks.rotateSecret(params.id, {
           workspaceId: auth.workspaceId,
@@ -166,7 +187,8 @@ export function webhookRoutes(deps: ApiDeps): AnyRoute[] {
       tag: 'webhooks',
       scope: 'admin',
       summary: "A webhook's delivery log, newest first",
-      description: 'Keyset pagination as for jobs: follow `Link rel="next"` or pass `X-Next-Cursor` as `cursor`.',
+      description:
+        'Keyset pagination as for jobs: follow `Link rel="next"` or pass `X-Next-Cursor` as `cursor`.',
       params: IdParams,
       query: z.strictObject({
         limit: intParam('limit', 1, 100).optional().describe('1–100, default 20'),
@@ -176,7 +198,10 @@ export function webhookRoutes(deps: ApiDeps): AnyRoute[] {
         200: {
           description: 'a page of deliveries',
           schema: z.array(WebhookDeliverySchema),
-          headers: { Link: '`<…?cursor=…>; rel="next"` when there is a next page', 'X-Next-Cursor': 'the next cursor' },
+          headers: {
+            Link: '`<…?cursor=…>; rel="next"` when there is a next page',
+            'X-Next-Cursor': 'the next cursor',
+          },
         },
       },
       async handler(c, { params, query, auth }) {

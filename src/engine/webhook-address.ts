@@ -42,8 +42,8 @@ for (const [ranges, type] of [
   [V6, 'ipv6'],
 ] as const) {
   for (const [net, prefix, why] of ranges) {
-    let list = lists.get(why);
-    if (!list) lists.set(why, (list = new BlockList()));
+    const list = lists.get(why) ?? new BlockList();
+    lists.set(why, list);
     list.addSubnet(net, prefix, type);
   }
 }
@@ -122,7 +122,11 @@ export async function checkWebhookUrl(raw: string, policy: AddressPolicy): Promi
   }
   for (const a of addrs) {
     const why = forbiddenAddress(a.address);
-    if (why) throw refused(raw, `url's host ${host} resolves to ${a.address}, a ${why} address, which this server does not allow`);
+    if (why)
+      throw refused(
+        raw,
+        `url's host ${host} resolves to ${a.address}, a ${why} address, which this server does not allow`,
+      );
   }
   return url;
 }
@@ -147,7 +151,8 @@ export function guardedLookup(policy: AddressPolicy): LookupFunction {
           }
         }
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       const first = list[0];
       if (!first) return callback(new Error(`${hostname} has no address`), '', 0);
       callback(null, first.address, first.family);

@@ -47,7 +47,11 @@ export function sendWebhook(p: {
     };
     const req = lib.request(url, {
       method: 'POST',
-      headers: { ...p.headers, 'content-length': String(Buffer.byteLength(p.body)), 'user-agent': 'Longrun-Webhooks' },
+      headers: {
+        ...p.headers,
+        'content-length': String(Buffer.byteLength(p.body)),
+        'user-agent': 'Longrun-Webhooks',
+      },
       lookup: guardedLookup(p.policy),
       timeout: p.timeoutMs,
       agent: false,

@@ -18,7 +18,12 @@ export function newWebhookSecret(): string {
   return PREFIX + randomBytes(32).toString('base64');
 }
 
-export function webhookSignature(p: { id: string; timestampSec: number; body: string; secret: string }): string {
+export function webhookSignature(p: {
+  id: string;
+  timestampSec: number;
+  body: string;
+  secret: string;
+}): string {
   const key = Buffer.from(p.secret.startsWith(PREFIX) ? p.secret.slice(PREFIX.length) : p.secret, 'base64');
   const mac = createHmac('sha256', key).update(`${p.id}.${p.timestampSec}.${p.body}`).digest('base64');
   return `v1,${mac}`;

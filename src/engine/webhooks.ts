@@ -13,12 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { LongrunError } from '../core/errors.ts';
 import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import type { Store } from '../store/types.ts';
-import type {
-  StoredWebhook,
-  WebhookDelivery,
-  WebhookEvent,
-  WebhookRecord,
-} from '../store/webhook-types.ts';
+import type { StoredWebhook, WebhookDelivery, WebhookEvent, WebhookRecord } from '../store/webhook-types.ts';
 import type { CursorCodec } from './cursor.ts';
 import { type AddressPolicy, checkWebhookUrl } from './webhook-address.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
@@ -100,7 +95,10 @@ export class Webhooks {
    * A new secret, returned this once. The old one keeps signing beside it (a second signature in
    * `webhook-signature`) for `graceMs`, default a day, so receivers can switch without losing one.
    */
-  async rotateSecret(id: string, p: { workspaceId?: string; graceMs?: number } = {}): Promise<WebhookWithSecret> {
+  async rotateSecret(
+    id: string,
+    p: { workspaceId?: string; graceMs?: number } = {},
+  ): Promise<WebhookWithSecret> {
     const rotated = await this.store.webhookSecretRotate({
       workspaceId: p.workspaceId ?? DEFAULT_WORKSPACE,
       id,

@@ -56,7 +56,10 @@ export async function webhookGet(
   return row ? rowToWebhook(row) : null;
 }
 
-export async function webhookDelete(ctx: PgContext, p: { workspaceId: string; id: string }): Promise<boolean> {
+export async function webhookDelete(
+  ctx: PgContext,
+  p: { workspaceId: string; id: string },
+): Promise<boolean> {
   const rows = await writeOne(ctx, {
     text: `WITH gone AS (DELETE FROM webhooks WHERE id = $1 AND workspace_id = $2 RETURNING id),
            deliveries AS (DELETE FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM gone))

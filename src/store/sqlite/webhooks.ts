@@ -50,15 +50,17 @@ export function webhookList(ctx: SqliteContext, p: { workspaceId: string }): Web
 }
 
 export function webhookGet(ctx: SqliteContext, p: { workspaceId: string; id: string }): WebhookRecord | null {
-  const row = ctx.sql.get('SELECT * FROM webhooks WHERE id = ? AND workspace_id = ?').get(p.id, p.workspaceId) as
-    | Row
-    | undefined;
+  const row = ctx.sql
+    .get('SELECT * FROM webhooks WHERE id = ? AND workspace_id = ?')
+    .get(p.id, p.workspaceId) as Row | undefined;
   return row ? rowToWebhook(row) : null;
 }
 
 export function webhookDelete(ctx: SqliteContext, p: { workspaceId: string; id: string }): boolean {
   return ctx.write(() => {
-    const info = ctx.sql.get('DELETE FROM webhooks WHERE id = ? AND workspace_id = ?').run(p.id, p.workspaceId);
+    const info = ctx.sql
+      .get('DELETE FROM webhooks WHERE id = ? AND workspace_id = ?')
+      .run(p.id, p.workspaceId);
     if (info.changes === 0) return false;
     ctx.sql.get('DELETE FROM webhook_deliveries WHERE webhook_id = ?').run(p.id);
     return true;
