@@ -272,11 +272,21 @@ for (const { kind, skip, open } of STORE_KINDS) {
     });
 
     it('deletes a webhook with its deliveries; rotation keeps the old secret for the grace period only', async () => {
-      await withKit(async ({ store }) => {
+      await withKit(async ({ store }, clock) => {
         const w = await hook(store);
         const [id] = await insert(store, { type: 't.del' });
         await store.jobCancel({ workspaceId: 'ws1', id: id! });
         assert.equal(await store.webhookDelete({ workspaceId: 'ws2', id: w.id }), false);
+        // Retention takes a job's deliveries with it.
+        clock.advance(10);
+        const [kept] = await insert(store, { type: 't.keep' });
+        await store.jobCancel({ workspaceId: 'ws1', id: kept! });
+        assert.equal((await deliveries(store, w.id)).length, 2);
+        assert.equal(await store.jobPurge({ before: T0 + 5, limit: 10 }), 1);
+        assert.deepEqual(
+          (await deliveries(store, w.id)).map((d) => d.jobId),
+          [kept],
+        );
         const rotated = await store.webhookSecretRotate({
           workspaceId: 'ws1',
           id: w.id,

@@ -36,6 +36,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id);
+-- Retention deletes a job's deliveries with the job (jobPurge).
+CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
 
 -- A row trigger's WHEN cannot hold a subquery here: the function looks for a webhook first, so a
 -- job of a workspace without one pays one index probe of `webhooks_ws` per terminal status change

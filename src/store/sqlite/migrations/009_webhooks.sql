@@ -36,6 +36,8 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id);
+-- Retention deletes a job's deliveries with the job (jobPurge).
+CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
 
 -- A job that does not belong to a workspace with a webhook pays one index probe of `webhooks_ws`
 -- per terminal status change, and nothing on any other update.
