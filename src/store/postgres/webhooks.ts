@@ -103,6 +103,14 @@ export async function webhookDeliveryClaim(
   ctx: PgContext,
   p: { limit: number; leaseMs: number; token: string },
 ): Promise<ClaimedDelivery[]> {
+  // A read first: an idle dispatcher polls every second in every process; only a due row is worth
+  // a write statement.
+  const due = await read(ctx, {
+    name: 'longrun_webhook_due',
+    text: `SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${nowSql(1)} LIMIT 1`,
+    values: [nowParam(ctx)],
+  });
+  if (due.length === 0) return [];
   const rows = await writeOne(ctx, {
     name: 'longrun_webhook_claim',
     text: `WITH t AS (SELECT ${nowSql(1)} AS now),

@@ -104,6 +104,14 @@ export function webhookDeliveryClaim(
   ctx: SqliteContext,
   p: { limit: number; leaseMs: number; token: string },
 ): ClaimedDelivery[] {
+  // A read first: an idle dispatcher polls every second in every process, and must not take the
+  // write lock (or count a write transaction) to learn that nothing is due.
+  const due = ctx.read(() =>
+    ctx.sql
+      .get(`SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? LIMIT 1`)
+      .get(ctx.clock.now()),
+  );
+  if (!due) return [];
   return ctx.write((now) => {
     const claimed = ctx.sql
       .get(
