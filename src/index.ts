@@ -67,6 +67,8 @@ export {
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
+export type { WebhookOptions } from './engine/webhook-dispatcher.ts';
+export type { CreateWebhookParams, Webhooks, WebhookWithSecret } from './engine/webhooks.ts';
 export type { WorkerOptions } from './engine/worker.ts';
 export {
   createPostgresStore,
@@ -76,3 +78,9 @@ export {
   type SqliteStoreOptions,
 } from './store/open.ts';
 export type { Store } from './store/types.ts';
+export type {
+  DeliveryStatus,
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookRecord,
+} from './store/webhook-types.ts';

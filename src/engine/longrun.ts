@@ -275,7 +275,12 @@ export class Longrun {
     this.pool.start();
     this.reaper.start();
     if (this.webhookOptions.dispatch !== false) {
-      this.dispatcher = new WebhookDispatcher(this.store, { ...this.webhookOptions, clock: this.clock });
+      const onError = opts.onError;
+      this.dispatcher = new WebhookDispatcher(this.store, {
+        ...this.webhookOptions,
+        clock: this.clock,
+        ...(onError ? { onError: (err: unknown) => onError(err, 'webhooks') } : {}),
+      });
       this.dispatcher.start();
     }
     if (opts.retentionMs !== undefined) {
