@@ -90,6 +90,8 @@ describe('webhooks API', () => {
       { url: PUBLIC_URL, events: ['job.failed'], categories: ['nope'] },
       { url: PUBLIC_URL, events: ['job.failed'], types: ['bad type!'] },
       { url: PUBLIC_URL, events: ['job.failed'], extra: 1 },
+      { url: PUBLIC_URL, events: ['job.failed'], types: [] },
+      { url: PUBLIC_URL, events: ['job.failed'], categories: [] },
       { url: 'ftp://203.0.113.9/', events: ['job.failed'] },
       { url: 'not a url', events: ['job.failed'] },
       { url: 'http://a\u0000b/', events: ['job.failed'] },

@@ -80,11 +80,13 @@ export function webhookRoutes(deps: ApiDeps): AnyRoute[] {
       'http or https; public addresses only unless the server allows private ones',
     ),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
-    types: z.array(TYPE).max(100).optional(),
+    types: z.array(TYPE).min(1).max(100).optional().describe('only these job types; leave out for all'),
     categories: z
       .array(z.enum(registry.categories as [string, ...string[]]))
+      .min(1)
       .max(20)
-      .optional(),
+      .optional()
+      .describe('only these categories; leave out for all'),
   });
   return [
     route({

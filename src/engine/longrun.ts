@@ -300,13 +300,15 @@ export class Longrun {
     const retention = this.retention;
     const dispatcher = this.dispatcher;
     this.dispatcher = null;
+    // Beside the pool's drain, not after it: an attempt in flight may take its whole timeout.
+    const dispatcherStopped = dispatcher?.stop();
     this.pool = null;
     this.reaper = null;
     this.retention = null;
     await pool?.stop(opts);
     await reaper?.stop();
     await retention?.stop();
-    await dispatcher?.stop();
+    await dispatcherStopped;
     clearInterval(this.keepAlive);
     this.keepAlive = undefined;
   }
