@@ -69,6 +69,8 @@ export {
 export type { EnqueueOptions } from './engine/enqueue.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
 export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
+export type { WebhookOptions } from './engine/webhook-dispatcher.ts';
+export type { CreateWebhookParams, Webhooks, WebhookWithSecret } from './engine/webhooks.ts';
 export type { WorkerOptions } from './engine/worker.ts';
 export type { CancelManyFilter } from './store/cancel-rules.ts';
 export {
@@ -79,3 +81,9 @@ export {
   type SqliteStoreOptions,
 } from './store/open.ts';
 export type { Store } from './store/types.ts';
+export type {
+  DeliveryStatus,
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookRecord,
+} from './store/webhook-types.ts';

@@ -33,7 +33,15 @@ const EXPECTED: Record<string, Need> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /metrics': 'admin',
+  'GET /api/v1/webhooks': 'admin',
+  'POST /api/v1/webhooks': 'admin',
+  'GET /api/v1/webhooks/:id': 'admin',
+  'DELETE /api/v1/webhooks/:id': 'admin',
+  'POST /api/v1/webhooks/:id/rotate-secret': 'admin',
+  'GET /api/v1/webhooks/:id/deliveries': 'admin',
 };
+
+const WEBHOOK = { url: 'https://203.0.113.9/hook', events: ['job.completed'] };
 
 const RANK = { read: 1, write: 2, admin: 3 } as const;
 
@@ -63,16 +71,24 @@ describe('auth and scopes', () => {
                 .req('/api/v1/keys', { method: 'POST', body: { scope: 'read' } })
                 .then((r) => r.json())) as { id: string }
             ).id
-          : jobId;
+          : pattern.includes('/webhooks/')
+            ? (
+                (await f
+                  .req('/api/v1/webhooks', { method: 'POST', body: WEBHOOK })
+                  .then((r) => r.json())) as { id: string }
+              ).id
+            : jobId;
         const path = pattern.replace(':id', target);
         const body =
           method === 'POST' && pattern === '/api/v1/jobs'
             ? { type: 'test.idle', input: {} }
             : method === 'POST' && pattern === '/api/v1/keys'
               ? { scope: 'read' }
-              : method === 'POST' && pattern === '/api/v1/session'
-                ? { key: f.keys.read }
-                : undefined;
+              : method === 'POST' && pattern === '/api/v1/webhooks'
+                ? WEBHOOK
+                : method === 'POST' && pattern === '/api/v1/session'
+                  ? { key: f.keys.read }
+                  : undefined;
         const key = scope === 'none' ? null : f.keys[scope];
         const res = await f.req(path, { method, key, body });
         const allowed = need === 'public' || (scope !== 'none' && RANK[scope] >= RANK[need]);

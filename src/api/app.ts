@@ -41,6 +41,7 @@ import { sessionRoutes } from './session.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
 import { StreamRegistry } from './stream-registry.ts';
 import type { ApiDeps, ApiEnv } from './types.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export const API_VERSION = '1.0.0';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -176,6 +177,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   const routes: AnyRoute[] = [];
   routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps), ...sessionRoutes(deps));
   routes.push(...jobOpsRoutes(deps));
+  routes.push(...webhookRoutes(deps));
   routes.push(...metaRoutes(deps, () => routes, API_VERSION));
   registerRoutes(app, deps, routes);
   if (opts.dashboard && !registerDashboard(app, opts.dashboard.dir))

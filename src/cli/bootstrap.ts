@@ -49,7 +49,7 @@ export async function bootstrap(
   const { examples, jobs } = await loadJobTypes(config, logger);
   opts.checkJobTypes?.(jobs);
   const store = await openStore(config.db, { relay: opts.relay, migrate: opts.migrate });
-  const longrun = createLongrun({ store, jobs });
+  const longrun = createLongrun({ store, jobs, webhooks: { allowPrivate: config.webhooksAllowPrivate } });
   const adminKey = opts.adminKey ? await bootstrapAdminKey(store) : null;
   return { store, longrun, examples, jobs, adminKey };
 }

@@ -19,6 +19,7 @@
  * | time to receive a request's headers | `--headers-timeout-ms` | `LONGRUN_HEADERS_TIMEOUT_MS` | `headersTimeoutMs` | 10000 |
  * | time to receive a whole request | `--request-timeout-ms` | `LONGRUN_REQUEST_TIMEOUT_MS` | `requestTimeoutMs` | 30000 |
  * | open connections | `--max-connections` | `LONGRUN_MAX_CONNECTIONS` | `maxConnections` | 10000 |
+ * | webhooks may reach private addresses | `--webhooks-allow-private` | `LONGRUN_WEBHOOKS_ALLOW_PRIVATE=true` | `webhooksAllowPrivate` | false |
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -46,6 +47,8 @@ export interface ServeConfig {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   maxConnections: number;
+  /** Let webhooks reach loopback, private and other non-public addresses (the SSRF guard, off). */
+  webhooksAllowPrivate: boolean;
 }
 
 export const DEFAULT_CONFIG: ServeConfig = {
@@ -64,6 +67,7 @@ export const DEFAULT_CONFIG: ServeConfig = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   maxConnections: 10_000,
+  webhooksAllowPrivate: false,
 };
 
 export const DEFAULT_CONFIG_FILE = 'longrun.config.json';
@@ -99,6 +103,7 @@ const FileSchema = z.strictObject({
   headersTimeoutMs: timeoutMs.optional(),
   requestTimeoutMs: timeoutMs.optional(),
   maxConnections: connections.optional(),
+  webhooksAllowPrivate: z.boolean().optional(),
 });
 
 export type PartialConfig = Partial<ServeConfig>;
@@ -163,6 +168,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): PartialConfig {
     out.requestTimeoutMs = check(timeoutMs, env.LONGRUN_REQUEST_TIMEOUT_MS, 'LONGRUN_REQUEST_TIMEOUT_MS');
   if (env.LONGRUN_MAX_CONNECTIONS)
     out.maxConnections = check(connections, env.LONGRUN_MAX_CONNECTIONS, 'LONGRUN_MAX_CONNECTIONS');
+  if (env.LONGRUN_WEBHOOKS_ALLOW_PRIVATE)
+    out.webhooksAllowPrivate = /^(1|true|yes|on)$/i.test(env.LONGRUN_WEBHOOKS_ALLOW_PRIVATE);
   return out;
 }
 
@@ -190,6 +197,8 @@ export function configFromFlags(flags: Record<string, unknown>): PartialConfig {
     out.requestTimeoutMs = check(timeoutMs, flags.requestTimeoutMs, '--request-timeout-ms');
   if (flags.maxConnections !== undefined)
     out.maxConnections = check(connections, flags.maxConnections, '--max-connections');
+  if (flags.webhooksAllowPrivate !== undefined)
+    out.webhooksAllowPrivate = Boolean(flags.webhooksAllowPrivate);
   return out;
 }
 

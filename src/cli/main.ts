@@ -15,6 +15,7 @@ import { registerLogin } from './login.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerServe } from './serve.ts';
 import { findVersion } from './version.ts';
+import { registerWebhooks } from './webhooks.ts';
 import { registerWorker } from './worker.ts';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerMigrate(program);
   registerKeys(program);
+  registerWebhooks(program);
   registerLogin(program);
   registerJobs(program);
   return program;

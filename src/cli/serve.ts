@@ -32,6 +32,7 @@ export function registerServe(program: Command): void {
     .option('--headers-timeout-ms <ms>', 'time a client has to send its request headers (default 10000)')
     .option('--request-timeout-ms <ms>', 'time a client has to send a whole request (default 30000)')
     .option('--max-connections <n>', 'open connections the server accepts (default 10000)')
+    .option('--webhooks-allow-private', 'let webhooks reach loopback, private and link-local addresses')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')
     .option('--log-format <format>', 'pretty or json (default: pretty on a terminal, else json)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {

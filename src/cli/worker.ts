@@ -25,6 +25,7 @@ export function registerWorker(program: Command): void {
       '--lease-ms <ms>',
       'lease length; jobs of a crashed worker are recovered this long after (default 30000)',
     )
+    .option('--webhooks-allow-private', 'let webhooks reach loopback, private and link-local addresses')
     .option('--retention-days <n>', 'delete jobs finished longer ago (default 30; 0 keeps them)')
     .option('--grace-ms <ms>', 'how long running jobs may finish on shutdown (default 10000)')
     .option('-c, --config <file>', 'config file (default ./longrun.config.json if present)')

@@ -28,7 +28,10 @@ import type {
   Timeseries,
 } from './types.ts';
 
+import { WebhooksClient } from './webhooks.ts';
+
 export type * from './types.ts';
+export type * from './webhooks.ts';
 
 /** An error envelope from the server, or a transport failure (`code: 'network'`, status 0). */
 export class LongrunApiError extends Error {
@@ -65,10 +68,16 @@ function queryString(q: Query): string {
 export class LongrunClient {
   private readonly base: string;
   private readonly fetchFn: typeof fetch;
+  /** Completion webhooks of the key's workspace (admin keys; webhooks.ts). */
+  readonly webhooks: WebhooksClient;
 
   constructor(private readonly opts: ClientOptions) {
     this.base = opts.url.replace(/\/+$/, '');
     this.fetchFn = opts.fetch ?? fetch;
+    this.webhooks = new WebhooksClient(
+      (method, path, body) => this.json(method, path, body),
+      (method, path) => this.send(method, path),
+    );
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {

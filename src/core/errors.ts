@@ -19,6 +19,11 @@ export const ERROR_REGISTRY = {
   },
   request_timeout: { status: 408, description: 'The request did not arrive in full in time.' },
   headers_too_large: { status: 431, description: 'The request headers exceed 16 KiB.' },
+  url_not_allowed: {
+    status: 400,
+    description:
+      "A webhook URL's host is, or resolves to, a loopback, private, link-local, unspecified or metadata address, which the server does not allow (`--webhooks-allow-private`).",
+  },
   unknown_job_type: { status: 400, description: 'No job type with that name is registered.' },
   unauthorized: { status: 401, description: 'Missing, malformed, unknown or revoked API key.' },
   forbidden: { status: 403, description: "The API key's scope does not allow this operation." },

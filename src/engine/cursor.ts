@@ -34,6 +34,17 @@ export class CursorCodec {
     return Number(m[1]);
   }
 
+  /** A webhook delivery cursor: the id of the page's last delivery. */
+  encodeDelivery(id: number): string {
+    return this.seal(`d1.${id}`);
+  }
+
+  decodeDelivery(cursor: string): number {
+    const m = /^d1\.(\d{1,15})$/.exec(this.open(cursor) ?? '');
+    if (!m) throw invalidCursor();
+    return Number(m[1]);
+  }
+
   /** An item cursor: the step and key of the page's last item, NUL between them. */
   encodeItem(step: string, key: string): string {
     return this.seal(`i1.${step}\u0000${key}`);

@@ -35,6 +35,8 @@ import { StoreMonitor } from './monitor.ts';
 import { type CancelManyOptions, cancelJobs, type RetryOptions, retryJob } from './operations.ts';
 import { LeaseReaper } from './reaper.ts';
 import { RetentionSweeper } from './retention.ts';
+import { WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.ts';
+import { Webhooks } from './webhooks.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
 
 export interface LongrunOptions {
@@ -46,6 +48,11 @@ export interface LongrunOptions {
    * Leases and run times are stamped by the store's clock: a test gives both the same fake clock.
    */
   clock?: EngineClock;
+  /**
+   * Completion webhooks: the SSRF guard (`allowPrivate`) and the dispatcher `start()` runs (retry
+   * base, give-up age, poll interval, attempt timeout). docs/operations.md, "Webhooks".
+   */
+  webhooks?: WebhookOptions;
 }
 
 export interface ListJobsParams {
@@ -71,6 +78,10 @@ export class Longrun {
   readonly credentials: Credentials;
   /** Event positions, wake-ups, store health (monitor.ts). */
   readonly monitor: StoreMonitor;
+  /** Completion webhooks of each workspace (webhooks.ts). */
+  readonly webhooks: Webhooks;
+  private dispatcher: WebhookDispatcher | null = null;
+  private readonly webhookOptions: WebhookOptions;
   private pool: WorkerPool | null = null;
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
@@ -86,6 +97,12 @@ export class Longrun {
     this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
     this.credentials = new Credentials(opts.store);
     this.monitor = new StoreMonitor(opts.store);
+    this.webhookOptions = opts.webhooks ?? {};
+    this.webhooks = new Webhooks(
+      opts.store,
+      { allowPrivate: this.webhookOptions.allowPrivate ?? false },
+      () => this.cursors(),
+    );
   }
 
   /** Validates `input` against the type's schema and enqueues one job. */
@@ -274,6 +291,15 @@ export class Longrun {
     this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs, clock: this.clock });
     this.pool.start();
     this.reaper.start();
+    if (this.webhookOptions.dispatch !== false) {
+      const onError = opts.onError;
+      this.dispatcher = new WebhookDispatcher(this.store, {
+        ...this.webhookOptions,
+        clock: this.clock,
+        ...(onError ? { onError: (err: unknown) => onError(err, 'webhooks') } : {}),
+      });
+      this.dispatcher.start();
+    }
     if (opts.retentionMs !== undefined) {
       this.retention = new RetentionSweeper(this.store, { maxAgeMs: opts.retentionMs, clock: this.clock });
       this.retention.start();
@@ -289,12 +315,17 @@ export class Longrun {
     const pool = this.pool;
     const reaper = this.reaper;
     const retention = this.retention;
+    const dispatcher = this.dispatcher;
+    this.dispatcher = null;
+    // Beside the pool's drain, not after it: an attempt in flight may take its whole timeout.
+    const dispatcherStopped = dispatcher?.stop();
     this.pool = null;
     this.reaper = null;
     this.retention = null;
     await pool?.stop(opts);
     await reaper?.stop();
     await retention?.stop();
+    await dispatcherStopped;
     clearInterval(this.keepAlive);
     this.keepAlive = undefined;
   }

@@ -29,6 +29,7 @@ import type {
 } from '../core/job.ts';
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
 import type { CancelManyFilter } from './cancel-rules.ts';
+import type { WebhookStore } from './webhook-types.ts';
 
 export interface NewJob {
   id: string;
@@ -245,7 +246,7 @@ export interface NotificationRelay {
   subscribe(deliver: (signal: StoreSignal) => void): () => void;
 }
 
-export interface Store {
+export interface Store extends WebhookStore {
   readonly kind: 'sqlite' | 'postgres';
   migrate(params?: { dryRun?: boolean }): Promise<{ applied: string[]; pending: string[] }>;
   close(): Promise<void>;

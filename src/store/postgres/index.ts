@@ -31,6 +31,7 @@ import * as readOps from './jobs-read.ts';
 import * as keys from './keys.ts';
 import { PgListener } from './notify.ts';
 import * as sessions from './sessions.ts';
+import * as webhooks from './webhooks.ts';
 
 export type { PostgresStoreOptions } from '../options.ts';
 
@@ -143,6 +144,14 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     sessionTouch: (p) => sessions.sessionTouch(ctx, p),
     sessionRevoke: (p) => sessions.sessionRevoke(ctx, p),
     sessionPurge: (p) => sessions.sessionPurge(ctx, p),
+    webhookCreate: (p) => webhooks.webhookCreate(ctx, p),
+    webhookList: (p) => webhooks.webhookList(ctx, p),
+    webhookGet: (p) => webhooks.webhookGet(ctx, p),
+    webhookDelete: (p) => webhooks.webhookDelete(ctx, p),
+    webhookSecretRotate: (p) => webhooks.webhookSecretRotate(ctx, p),
+    webhookDeliveryList: (p) => webhooks.webhookDeliveryList(ctx, p),
+    webhookDeliveryClaim: (p) => webhooks.webhookDeliveryClaim(ctx, p),
+    webhookDeliveryRecord: (p) => webhooks.webhookDeliveryRecord(ctx, p),
   };
 }
 

@@ -192,6 +192,7 @@ export async function jobPurge(ctx: PgContext, p: { before: number; limit: numbe
            di AS (DELETE FROM job_items WHERE job_id = ANY((SELECT a FROM ids)::text[])),
            ds AS (DELETE FROM job_steps WHERE job_id = ANY((SELECT a FROM ids)::text[])),
            da AS (DELETE FROM job_attempts WHERE job_id = ANY((SELECT a FROM ids)::text[])),
+           dw AS (DELETE FROM webhook_deliveries WHERE job_id = ANY((SELECT a FROM ids)::text[])),
            dj AS (DELETE FROM jobs WHERE id = ANY((SELECT a FROM ids)::text[]) RETURNING workspace_id, category, status),
            cn AS (
              INSERT INTO job_counts (workspace_id, category, status, shard, n)

@@ -27,6 +27,7 @@ import * as read from './jobs-read.ts';
 import * as keys from './keys.ts';
 import { readSnapshots } from './read-snapshot.ts';
 import * as sessions from './sessions.ts';
+import * as webhooks from './webhooks.ts';
 
 export type { SqliteStoreOptions } from '../options.ts';
 
@@ -171,6 +172,14 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     sessionTouch: op((p) => sessions.sessionTouch(ctx, p)),
     sessionRevoke: op((p) => sessions.sessionRevoke(ctx, p)),
     sessionPurge: op((p) => sessions.sessionPurge(ctx, p)),
+    webhookCreate: op((p) => webhooks.webhookCreate(ctx, p)),
+    webhookList: op((p) => ctx.read(() => webhooks.webhookList(ctx, p))),
+    webhookGet: op((p) => ctx.read(() => webhooks.webhookGet(ctx, p))),
+    webhookDelete: op((p) => webhooks.webhookDelete(ctx, p)),
+    webhookSecretRotate: op((p) => webhooks.webhookSecretRotate(ctx, p)),
+    webhookDeliveryList: op((p) => ctx.read(() => webhooks.webhookDeliveryList(ctx, p))),
+    webhookDeliveryClaim: op((p) => webhooks.webhookDeliveryClaim(ctx, p)),
+    webhookDeliveryRecord: op((p) => webhooks.webhookDeliveryRecord(ctx, p)),
   };
   return store;
 }

@@ -132,7 +132,7 @@ export function jobPurge(ctx: SqliteContext, p: { before: number; limit: number 
     const deltas = new CountDeltas();
     for (const r of rows) {
       const id = String(r.id);
-      for (const table of ['job_events', 'job_items', 'job_steps', 'job_attempts']) {
+      for (const table of ['job_events', 'job_items', 'job_steps', 'job_attempts', 'webhook_deliveries']) {
         ctx.sql.get(`DELETE FROM ${table} WHERE job_id = ?`).run(id);
       }
       ctx.sql.get('DELETE FROM jobs WHERE id = ?').run(id);

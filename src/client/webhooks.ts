@@ -1,0 +1,95 @@
+/**
+ * The client's webhook calls (`client.webhooks`), on the same transport as the rest of the client.
+ * Admin keys only.
+ *
+ * ```ts
+ * const hook = await client.webhooks.create({ url: 'https://example.com/hook', events: ['job.failed'] });
+ * console.log(hook.secret); // shown this once
+ * const { deliveries } = await client.webhooks.deliveries(hook.id);
+ * ```
+ */
+import type { DeliveryStatus, WebhookEvent } from '../store/webhook-types.ts';
+
+export type { DeliveryStatus, WebhookEvent };
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  types: string[] | null;
+  categories: string[] | null;
+  createdAt: number;
+  updatedAt: number;
+  previousSecretExpiresAt: number | null;
+}
+
+export interface WebhookWithSecret extends Webhook {
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  webhookId: string;
+  jobId: string;
+  event: WebhookEvent;
+  status: DeliveryStatus;
+  attempts: number;
+  createdAt: number;
+  nextAttemptAt: number | null;
+  lastAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+export interface CreateWebhookParams {
+  url: string;
+  events: WebhookEvent[];
+  types?: string[];
+  categories?: string[];
+}
+
+type Call = <T>(method: string, path: string, body?: unknown) => Promise<{ data: T; res: Response }>;
+type Send = (method: string, path: string) => Promise<Response>;
+
+export class WebhooksClient {
+  constructor(
+    private readonly call: Call,
+    private readonly send: Send,
+  ) {}
+
+  async list(): Promise<Webhook[]> {
+    return (await this.call<Webhook[]>('GET', '/api/v1/webhooks')).data;
+  }
+
+  async create(p: CreateWebhookParams): Promise<WebhookWithSecret> {
+    return (await this.call<WebhookWithSecret>('POST', '/api/v1/webhooks', p)).data;
+  }
+
+  async get(id: string): Promise<Webhook> {
+    return (await this.call<Webhook>('GET', `/api/v1/webhooks/${encodeURIComponent(id)}`)).data;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.send('DELETE', `/api/v1/webhooks/${encodeURIComponent(id)}`);
+  }
+
+  /** A new secret; the old one keeps signing for `graceMs` (server default: a day). */
+  async rotateSecret(id: string, p: { graceMs?: number } = {}): Promise<WebhookWithSecret> {
+    const path = `/api/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`;
+    return (await this.call<WebhookWithSecret>('POST', path, p)).data;
+  }
+
+  async deliveries(
+    id: string,
+    p: { limit?: number; cursor?: string } = {},
+  ): Promise<{ deliveries: WebhookDelivery[]; nextCursor: string | null }> {
+    const q = new URLSearchParams();
+    if (p.limit !== undefined) q.set('limit', String(p.limit));
+    if (p.cursor !== undefined) q.set('cursor', p.cursor);
+    const qs = q.toString();
+    const path = `/api/v1/webhooks/${encodeURIComponent(id)}/deliveries${qs ? `?${qs}` : ''}`;
+    const { data, res } = await this.call<WebhookDelivery[]>('GET', path);
+    return { deliveries: data, nextCursor: res.headers.get('x-next-cursor') };
+  }
+}
