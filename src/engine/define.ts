@@ -15,6 +15,8 @@
 import { z } from 'zod';
 import { DEFAULT_CATEGORIES } from '../core/categories.ts';
 import { LongrunError } from '../core/errors.ts';
+import type { ClaimLimit } from '../store/types.ts';
+import { type ConcurrencyOption, checkConcurrency, claimLimitOf } from './concurrency.ts';
 import type { JobContext } from './context.ts';
 
 export interface RetryPolicy {
@@ -34,6 +36,11 @@ export interface JobDefinition<I = unknown, R = unknown> {
   retry?: RetryPolicy;
   /** Per-attempt timeout; the attempt ends as `timed_out` and retries if it has attempts left. */
   timeoutMs?: number;
+  /**
+   * At most this many jobs of the type run at once across every worker, process and machine
+   * (a number), or at most `limit` per key of a workspace (`{ key, limit }`). See concurrency.ts.
+   */
+  concurrency?: ConcurrencyOption<I>;
   run: (ctx: JobContext, input: I) => Promise<R>;
 }
 
@@ -47,6 +54,7 @@ export function defineJob<I, R>(def: JobDefinition<I, R>): JobDefinition<I, R> {
       `job type "${def.type}" must be 1-100 letters, digits, '.', '_' or '-'`,
     );
   }
+  checkConcurrency(def.type, def.concurrency);
   return def;
 }
 
@@ -57,12 +65,15 @@ export interface JobTypeInfo {
   inputSchema: unknown;
   maxAttempts: number;
   timeoutMs: number | null;
+  /** The type's concurrency limit, or null: `perKey` when it counts per key (`concurrency.key`). */
+  concurrency: { limit: number; perKey: boolean } | null;
 }
 
 export class JobRegistry {
   private readonly defs = new Map<string, AnyJobDefinition>();
   /** `describe()`'s answer, kept until the next `register`: a JSON Schema per type is not free. */
   private described: readonly JobTypeInfo[] | null = null;
+  private limits: ClaimLimit[] | null = null;
   readonly categories: readonly string[];
 
   constructor(opts: { categories?: readonly string[]; jobs?: AnyJobDefinition[] } = {}) {
@@ -80,8 +91,10 @@ export class JobRegistry {
         `job type "${def.type}" has category "${def.category}"; configured categories: ${this.categories.join(', ')}`,
       );
     }
+    checkConcurrency(def.type, def.concurrency);
     this.defs.set(def.type, def);
     this.described = null;
+    this.limits = null;
   }
 
   get(type: string): AnyJobDefinition | undefined {
@@ -114,12 +127,21 @@ export class JobRegistry {
       inputSchema: z.toJSONSchema(d.input, { io: 'input', unrepresentable: 'any' }),
       maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       timeoutMs: d.timeoutMs ?? null,
+      concurrency: limitInfo(claimLimitOf(d)),
     }));
     return this.described;
+  }
+
+  /** The limits a worker's claims carry, one per limited type; empty when no type has one. */
+  claimLimits(): ClaimLimit[] {
+    this.limits ??= [...this.defs.values()].flatMap((d) => claimLimitOf(d) ?? []);
+    return this.limits;
   }
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
+
+const limitInfo = (l: ClaimLimit | null) => (l ? { limit: l.limit, perKey: l.perKey } : null);
 
 /** Exponential backoff with full jitter over the upper half: delay ∈ [cap/2, cap]. */
 export function retryDelay(policy: RetryPolicy | undefined, attempt: number, random = Math.random): number {

@@ -17,6 +17,7 @@ import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, op, openDatabase, StatementCache } from './db.ts';
 import { foreignCancels } from './foreign-cancels.ts';
 import * as json from './job-json.ts';
+import * as flow from './flow.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
 import * as list from './jobs-list.ts';
@@ -159,6 +160,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     eventNewestId: op((p) => ctx.read(() => read.eventNewestId(ctx, p))),
     eventSequenceLast: op(() => ctx.read(() => read.eventSequenceLast(ctx))),
     settingGet: op((p) => ctx.read(() => read.settingGet(ctx, p))),
+    jobTypePause: op((p) => flow.jobTypePause(ctx, p)),
+    jobTypeResume: op((p) => flow.jobTypeResume(ctx, p)),
+    jobTypePauseList: op((p) => ctx.read(() => flow.jobTypePauseList(ctx, p))),
     apiKeyCreate: op((p) => keys.apiKeyCreate(ctx, p)),
     apiKeyFindByHash: op((p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p))),
     apiKeyList: op((p) => ctx.read(() => keys.apiKeyList(ctx, p))),

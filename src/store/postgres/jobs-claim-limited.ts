@@ -1,0 +1,125 @@
+/**
+ * The claim of job types with concurrency limits on PostgreSQL (the rules: store/concurrency.ts).
+ * Claims of types without limits never come here and pay nothing for it.
+ *
+ * Many claimers run at once on many connections, so counting a slot's holders and starting a job
+ * into it must not interleave: two claimers that both saw one free place would both fill it. One
+ * transaction does, in order:
+ *  1. count the leased jobs of the limited types (only running jobs are leased: jobs_lease) and
+ *     read a window of pending candidates, leaving out full slots and paused types;
+ *  2. take a transaction-scoped advisory lock per slot those candidates would fill
+ *     (`claim_slots_lock`, 007_flow_control.sql: sorted, so never a cycle), then count again in a
+ *     statement of its own: READ COMMITTED gives it a snapshot taken after the lock was granted,
+ *     so it sees every job the previous holder of the lock started;
+ *  3. pick within the limits and start those jobs (FOR UPDATE SKIP LOCKED: a row a claim without
+ *     limits took meanwhile is passed over), COMMIT, which releases the locks.
+ *
+ * Why advisory locks rather than a table of slot rows locked FOR UPDATE: a slot table would be
+ * written by every claim AND every finish of a limited job (the finish hot path would grow a
+ * statement), and rows for keys that come and go would need cleaning up. An advisory lock costs
+ * nothing outside the claim, exists only while held, and serialises exactly the claimers of one
+ * slot; claimers of other keys go on in parallel.
+ *
+ * ```ts
+ * const rows = await jobClaimLimited(ctx, { workerId, limit: 10, types, leaseMs }, limits);
+ * ```
+ */
+import { newLeaseToken } from '../../core/ids.ts';
+import { candidateWindow, fullSlots, heldSlots, pickWithinLimits, slotsOf } from '../concurrency.ts';
+import type { Row } from '../rows.ts';
+import type { ClaimLimit } from '../types.ts';
+import { nowParam, nowSql, type PgContext, type Tx, transaction } from './context.ts';
+import { claimSql } from './jobs-queue.ts';
+
+const HELD_SQL = `SELECT type, workspace_id, concurrency_key, count(*)::int AS n FROM jobs
+  WHERE lease_token IS NOT NULL AND type = ANY($1::text[])
+  GROUP BY type, workspace_id, concurrency_key`;
+
+const CANDIDATES_SQL = `SELECT j.id, j.workspace_id, j.type, j.concurrency_key FROM jobs j
+  WHERE j.status = 'pending' AND j.run_at <= ${nowSql(1)} AND j.type = ANY($2::text[])
+    AND NOT EXISTS (SELECT 1 FROM job_type_pauses p WHERE p.workspace_id = j.workspace_id AND p.type = j.type)
+    AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[], $5::text[]) f(ty, ws, k)
+                    WHERE f.ty = j.type AND f.ws = j.workspace_id AND f.k = j.concurrency_key)
+  ORDER BY j.priority DESC, j.run_at, j.seq
+  LIMIT $6::int`;
+
+/** Built on first use: jobs-queue.ts imports this module, so its template is not ready at load. */
+let startSql: string | undefined;
+
+async function held(tx: Tx, limits: Map<string, ClaimLimit>): Promise<Map<string, number>> {
+  const rows = await tx.query({ name: 'longrun_claim_held', text: HELD_SQL, values: [[...limits.keys()]] });
+  return heldSlots(
+    rows.map((r) => ({
+      type: String(r.type),
+      workspaceId: String(r.workspace_id),
+      concurrencyKey: r.concurrency_key === null ? null : String(r.concurrency_key),
+      n: Number(r.n),
+    })),
+    limits,
+  );
+}
+
+export async function jobClaimLimited(
+  ctx: PgContext,
+  p: { workerId: string; limit: number; types: string[]; leaseMs: number },
+  limits: Map<string, ClaimLimit>,
+): Promise<Row[]> {
+  return transaction(ctx, async (tx) => {
+    const before = await held(tx, limits);
+    const full = fullSlots(before, limits);
+    const types = p.types.filter((t) => !full.types.has(t));
+    if (types.length === 0) return [];
+    const keyed = full.keyed.map((s) => s.split('\u001f'));
+    const candidates = (
+      await tx.query({
+        name: 'longrun_claim_candidates',
+        text: CANDIDATES_SQL,
+        values: [
+          nowParam(ctx),
+          types,
+          keyed.map((k) => k[0]),
+          keyed.map((k) => k[1]),
+          keyed.map((k) => k.slice(2).join('\u001f')),
+          candidateWindow(p.limit),
+        ],
+      })
+    ).map((r) => ({
+      id: String(r.id),
+      type: String(r.type),
+      workspaceId: String(r.workspace_id),
+      concurrencyKey: r.concurrency_key === null ? null : String(r.concurrency_key),
+    }));
+    if (candidates.length === 0) return [];
+    const slots = slotsOf(candidates, limits);
+    let now = before;
+    if (slots.length > 0) {
+      // Sent together: the count's snapshot is taken when it starts, after the locks are granted.
+      const [, counted] = await Promise.all([
+        tx.query({ name: 'longrun_claim_lock', text: 'SELECT claim_slots_lock($1::text[])', values: [slots] }),
+        held(tx, limits),
+      ]);
+      now = counted;
+    }
+    const picked = pickWithinLimits(candidates, now, limits, p.limit);
+    if (picked.length === 0) return [];
+    startSql ??= claimSql(
+      `j.id IN (SELECT id FROM jobs WHERE id = ANY($2::text[]) AND status = 'pending' LIMIT $3::int
+        FOR UPDATE SKIP LOCKED)`,
+    );
+    return tx.queryAndCommit({
+      name: 'longrun_claim_limited',
+      text: startSql,
+      values: [
+        nowParam(ctx),
+        picked.map((c) => c.id),
+        picked.length,
+        newLeaseToken(),
+        p.workerId,
+        p.leaseMs,
+        ctx.eventLock[0],
+        ctx.eventLock[1],
+        Math.floor(Math.random() * 16),
+      ],
+    });
+  });
+}

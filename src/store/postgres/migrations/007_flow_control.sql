@@ -1,0 +1,72 @@
+-- Flow control (docs/operations.md, "Concurrency limits and pausing"). Mirrors SQLite's 007.
+--
+-- concurrency_key: the key a type's `concurrency: { key, limit }` computed from the input at
+-- enqueue; NULL otherwise. A nullable column without a default: no table rewrite, and no index
+-- (every index on jobs costs an entry per claim and per finish): the jobs holding a slot are found
+-- among the leased rows through jobs_lease, which hold only the jobs running.
+ALTER TABLE jobs ADD COLUMN concurrency_key TEXT;
+
+-- Job types paused per workspace: claims skip their pending jobs. A row exists while paused.
+CREATE TABLE job_type_pauses (
+  workspace_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  paused_at BIGINT NOT NULL,
+  paused_by TEXT,
+  PRIMARY KEY (workspace_id, type)
+);
+
+-- The claim's candidates, as 001 made them, unless one of the claimed types is paused somewhere:
+-- then pending jobs of a paused (workspace, type) are passed over. The probe of this small table
+-- is the only cost a claim pays while nothing is paused; both queries' plans are kept for the
+-- session (PL/pgSQL), so the usual one is the same plan as before.
+CREATE OR REPLACE FUNCTION claim_candidates(p_types TEXT[], p_now BIGINT, p_limit INTEGER) RETURNS SETOF tid
+LANGUAGE plpgsql VOLATILE
+SET enable_sort = off
+SET enable_bitmapscan = off
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM job_type_pauses WHERE type = ANY(p_types)) THEN
+    RETURN QUERY
+      SELECT j.ctid FROM jobs j
+      WHERE j.status = 'pending' AND j.run_at <= p_now AND j.type = ANY(p_types)
+        AND NOT EXISTS (SELECT 1 FROM job_type_pauses p WHERE p.workspace_id = j.workspace_id AND p.type = j.type)
+      ORDER BY j.priority DESC, j.run_at, j.seq
+      LIMIT p_limit
+      FOR UPDATE OF j SKIP LOCKED;
+    RETURN;
+  END IF;
+  RETURN QUERY
+    SELECT ctid FROM jobs
+    WHERE status = 'pending' AND run_at <= p_now AND type = ANY(p_types)
+    ORDER BY priority DESC, run_at, seq
+    LIMIT p_limit
+    FOR UPDATE SKIP LOCKED;
+END
+$$;
+
+-- A claim of types with concurrency limits (jobs-claim-limited.ts) takes one transaction-scoped
+-- advisory lock per slot it may fill (a type, or a workspace + type + key), then counts the jobs
+-- holding that slot in a statement of its own, whose snapshot follows every commit of the previous
+-- holder of the lock. Two claimers of one key thus never both see its last free place. Locks are
+-- taken in the order of their keys, so claimers that need several never wait on each other in a
+-- cycle. Keys are 64-bit hashes of the schema and the slot: a collision only makes two slots share
+-- a lock (they wait on each other), never lets a limit be exceeded. Single-bigint advisory locks
+-- (objsubid 1) never meet the event horizon's two-int locks (objsubid 2, 001_init.sql).
+CREATE FUNCTION claim_slots_lock(p_slots TEXT[]) RETURNS INTEGER
+LANGUAGE plpgsql VOLATILE
+SET search_path FROM CURRENT
+AS $$
+DECLARE
+  k BIGINT;
+  n INTEGER := 0;
+BEGIN
+  FOR k IN
+    SELECT DISTINCT hashtextextended(current_schema() || chr(31) || s, 0) AS h FROM unnest(p_slots) s ORDER BY h
+  LOOP
+    PERFORM pg_advisory_xact_lock(k);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END
+$$;
