@@ -53,7 +53,11 @@ export function claimLimitOf(def: {
  * something other than a string or number, or a key longer than 500 characters, refuses the job
  * (invalid_input): the input it was given cannot be limited as the code asks.
  */
-export function concurrencyKeyOf<I>(type: string, c: ConcurrencyOption<I> | undefined, input: I): string | null {
+export function concurrencyKeyOf<I>(
+  type: string,
+  c: ConcurrencyOption<I> | undefined,
+  input: I,
+): string | null {
   if (c === undefined || typeof c === 'number') return null;
   let key: unknown;
   try {
@@ -63,7 +67,8 @@ export function concurrencyKeyOf<I>(type: string, c: ConcurrencyOption<I> | unde
   }
   if (key === null || key === undefined) return null;
   if (typeof key === 'number' && Number.isFinite(key)) return String(key);
-  if (typeof key !== 'string') throw refused(type, `its concurrency key must be a string or a number, not ${typeof key}`);
+  if (typeof key !== 'string')
+    throw refused(type, `its concurrency key must be a string or a number, not ${typeof key}`);
   if (key.length > MAX_CONCURRENCY_KEY_LENGTH)
     throw refused(type, `its concurrency key is longer than ${MAX_CONCURRENCY_KEY_LENGTH} characters`);
   return key;

@@ -65,7 +65,10 @@ export function slotOf(limits: ReadonlyMap<string, ClaimLimit>, job: SlotFacts):
 }
 
 /** How many jobs hold each slot, from leased-job counts grouped by (type, workspace, key). */
-export function heldSlots(rows: readonly HeldRow[], limits: ReadonlyMap<string, ClaimLimit>): Map<string, number> {
+export function heldSlots(
+  rows: readonly HeldRow[],
+  limits: ReadonlyMap<string, ClaimLimit>,
+): Map<string, number> {
   const held = new Map<string, number>();
   for (const r of rows) {
     const slot = slotOf(limits, r);

@@ -41,7 +41,10 @@ export async function jobTypePause(
   return toPause(row);
 }
 
-export async function jobTypeResume(ctx: PgContext, p: { workspaceId: string; type: string }): Promise<boolean> {
+export async function jobTypeResume(
+  ctx: PgContext,
+  p: { workspaceId: string; type: string },
+): Promise<boolean> {
   const rows = await writeOne(ctx, {
     text: 'DELETE FROM job_type_pauses WHERE workspace_id = $1 AND type = $2 RETURNING type',
     values: [p.workspaceId, p.type],

@@ -91,16 +91,17 @@ export async function jobClaimLimited(
     }));
     if (candidates.length === 0) return [];
     const slots = slotsOf(candidates, limits);
-    let now = before;
+    let counts = before;
     if (slots.length > 0) {
-      // Sent together: the count's snapshot is taken when it starts, after the locks are granted.
-      const [, counted] = await Promise.all([
-        tx.query({ name: 'longrun_claim_lock', text: 'SELECT claim_slots_lock($1::text[])', values: [slots] }),
-        held(tx, limits),
-      ]);
-      now = counted;
+      await tx.query({
+        name: 'longrun_claim_lock',
+        text: 'SELECT claim_slots_lock($1::text[])',
+        values: [slots],
+      });
+      // A statement of its own: its snapshot is taken after the locks were granted.
+      counts = await held(tx, limits);
     }
-    const picked = pickWithinLimits(candidates, now, limits, p.limit);
+    const picked = pickWithinLimits(candidates, counts, limits, p.limit);
     if (picked.length === 0) return [];
     startSql ??= claimSql(
       `j.id IN (SELECT id FROM jobs WHERE id = ANY($2::text[]) AND status = 'pending' LIMIT $3::int

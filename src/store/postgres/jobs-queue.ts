@@ -3,8 +3,8 @@
  * CTEs), so enqueueing a batch or claiming a batch costs one round trip and one commit.
  */
 import { newLeaseToken } from '../../core/ids.ts';
-import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import { claimLimitsFor } from '../concurrency.ts';
+import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
 import type { ClaimedJob, ClaimLimit, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
 import {
   announce,

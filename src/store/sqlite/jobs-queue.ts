@@ -4,8 +4,8 @@
  * batching is what takes SQLite from ~4,500 jobs/s (a transaction per job) to tens of thousands.
  */
 import { newLeaseToken } from '../../core/ids.ts';
-import { JOB_COLUMN_COUNT, JOB_COLUMNS, type Row, rawToJob } from '../rows.ts';
 import { claimLimitsFor } from '../concurrency.ts';
+import { JOB_COLUMN_COUNT, JOB_COLUMNS, type Row, rawToJob } from '../rows.ts';
 import type { ClaimedJob, ClaimLimit, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
 import { anyPaused, pickFlowControlled } from './flow.ts';
@@ -125,24 +125,22 @@ export function jobClaim(
     // start a job between this one counting a key's slots and filling them (flow.ts).
     const picked = limits || anyPaused(ctx) ? pickFlowControlled(ctx, p, limits, now) : null;
     if (picked?.length === 0) return [];
-    const rows = (
-      picked
-        ? ctx.sql
-            .get(`${CLAIM_UPDATE} WHERE seq IN (SELECT value FROM json_each(?)) ${CLAIM_RETURNING}`)
-            .raw()
-            .all(...head, JSON.stringify(picked))
-        : ctx.sql
-            .get(
-              `${CLAIM_UPDATE}
+    const rows = (picked
+      ? ctx.sql
+          .get(`${CLAIM_UPDATE} WHERE seq IN (SELECT value FROM json_each(?)) ${CLAIM_RETURNING}`)
+          .raw()
+          .all(...head, JSON.stringify(picked))
+      : ctx.sql
+          .get(
+            `${CLAIM_UPDATE}
          WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND run_at <= ? AND type IN (${typeList})
                        ORDER BY priority DESC, run_at, seq LIMIT ?)
          ${CLAIM_RETURNING}`,
-            )
-            // Raw arrays: a claim batch returns hundreds of 24-column rows, and keyed row objects
-            // cost twice as much to build.
-            .raw()
-            .all(...head, now, ...p.types, p.limit)
-    ) as unknown as unknown[][];
+          )
+          // Raw arrays: a claim batch returns hundreds of 24-column rows, and keyed row objects
+          // cost twice as much to build.
+          .raw()
+          .all(...head, now, ...p.types, p.limit)) as unknown as unknown[][];
     if (rows.length === 0) return [];
     const deltas = new CountDeltas();
     const out: ClaimedJob[] = [];
