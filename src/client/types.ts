@@ -24,6 +24,12 @@ export interface JobType {
   inputSchema: unknown;
   maxAttempts: number;
   timeoutMs: number | null;
+  /** Declared in code: at most `limit` running per type, or per key of a workspace when `perKey`. */
+  concurrency: { limit: number; perKey: boolean } | null;
+  /** Paused in this workspace: its pending jobs are not claimed. */
+  paused: boolean;
+  pausedAt: number | null;
+  pausedBy: string | null;
 }
 
 export interface Stats {

@@ -30,6 +30,7 @@ import { Credentials } from './credentials.ts';
 import { CursorCodec } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, type EnqueueOptions } from './enqueue.ts';
+import { FlowControl } from './flow.ts';
 import { InsertBatcher } from './insert-batcher.ts';
 import { StoreMonitor } from './monitor.ts';
 import { LeaseReaper } from './reaper.ts';
@@ -70,6 +71,8 @@ export class Longrun {
   readonly credentials: Credentials;
   /** Event positions, wake-ups, store health (monitor.ts). */
   readonly monitor: StoreMonitor;
+  /** Job types with their pause state; pause and resume (flow.ts). */
+  readonly flow: FlowControl;
   private pool: WorkerPool | null = null;
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
@@ -85,6 +88,7 @@ export class Longrun {
     this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
     this.credentials = new Credentials(opts.store);
     this.monitor = new StoreMonitor(opts.store);
+    this.flow = new FlowControl(opts.store, this.registry);
   }
 
   /** Validates `input` against the type's schema and enqueues one job. */
