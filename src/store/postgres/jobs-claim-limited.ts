@@ -8,9 +8,9 @@
  *  1. count the leased jobs of the limited types (only running jobs are leased: jobs_lease) and
  *     read a window of pending candidates, leaving out full slots and paused types;
  *  2. take a transaction-scoped advisory lock per slot those candidates would fill
- *     (`claim_slots_lock`, 007_flow_control.sql: sorted, so never a cycle), then count again in a
- *     statement of its own: READ COMMITTED gives it a snapshot taken after the lock was granted,
- *     so it sees every job the previous holder of the lock started;
+ *     and count again (`claim_slots_hold`, 007_flow_control.sql: locks sorted, so never a cycle; the
+ *     count is a query of a VOLATILE function, on a snapshot taken after the locks were granted,
+ *     so it sees every job the previous holder of a lock started);
  *  3. pick within the limits and start those jobs (FOR UPDATE SKIP LOCKED: a row a claim without
  *     limits took meanwhile is passed over), COMMIT, which releases the locks.
  *
@@ -46,8 +46,7 @@ const CANDIDATES_SQL = `SELECT j.id, j.workspace_id, j.type, j.concurrency_key F
 /** Built on first use: jobs-queue.ts imports this module, so its template is not ready at load. */
 let startSql: string | undefined;
 
-async function held(tx: Tx, limits: Map<string, ClaimLimit>): Promise<Map<string, number>> {
-  const rows = await tx.query({ name: 'longrun_claim_held', text: HELD_SQL, values: [[...limits.keys()]] });
+function toHeld(rows: Row[], limits: Map<string, ClaimLimit>): Map<string, number> {
   return heldSlots(
     rows.map((r) => ({
       type: String(r.type),
@@ -65,7 +64,11 @@ export async function jobClaimLimited(
   limits: Map<string, ClaimLimit>,
 ): Promise<Row[]> {
   return transaction(ctx, async (tx) => {
-    const before = await held(tx, limits);
+    const limited = [...limits.keys()];
+    const before = toHeld(
+      await tx.query({ name: 'longrun_claim_held', text: HELD_SQL, values: [limited] }),
+      limits,
+    );
     const full = fullSlots(before, limits);
     const types = p.types.filter((t) => !full.types.has(t));
     if (types.length === 0) return [];
@@ -93,13 +96,12 @@ export async function jobClaimLimited(
     const slots = slotsOf(candidates, limits);
     let counts = before;
     if (slots.length > 0) {
-      await tx.query({
-        name: 'longrun_claim_lock',
-        text: 'SELECT claim_slots_lock($1::text[])',
-        values: [slots],
+      const rows = await tx.query({
+        name: 'longrun_claim_hold',
+        text: 'SELECT * FROM claim_slots_hold($1::text[], $2::text[])',
+        values: [slots, limited],
       });
-      // A statement of its own: its snapshot is taken after the locks were granted.
-      counts = await held(tx, limits);
+      counts = toHeld(rows, limits);
     }
     const picked = pickWithinLimits(candidates, counts, limits, p.limit);
     if (picked.length === 0) return [];

@@ -45,28 +45,31 @@ BEGIN
 END
 $$;
 
--- A claim of types with concurrency limits (jobs-claim-limited.ts) takes one transaction-scoped
--- advisory lock per slot it may fill (a type, or a workspace + type + key), then counts the jobs
--- holding that slot in a statement of its own, whose snapshot follows every commit of the previous
--- holder of the lock. Two claimers of one key thus never both see its last free place. Locks are
+-- A claim of types with concurrency limits (jobs-claim-limited.ts) calls this: it takes one
+-- transaction-scoped advisory lock per slot it may fill (a type, or a workspace + type + key), then
+-- counts the leased jobs of the limited types. The count is a query of a VOLATILE function, so it
+-- runs on a snapshot taken after the locks were granted: it sees every job the previous holder of
+-- a lock started. Two claimers of one key thus never both see its last free place. Locks are
 -- taken in the order of their keys, so claimers that need several never wait on each other in a
 -- cycle. Keys are 64-bit hashes of the schema and the slot: a collision only makes two slots share
--- a lock (they wait on each other), never lets a limit be exceeded. Single-bigint advisory locks
--- (objsubid 1) never meet the event horizon's two-int locks (objsubid 2, 001_init.sql).
-CREATE FUNCTION claim_slots_lock(p_slots TEXT[]) RETURNS INTEGER
+-- a lock (their claimers wait on each other), never lets a limit be exceeded. Single-bigint
+-- advisory locks (objsubid 1) never meet the event horizon's two-int locks (objsubid 2, 001_init.sql).
+CREATE FUNCTION claim_slots_hold(p_slots TEXT[], p_types TEXT[])
+RETURNS TABLE (type TEXT, workspace_id TEXT, concurrency_key TEXT, n INTEGER)
 LANGUAGE plpgsql VOLATILE
 SET search_path FROM CURRENT
 AS $$
 DECLARE
   k BIGINT;
-  n INTEGER := 0;
 BEGIN
   FOR k IN
     SELECT DISTINCT hashtextextended(current_schema() || chr(31) || s, 0) AS h FROM unnest(p_slots) s ORDER BY h
   LOOP
     PERFORM pg_advisory_xact_lock(k);
-    n := n + 1;
   END LOOP;
-  RETURN n;
+  RETURN QUERY
+    SELECT j.type, j.workspace_id, j.concurrency_key, count(*)::int FROM jobs j
+    WHERE j.lease_token IS NOT NULL AND j.type = ANY(p_types)
+    GROUP BY j.type, j.workspace_id, j.concurrency_key;
 END
 $$;
