@@ -28,7 +28,7 @@ import { newLeaseToken } from '../../core/ids.ts';
 import { candidateWindow, fullSlots, heldSlots, pickWithinLimits, slotsOf } from '../concurrency.ts';
 import type { Row } from '../rows.ts';
 import type { ClaimLimit } from '../types.ts';
-import { nowParam, nowSql, type PgContext, type Tx, transaction } from './context.ts';
+import { nowParam, nowSql, type PgContext, transaction } from './context.ts';
 import { claimSql } from './jobs-queue.ts';
 
 const HELD_SQL = `SELECT type, workspace_id, concurrency_key, count(*)::int AS n FROM jobs
