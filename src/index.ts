@@ -49,6 +49,7 @@ export type {
   StepRecord,
 } from './core/job.ts';
 export { type AttemptOutcome, JOB_STATUSES, type JobStatus } from './core/status.ts';
+export type { ConcurrencyOption } from './engine/concurrency.ts';
 export {
   type EachOptions,
   type EachResult,
@@ -66,6 +67,7 @@ export {
   type RetryPolicy,
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
+export type { FlowControl, JobTypeState } from './engine/flow.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
 export type { WorkerOptions } from './engine/worker.ts';
 export {
