@@ -31,17 +31,10 @@ import type { ClaimLimit } from '../types.ts';
 import { nowParam, nowSql, type PgContext, transaction } from './context.ts';
 import { claimSql } from './jobs-queue.ts';
 
-const HELD_SQL = `SELECT type, workspace_id, concurrency_key, count(*)::int AS n FROM jobs
-  WHERE lease_token IS NOT NULL AND type = ANY($1::text[])
-  GROUP BY type, workspace_id, concurrency_key`;
+const HELD_SQL = 'SELECT * FROM claim_slots_held($1::text[])';
 
-const CANDIDATES_SQL = `SELECT j.id, j.workspace_id, j.type, j.concurrency_key FROM jobs j
-  WHERE j.status = 'pending' AND j.run_at <= ${nowSql(1)} AND j.type = ANY($2::text[])
-    AND NOT EXISTS (SELECT 1 FROM job_type_pauses p WHERE p.workspace_id = j.workspace_id AND p.type = j.type)
-    AND NOT EXISTS (SELECT 1 FROM unnest($3::text[], $4::text[], $5::text[]) f(ty, ws, k)
-                    WHERE f.ty = j.type AND f.ws = j.workspace_id AND f.k = j.concurrency_key)
-  ORDER BY j.priority DESC, j.run_at, j.seq
-  LIMIT $6::int`;
+const CANDIDATES_SQL = `SELECT * FROM claim_candidates_limited($2::text[], ${nowSql(1)}, $6::int,
+  $3::text[], $4::text[], $5::text[])`;
 
 /** Built on first use: jobs-queue.ts imports this module, so its template is not ready at load. */
 let startSql: string | undefined;

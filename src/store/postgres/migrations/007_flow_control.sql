@@ -45,15 +45,62 @@ BEGIN
 END
 $$;
 
--- A claim of types with concurrency limits (jobs-claim-limited.ts) calls this: it takes one
--- transaction-scoped advisory lock per slot it may fill (a type, or a workspace + type + key), then
--- counts the leased jobs of the limited types. The count is a query of a VOLATILE function, so it
+-- The claim of types with concurrency limits (jobs-claim-limited.ts) reads through these
+-- functions, with the planner settings of claim_candidates and for the same reason: right after a
+-- bulk enqueue the statistics are stale, and a plan chosen on them bitmap-scans every job of the
+-- type and sorts. Here the plans are fixed: leased jobs are read through jobs_lease (only running
+-- jobs are leased; the ORDER BY, which a sort may not serve, makes that index the way in), pending
+-- ones by walking jobs_claim in claim order.
+
+-- Leased jobs of the limited types, per (type, workspace, key): who holds which slots.
+CREATE FUNCTION claim_slots_held(p_types TEXT[])
+RETURNS TABLE (type TEXT, workspace_id TEXT, concurrency_key TEXT, n INTEGER)
+LANGUAGE plpgsql VOLATILE
+SET enable_sort = off
+SET enable_bitmapscan = off
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY
+    SELECT l.type, l.workspace_id, l.concurrency_key, count(*)::int
+    FROM (SELECT j.type, j.workspace_id, j.concurrency_key FROM jobs j
+          WHERE j.lease_token IS NOT NULL ORDER BY j.lease_expires_at) l
+    WHERE l.type = ANY(p_types)
+    GROUP BY l.type, l.workspace_id, l.concurrency_key;
+END
+$$;
+
+-- Pending candidates in claim order, leaving out paused (workspace, type) pairs and the full keyed
+-- slots given as three parallel arrays (type, workspace, key). Full per-type slots are left out by
+-- the caller, which drops those types from p_types.
+CREATE FUNCTION claim_candidates_limited(p_types TEXT[], p_now BIGINT, p_limit INTEGER,
+  p_full_types TEXT[], p_full_ws TEXT[], p_full_keys TEXT[])
+RETURNS TABLE (id TEXT, workspace_id TEXT, type TEXT, concurrency_key TEXT)
+LANGUAGE plpgsql VOLATILE
+SET enable_sort = off
+SET enable_bitmapscan = off
+SET search_path FROM CURRENT
+AS $$
+BEGIN
+  RETURN QUERY
+    SELECT j.id, j.workspace_id, j.type, j.concurrency_key FROM jobs j
+    WHERE j.status = 'pending' AND j.run_at <= p_now AND j.type = ANY(p_types)
+      AND NOT EXISTS (SELECT 1 FROM job_type_pauses p WHERE p.workspace_id = j.workspace_id AND p.type = j.type)
+      AND NOT EXISTS (SELECT 1 FROM unnest(p_full_types, p_full_ws, p_full_keys) f(ty, ws, k)
+                      WHERE f.ty = j.type AND f.ws = j.workspace_id AND f.k = j.concurrency_key)
+    ORDER BY j.priority DESC, j.run_at, j.seq
+    LIMIT p_limit;
+END
+$$;
+
+-- Takes one transaction-scoped advisory lock per slot the claim may fill (a type, or a workspace +
+-- type + key), then counts the slots' holders. The count is a query of a VOLATILE function, so it
 -- runs on a snapshot taken after the locks were granted: it sees every job the previous holder of
--- a lock started. Two claimers of one key thus never both see its last free place. Locks are
--- taken in the order of their keys, so claimers that need several never wait on each other in a
--- cycle. Keys are 64-bit hashes of the schema and the slot: a collision only makes two slots share
--- a lock (their claimers wait on each other), never lets a limit be exceeded. Single-bigint
--- advisory locks (objsubid 1) never meet the event horizon's two-int locks (objsubid 2, 001_init.sql).
+-- a lock started. Two claimers of one key thus never both see its last free place. Locks are taken
+-- in the order of their keys, so claimers that need several never wait on each other in a cycle.
+-- Keys are 64-bit hashes of the schema and the slot: a collision only makes two slots share a lock
+-- (their claimers wait on each other), never lets a limit be exceeded. Single-bigint advisory
+-- locks (objsubid 1) never meet the event horizon's two-int locks (objsubid 2, 001_init.sql).
 CREATE FUNCTION claim_slots_hold(p_slots TEXT[], p_types TEXT[])
 RETURNS TABLE (type TEXT, workspace_id TEXT, concurrency_key TEXT, n INTEGER)
 LANGUAGE plpgsql VOLATILE
@@ -67,9 +114,6 @@ BEGIN
   LOOP
     PERFORM pg_advisory_xact_lock(k);
   END LOOP;
-  RETURN QUERY
-    SELECT j.type, j.workspace_id, j.concurrency_key, count(*)::int FROM jobs j
-    WHERE j.lease_token IS NOT NULL AND j.type = ANY(p_types)
-    GROUP BY j.type, j.workspace_id, j.concurrency_key;
+  RETURN QUERY SELECT * FROM claim_slots_held(p_types);
 END
 $$;
