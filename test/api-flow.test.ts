@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ApiFixture, apiFixture, expectError } from './api-helpers.ts';
+import { LongrunApiError, LongrunClient } from '../src/client/index.ts';
+import { type ApiFixture, apiFixture, expectError, listen } from './api-helpers.ts';
 import { waitFor } from './helpers.ts';
 
 interface JobTypeBody {
@@ -109,5 +110,22 @@ describe('job types: pause and resume', () => {
     const twice = await f.req('/api/v1/job-types/test.quick/resume', { method: 'POST' });
     assert.equal(twice.status, 200, 'resuming a type that runs is idempotent');
     assert.equal(((await twice.json()) as JobTypeBody).paused, false);
+  });
+
+  it('the client pauses, lists and resumes; an unknown type is a LongrunApiError', async () => {
+    const server = await listen(f.app);
+    try {
+      const client = new LongrunClient({ url: server.url, key: f.keys.write });
+      const paused = await client.pauseJobType('test.idle');
+      assert.equal(paused.paused, true);
+      assert.equal((await client.jobTypes()).find((t) => t.type === 'test.idle')?.paused, true);
+      assert.equal((await client.resumeJobType('test.idle')).paused, false);
+      await assert.rejects(
+        client.pauseJobType('no.such'),
+        (e) => e instanceof LongrunApiError && e.status === 404 && e.code === 'not_found',
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
