@@ -7,11 +7,11 @@
  * transaction does, in order:
  *  1. count the leased jobs of the limited types (only running jobs are leased: jobs_lease) and
  *     read a window of pending candidates, leaving out full slots and paused types;
- *  2. take a transaction-scoped advisory lock per slot those candidates would fill
+ *  2. pick by that count, take a transaction-scoped advisory lock per slot the picks would fill
  *     and count again (`claim_slots_hold`, 007_flow_control.sql: locks sorted, so never a cycle; the
  *     count is a query of a VOLATILE function, on a snapshot taken after the locks were granted,
  *     so it sees every job the previous holder of a lock started);
- *  3. pick within the limits and start those jobs (FOR UPDATE SKIP LOCKED: a row a claim without
+ *  3. keep the picks the new count allows and start them (FOR UPDATE SKIP LOCKED: a row a claim without
  *     limits took meanwhile is passed over), COMMIT, which releases the locks.
  *
  * Why advisory locks rather than a table of slot rows locked FOR UPDATE: a slot table would be
@@ -85,8 +85,11 @@ export async function jobClaimLimited(
       workspaceId: String(r.workspace_id),
       concurrencyKey: r.concurrency_key === null ? null : String(r.concurrency_key),
     }));
-    if (candidates.length === 0) return [];
-    const slots = slotsOf(candidates, limits);
+    // What the claim would start by the first count: only these slots are locked and counted
+    // again, and only these jobs can start (fewer, when a slot filled up meanwhile).
+    const tentative = pickWithinLimits(candidates, before, limits, p.limit);
+    if (tentative.length === 0) return [];
+    const slots = slotsOf(tentative, limits);
     let counts = before;
     if (slots.length > 0) {
       const rows = await tx.query({
@@ -96,7 +99,7 @@ export async function jobClaimLimited(
       });
       counts = toHeld(rows, limits);
     }
-    const picked = pickWithinLimits(candidates, counts, limits, p.limit);
+    const picked = pickWithinLimits(tentative, counts, limits, p.limit);
     if (picked.length === 0) return [];
     startSql ??= claimSql(
       `j.id IN (SELECT id FROM jobs WHERE id = ANY($2::text[]) AND status = 'pending' LIMIT $3::int
