@@ -156,4 +156,58 @@ describe('engine: concurrency limits and pausing', () => {
       }
     });
   }
+
+  it('postgres: a finish that frees a slot in one process wakes an idle worker in another (no polling)', {
+    skip: pgSkip,
+    timeout: 30_000,
+  }, async () => {
+    const schema = newSchemaName();
+    const storeA = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 });
+    const storeB = await createPostgresStore({ connectionString: PG_URL, schema, poolSize: 2 });
+    const keyed = defineJob({
+      type: 'flow.wake',
+      category: 'sync',
+      input: z.object({ k: z.string() }),
+      concurrency: { key: (i) => i.k, limit: 1 },
+      run: async () => null,
+    });
+    const a = createLongrun({ store: storeA, jobs: [keyed] });
+    const b = createLongrun({ store: storeB, jobs: [keyed] });
+    // B's claims that found nothing: B must be seen idle on the full key before the finish. Its
+    // poll interval is ten minutes, so only the finish's announcement can wake it in time.
+    const empties: number[] = [];
+    const claim = storeB.jobClaim.bind(storeB);
+    storeB.jobClaim = async (p) => {
+      const got = await claim(p);
+      if (got.length === 0) empties.push(Date.now());
+      return got;
+    };
+    try {
+      const [first] = await a.enqueueMany([{ type: 'flow.wake', input: { k: 'K' } }]);
+      const [held] = await storeA.jobClaim({
+        workerId: 'a',
+        limit: 1,
+        types: ['flow.wake'],
+        leaseMs: 30_000,
+        limits: [{ type: 'flow.wake', limit: 1, perKey: true }],
+      });
+      assert.equal(held?.job.id, first);
+      const [second] = await a.enqueueMany([{ type: 'flow.wake', input: { k: 'K' } }]);
+      b.start({ concurrency: 4, pollIntervalMs: 600_000 });
+      await waitFor('B to find the key full', () => empties.length > 0);
+      assert.equal((await b.getJob(second!)).status, 'pending');
+      // Without `freesSlot` this finish announces only events, and B waits for its poll (checked).
+      await storeA.jobFinish({ finishes: [{ lease: held!.lease, outcome: 'completed', freesSlot: true }] });
+      await waitFor(
+        'B to run the second job',
+        async () => (await b.getJob(second!)).status === 'completed',
+        10_000,
+      );
+    } finally {
+      await b.stop({ graceMs: 0 });
+      await storeA.close();
+      await storeB.close();
+      await dropSchema(schema);
+    }
+  });
 });
