@@ -50,6 +50,7 @@ export type {
   StepRecord,
 } from './core/job.ts';
 export { type AttemptOutcome, JOB_STATUSES, type JobStatus } from './core/status.ts';
+export type { ConcurrencyOption } from './engine/concurrency.ts';
 export {
   type EachOptions,
   type EachResult,
@@ -67,6 +68,7 @@ export {
   type RetryPolicy,
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
+export type { FlowControl, JobTypeState } from './engine/flow.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
 export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
 export type { WebhookOptions } from './engine/webhook-dispatcher.ts';

@@ -17,6 +17,7 @@ import { sessionTests, timeseriesTests } from './store-conformance-dashboard.ts'
 import { detailReadTests } from './store-conformance-detail.ts';
 import { finishTests } from './store-conformance-finish.ts';
 import { finishRuleTests } from './store-conformance-finish-rules.ts';
+import { flowTests } from './store-conformance-flow.ts';
 import { harness, type StoreFactory } from './store-conformance-helpers.ts';
 import { jsonTests } from './store-conformance-json.ts';
 import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
@@ -45,5 +46,6 @@ export function storeConformance(name: string, factory: StoreFactory, opts: { sk
     timeseriesTests(withStore);
     listFilterTests(withStore);
     opsTests(withStore);
+    flowTests(withStore);
   });
 }

@@ -65,6 +65,7 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
         '003_settings.sql',
         '004_dashboard.sql',
         '005_cancelled_by.sql',
+        '007_flow_control.sql',
       ],
     });
     const exists = await withAdmin((c) => c.query('SELECT to_regnamespace($1) AS ns', [fresh]));
@@ -77,6 +78,7 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
       { version: 3, name: '003_settings.sql' },
       { version: 4, name: '004_dashboard.sql' },
       { version: 5, name: '005_cancelled_by.sql' },
+      { version: 7, name: '007_flow_control.sql' },
     ]);
     for (const s of started) assert.deepEqual((await s.migrate({ dryRun: true })).pending, []);
     assert.deepEqual(await probe.migrate(), { applied: [], pending: [] });

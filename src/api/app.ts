@@ -28,6 +28,7 @@ import { type AdapterError, adapterErrorAnswer, type DirectHandler, directJobGet
 import { errorResponse, makeErrorHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
 import { requestFrame } from './frame.ts';
+import { jobTypeRoutes } from './job-types.ts';
 import { jobRoutes } from './jobs.ts';
 import { jobOpsRoutes } from './jobs-ops.ts';
 import { keyRoutes } from './keys.ts';
@@ -178,6 +179,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   routes.push(...jobRoutes(deps), ...eventRoutes(deps), ...keyRoutes(deps), ...sessionRoutes(deps));
   routes.push(...jobOpsRoutes(deps));
   routes.push(...webhookRoutes(deps));
+  routes.push(...jobTypeRoutes(deps));
   routes.push(...metaRoutes(deps, () => routes, API_VERSION));
   registerRoutes(app, deps, routes);
   if (opts.dashboard && !registerDashboard(app, opts.dashboard.dir))

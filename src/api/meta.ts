@@ -37,9 +37,9 @@ export function metaRoutes(deps: ApiDeps, allRoutes: () => AnyRoute[], version: 
       path: '/api/v1/job-types',
       tag: 'meta',
       scope: 'read',
-      summary: 'Registered job types with the JSON Schema of their input',
+      summary: 'Registered job types with the JSON Schema of their input, their limits and pause state',
       responses: { 200: { description: 'job types', schema: z.array(JobTypeSchema) } },
-      handler: (c) => c.json(longrun.jobTypes()),
+      handler: async (c, { auth }) => c.json(await longrun.flow.jobTypes({ workspaceId: auth.workspaceId })),
     }),
     route({
       method: 'get',

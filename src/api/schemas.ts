@@ -45,6 +45,15 @@ export const JobTypeSchema = z
     maxAttempts: z.number().int(),
     timeoutMs: z.number().int().nullable(),
     partialRetry: z.boolean().describe('retries may rerun only the failed items (`only: "failed-items"`)'),
+    concurrency: z
+      .object({ limit: z.number().int(), perKey: z.boolean() })
+      .nullable()
+      .describe(
+        'declared in code: at most `limit` running per type, or per key of a workspace when `perKey`',
+      ),
+    paused: z.boolean().describe('paused in this workspace: pending jobs are not claimed'),
+    pausedAt: z.number().int().nullable(),
+    pausedBy: z.string().nullable().describe('the name of the API key that paused it'),
   })
   .meta({ id: 'JobType' });
 

@@ -9,6 +9,7 @@
  * ```
  */
 import { Command } from 'commander';
+import { registerJobTypes } from './job-types-remote.ts';
 import { registerJobs } from './jobs.ts';
 import { registerKeys } from './keys.ts';
 import { registerLogin } from './login.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerWebhooks(program);
   registerLogin(program);
   registerJobs(program);
+  registerJobTypes(program);
   return program;
 }
 

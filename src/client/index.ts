@@ -213,6 +213,16 @@ export class LongrunClient {
     return (await this.json<JobType[]>('GET', '/api/v1/job-types')).data;
   }
 
+  /** Pauses a job type in the key's workspace: pending jobs wait, running ones go on. Idempotent. */
+  async pauseJobType(type: string): Promise<JobType> {
+    return (await this.json<JobType>('POST', `/api/v1/job-types/${encodeURIComponent(type)}/pause`)).data;
+  }
+
+  /** Resumes a paused job type: its pending jobs are claimed again. Idempotent. */
+  async resumeJobType(type: string): Promise<JobType> {
+    return (await this.json<JobType>('POST', `/api/v1/job-types/${encodeURIComponent(type)}/resume`)).data;
+  }
+
   async stats(): Promise<Stats> {
     return (await this.json<Stats>('GET', '/api/v1/stats')).data;
   }

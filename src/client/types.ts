@@ -26,6 +26,12 @@ export interface JobType {
   timeoutMs: number | null;
   /** Retries may rerun only the failed items (`retryJob(id, { only: 'failed-items' })`). */
   partialRetry: boolean;
+  /** Declared in code: at most `limit` running per type, or per key of a workspace when `perKey`. */
+  concurrency: { limit: number; perKey: boolean } | null;
+  /** Paused in this workspace: its pending jobs are not claimed. */
+  paused: boolean;
+  pausedAt: number | null;
+  pausedBy: string | null;
 }
 
 export interface Stats {

@@ -15,6 +15,8 @@
 import { z } from 'zod';
 import { DEFAULT_CATEGORIES } from '../core/categories.ts';
 import { LongrunError } from '../core/errors.ts';
+import type { ClaimLimit } from '../store/types.ts';
+import { type ConcurrencyOption, checkConcurrency, claimLimitOf } from './concurrency.ts';
 import type { JobContext } from './context.ts';
 
 export interface RetryPolicy {
@@ -41,6 +43,11 @@ export interface JobDefinition<I = unknown, R = unknown> {
    * items without the others is meaningful. Without it such a retry answers 409.
    */
   partialRetry?: boolean;
+  /**
+   * At most this many jobs of the type run at once across every worker, process and machine
+   * (a number), or at most `limit` per key of a workspace (`{ key, limit }`). See concurrency.ts.
+   */
+  concurrency?: ConcurrencyOption<I>;
   run: (ctx: JobContext, input: I) => Promise<R>;
 }
 
@@ -54,6 +61,7 @@ export function defineJob<I, R>(def: JobDefinition<I, R>): JobDefinition<I, R> {
       `job type "${def.type}" must be 1-100 letters, digits, '.', '_' or '-'`,
     );
   }
+  checkConcurrency(def.type, def.concurrency);
   return def;
 }
 
@@ -66,12 +74,15 @@ export interface JobTypeInfo {
   timeoutMs: number | null;
   /** Whether `POST /api/v1/jobs/:id/retry` takes `only: "failed-items"` for this type. */
   partialRetry: boolean;
+  /** The type's concurrency limit, or null: `perKey` when it counts per key (`concurrency.key`). */
+  concurrency: { limit: number; perKey: boolean } | null;
 }
 
 export class JobRegistry {
   private readonly defs = new Map<string, AnyJobDefinition>();
   /** `describe()`'s answer, kept until the next `register`: a JSON Schema per type is not free. */
   private described: readonly JobTypeInfo[] | null = null;
+  private limits: ClaimLimit[] | null = null;
   readonly categories: readonly string[];
 
   constructor(opts: { categories?: readonly string[]; jobs?: AnyJobDefinition[] } = {}) {
@@ -89,8 +100,10 @@ export class JobRegistry {
         `job type "${def.type}" has category "${def.category}"; configured categories: ${this.categories.join(', ')}`,
       );
     }
+    checkConcurrency(def.type, def.concurrency);
     this.defs.set(def.type, def);
     this.described = null;
+    this.limits = null;
   }
 
   get(type: string): AnyJobDefinition | undefined {
@@ -124,12 +137,21 @@ export class JobRegistry {
       maxAttempts: d.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       timeoutMs: d.timeoutMs ?? null,
       partialRetry: d.partialRetry === true,
+      concurrency: limitInfo(claimLimitOf(d)),
     }));
     return this.described;
+  }
+
+  /** The limits a worker's claims carry, one per limited type; empty when no type has one. */
+  claimLimits(): ClaimLimit[] {
+    this.limits ??= [...this.defs.values()].flatMap((d) => claimLimitOf(d) ?? []);
+    return this.limits;
   }
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
+
+const limitInfo = (l: ClaimLimit | null) => (l ? { limit: l.limit, perKey: l.perKey } : null);
 
 /** Exponential backoff with full jitter over the upper half: delay ∈ [cap/2, cap]. */
 export function retryDelay(policy: RetryPolicy | undefined, attempt: number, random = Math.random): number {

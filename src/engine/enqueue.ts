@@ -6,6 +6,7 @@ import { LongrunError } from '../core/errors.ts';
 import { newJobId } from '../core/ids.ts';
 import { DEFAULT_WORKSPACE } from '../core/job.ts';
 import type { NewJob } from '../store/types.ts';
+import { concurrencyKeyOf } from './concurrency.ts';
 import { DEFAULT_MAX_ATTEMPTS, type JobRegistry } from './define.ts';
 
 export interface EnqueueOptions {
@@ -67,6 +68,7 @@ export function buildNewJob(
     idempotencyKey,
     requestHash:
       idempotencyKey === null ? null : requestHash({ type, input, ...opts, idempotencyKey: undefined }),
+    concurrencyKey: concurrencyKeyOf(type, def.concurrency, parsed.data),
   };
 }
 

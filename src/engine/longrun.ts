@@ -30,6 +30,7 @@ import { Credentials } from './credentials.ts';
 import { CursorCodec } from './cursor.ts';
 import { type AnyJobDefinition, JobRegistry, type JobTypeInfo } from './define.ts';
 import { buildNewJob, type EnqueueOptions } from './enqueue.ts';
+import { FlowControl } from './flow.ts';
 import { InsertBatcher } from './insert-batcher.ts';
 import { StoreMonitor } from './monitor.ts';
 import { type CancelManyOptions, cancelJobs, type RetryOptions, retryJob } from './operations.ts';
@@ -82,6 +83,8 @@ export class Longrun {
   readonly webhooks: Webhooks;
   private dispatcher: WebhookDispatcher | null = null;
   private readonly webhookOptions: WebhookOptions;
+  /** Job types with their pause state; pause and resume (flow.ts). */
+  readonly flow: FlowControl;
   private pool: WorkerPool | null = null;
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
@@ -103,6 +106,7 @@ export class Longrun {
       { allowPrivate: this.webhookOptions.allowPrivate ?? false },
       () => this.cursors(),
     );
+    this.flow = new FlowControl(opts.store, this.registry);
   }
 
   /** Validates `input` against the type's schema and enqueues one job. */

@@ -133,11 +133,13 @@ export class WorkerPool {
         if (free <= 0 || this.stopping) break;
         const limit = Math.min(free, this.opts.claimBatch);
         const asked = this.opts.clock.now();
+        const limits = this.registry.claimLimits();
         const claimed = await this.store.jobClaim({
           workerId: this.opts.workerId,
           limit,
           types: this.opts.types ?? this.registry.types(),
           leaseMs: this.opts.leaseMs,
+          ...(limits.length > 0 ? { limits } : {}),
         });
         for (const c of claimed) this.launch(c, asked + this.opts.leaseMs);
         if (claimed.length === limit) this.claimAgain = true;
@@ -199,7 +201,8 @@ export class WorkerPool {
     const writes = run.buffer.isEmpty() ? undefined : run.buffer.drain();
     run.buffer.closed = true;
     run.abort.abort('attempt ended');
-    await this.finish({ lease: run.claimed.lease, ...end, writes });
+    const freesSlot = run.def.concurrency !== undefined;
+    await this.finish({ lease: run.claimed.lease, ...end, writes, ...(freesSlot ? { freesSlot } : {}) });
     this.processed++;
   }
 

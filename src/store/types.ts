@@ -48,6 +48,25 @@ export interface NewJob {
   /** The job this one retries (core/retry.ts); absent or null for every other job. */
   retryOf?: string | null;
   retryOnly?: RetryOnly | null;
+  /** The key of the type's keyed concurrency limit (`defineJob({ concurrency })`), if it has one. */
+  concurrencyKey?: string | null;
+}
+
+/**
+ * A concurrency limit a claim honours (store/concurrency.ts): at most `limit` jobs of `type` hold
+ * a lease at once, per workspace + concurrency key when `perKey`, else across all workspaces.
+ */
+export interface ClaimLimit {
+  type: string;
+  limit: number;
+  perKey: boolean;
+}
+
+/** A job type paused in a workspace: its pending jobs are not claimed until it is resumed. */
+export interface JobTypePause {
+  type: string;
+  pausedAt: number;
+  pausedBy: string | null;
 }
 
 export interface InsertResult {
@@ -116,6 +135,8 @@ export interface JobFinish {
   retryDelayMs?: number | null;
   /** Final buffered writes, applied in the same transaction before the status change. */
   writes?: Omit<JobWriteBatch, 'lease'>;
+  /** The job held a concurrency slot: its finish announces that work may be claimable. */
+  freesSlot?: boolean;
 }
 
 export interface FinishResult {
@@ -265,6 +286,8 @@ export interface Store extends WebhookStore {
     limit: number;
     types: string[];
     leaseMs: number;
+    /** Concurrency limits of the claimed types, from code (absent or empty: none). */
+    limits?: ClaimLimit[];
   }): Promise<ClaimedJob[]>;
   /** Extends leases; reports which are lost and which jobs were cancelled meanwhile. */
   jobHeartbeat(params: { leases: Lease[]; leaseMs: number }): Promise<Map<string, LeaseState>>;
@@ -352,6 +375,15 @@ export interface Store extends WebhookStore {
    * by any server. On PostgreSQL it also counts ids of writes that rolled back.
    */
   eventSequenceLast(): Promise<number>;
+
+  /**
+   * Pauses a job type in a workspace (claims skip its pending jobs); pausing a paused type keeps
+   * the first pause and answers it.
+   */
+  jobTypePause(params: { workspaceId: string; type: string; by?: string }): Promise<JobTypePause>;
+  /** Resumes a paused type and announces work; false when it was not paused. */
+  jobTypeResume(params: { workspaceId: string; type: string }): Promise<boolean>;
+  jobTypePauseList(params: { workspaceId: string }): Promise<JobTypePause[]>;
 
   /** A value the store's migrations made once (`cursor_key`), or null for a name it does not hold. */
   settingGet(params: { name: string }): Promise<string | null>;

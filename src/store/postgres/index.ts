@@ -21,6 +21,7 @@ import {
   migrateSchema,
   validateSchema,
 } from './db.ts';
+import * as flow from './flow.ts';
 import * as cancelMany from './jobs-cancel-many.ts';
 import * as finish from './jobs-finish.ts';
 import * as lifecycle from './jobs-lifecycle.ts';
@@ -134,6 +135,9 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     eventNewestId: (p) => readOps.eventNewestId(ctx, p),
     eventSequenceLast: () => readOps.eventSequenceLast(ctx),
     settingGet: (p) => readOps.settingGet(ctx, p),
+    jobTypePause: (p) => flow.jobTypePause(ctx, p),
+    jobTypeResume: (p) => flow.jobTypeResume(ctx, p),
+    jobTypePauseList: (p) => flow.jobTypePauseList(ctx, p),
     apiKeyCreate: (p) => keys.apiKeyCreate(ctx, p),
     apiKeyFindByHash: (p) => keys.apiKeyFindByHash(ctx, p),
     apiKeyList: (p) => keys.apiKeyList(ctx, p),

@@ -119,7 +119,9 @@ async function jobFinishFast(ctx: PgContext, finishes: JobFinish[]): Promise<Fin
   });
   const status = new Map(rows.map((r) => [leaseKey(r.id, r.attempt, r.token), r.status as JobStatus]));
   if (rows.length > 0) {
-    announce(ctx, { channel: rows.some((r) => r.status === 'pending') ? 'jobs' : 'events' });
+    // A retry is claimable again; a finish that frees a concurrency slot may let a waiting job start.
+    const wake = rows.some((r) => r.status === 'pending') || unique.some((f) => f.freesSlot);
+    announce(ctx, { channel: wake ? 'jobs' : 'events' });
   }
   return finishes.map((f) => {
     const k = leaseKey(f.lease.jobId, f.lease.attempt, f.lease.token);
@@ -194,6 +196,6 @@ function finishOne(writeSet: WriteSet, st: JobState, f: JobFinish, now: number):
     data: finishEventData(plan),
   });
   writeSet.deltas.move(st.workspaceId, st.category, st.status, plan.status);
-  if (plan.status === 'pending') writeSet.announce({ channel: 'jobs' });
+  if (plan.status === 'pending' || f.freesSlot) writeSet.announce({ channel: 'jobs' });
   return plan.status;
 }

@@ -3,8 +3,9 @@
  * CTEs), so enqueueing a batch or claiming a batch costs one round trip and one commit.
  */
 import { newLeaseToken } from '../../core/ids.ts';
+import { claimLimitsFor } from '../concurrency.ts';
 import { JOB_COLUMNS, type Row, rowToJob } from '../rows.ts';
-import type { ClaimedJob, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
+import type { ClaimedJob, ClaimLimit, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
 import {
   announce,
   eventLockFilter,
@@ -16,6 +17,7 @@ import {
   transaction,
   writeOne,
 } from './context.ts';
+import { jobClaimLimited } from './jobs-claim-limited.ts';
 import { searchDoc } from './search.ts';
 import { clean } from './write-set.ts';
 
@@ -31,12 +33,12 @@ const INSERT_CHUNK = 5_000;
 const INSERT_SQL = `WITH t AS MATERIALIZED (SELECT ${nowSql(1)} AS now),
 ins AS (
   INSERT INTO jobs (id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at,
-    created_at, updated_at, idempotency_key, request_hash)
+    created_at, updated_at, idempotency_key, request_hash, concurrency_key)
   SELECT v.id, v.ws, v.type, v.category, v.name, 'pending', v.priority, v.input, v.max_attempts,
-    coalesce(v.run_at, t.now), t.now, t.now, v.ikey, v.rhash
+    coalesce(v.run_at, t.now), t.now, t.now, v.ikey, v.rhash, v.ckey
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::int[],
-    $10::bigint[], $11::text[], $12::text[]) WITH ORDINALITY
-    v(id, ws, type, category, name, priority, input, max_attempts, run_at, ikey, rhash, ord), t
+    $10::bigint[], $11::text[], $12::text[], $19::text[]) WITH ORDINALITY
+    v(id, ws, type, category, name, priority, input, max_attempts, run_at, ikey, rhash, ckey, ord), t
   ORDER BY v.ord
   ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING seq, id, workspace_id, category, name
@@ -90,6 +92,7 @@ function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
       notify ? ctx.channels.jobs : null,
       ctx.instanceId,
       c((j) => searchDoc(j.workspaceId, j.input)),
+      c((j) => j.concurrencyKey ?? null),
     ],
   };
 }
@@ -167,13 +170,14 @@ async function resolveExisting(
 // database crash only puts the jobs back as they were (pending, same attempt, no lease); a worker
 // that had started one finds its lease gone at its first fenced write and stops. Inserts, writes
 // and finishes keep the durable commit.
-const CLAIM_SQL = `WITH t AS MATERIALIZED (
+/** The claim statement around the rows it starts: `pick` is a condition on `j` (and `t.now`). */
+export const claimSql = (pick: string) => `WITH t AS MATERIALIZED (
   SELECT ${nowSql(1)} AS now, set_config('synchronous_commit', 'off', true) AS async_commit),
 upd AS (
   UPDATE jobs j SET status = 'running', attempt = j.attempt + 1, lease_token = $4::text || '.' || j.seq,
     lease_owner = $5::text, lease_expires_at = t.now + $6::bigint, attempt_started_at = t.now,
     started_at = coalesce(j.started_at, t.now), updated_at = t.now, current_step = NULL
-  FROM t WHERE j.ctid = ANY(ARRAY(SELECT claim_candidates($2::text[], t.now, $3::int) FROM t))
+  FROM t WHERE ${pick}
   RETURNING j.seq, ${JOB_COLUMNS}, j.input, j.lease_token, j.lease_expires_at
 ),
 ev AS (
@@ -190,12 +194,15 @@ cn AS (
   ON CONFLICT (workspace_id, category, status, shard) DO UPDATE SET n = job_counts.n + excluded.n
 )
 SELECT u.* FROM upd u ORDER BY u.priority DESC, u.run_at, u.seq`;
+const CLAIM_SQL = claimSql('j.ctid = ANY(ARRAY(SELECT claim_candidates($2::text[], t.now, $3::int) FROM t))');
 
 export async function jobClaim(
   ctx: PgContext,
-  p: { workerId: string; limit: number; types: string[]; leaseMs: number },
+  p: { workerId: string; limit: number; types: string[]; leaseMs: number; limits?: ClaimLimit[] },
 ): Promise<ClaimedJob[]> {
   if (p.limit <= 0 || p.types.length === 0) return [];
+  const limits = claimLimitsFor(p.types, p.limits);
+  if (limits) return claimedJobs(ctx, await jobClaimLimited(ctx, p, limits));
   const rows: Row[] = await writeOne(ctx, {
     name: 'longrun_claim',
     text: CLAIM_SQL,
@@ -211,6 +218,10 @@ export async function jobClaim(
       Math.floor(Math.random() * 16),
     ],
   });
+  return claimedJobs(ctx, rows);
+}
+
+export function claimedJobs(ctx: PgContext, rows: Row[]): ClaimedJob[] {
   if (rows.length > 0) announce(ctx, { channel: 'events' });
   return rows.map((r) => {
     const job = rowToJob(r);

@@ -15,6 +15,7 @@ import type { SqliteStoreOptions } from '../options.ts';
 import type { Store, StoreNotifications, StoreSignal } from '../types.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, op, openDatabase, StatementCache } from './db.ts';
+import * as flow from './flow.ts';
 import { foreignCancels } from './foreign-cancels.ts';
 import * as json from './job-json.ts';
 import * as cancelMany from './jobs-cancel-many.ts';
@@ -162,6 +163,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     eventNewestId: op((p) => ctx.read(() => read.eventNewestId(ctx, p))),
     eventSequenceLast: op(() => ctx.read(() => read.eventSequenceLast(ctx))),
     settingGet: op((p) => ctx.read(() => read.settingGet(ctx, p))),
+    jobTypePause: op((p) => flow.jobTypePause(ctx, p)),
+    jobTypeResume: op((p) => flow.jobTypeResume(ctx, p)),
+    jobTypePauseList: op((p) => ctx.read(() => flow.jobTypePauseList(ctx, p))),
     apiKeyCreate: op((p) => keys.apiKeyCreate(ctx, p)),
     apiKeyFindByHash: op((p) => ctx.read(() => keys.apiKeyFindByHash(ctx, p))),
     apiKeyList: op((p) => ctx.read(() => keys.apiKeyList(ctx, p))),

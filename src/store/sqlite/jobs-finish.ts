@@ -33,7 +33,9 @@ export function jobFinish(ctx: SqliteContext, finishes: JobFinish[]): FinishResu
     return results;
   });
   ctx.afterCommit.eventsAdded();
-  if (out.some((r) => r.status === 'pending')) ctx.afterCommit.jobsAvailable();
+  // A retry is claimable again; a finish that frees a concurrency slot may let a waiting job start.
+  if (out.some((r, i) => r.status === 'pending' || (r.applied && finishes[i]?.freesSlot)))
+    ctx.afterCommit.jobsAvailable();
   return out;
 }
 

@@ -4,15 +4,18 @@
  * batching is what takes SQLite from ~4,500 jobs/s (a transaction per job) to tens of thousands.
  */
 import { newLeaseToken } from '../../core/ids.ts';
+import { claimLimitsFor } from '../concurrency.ts';
 import { JOB_COLUMN_COUNT, JOB_COLUMNS, type Row, rawToJob } from '../rows.ts';
-import type { ClaimedJob, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
+import type { ClaimedJob, ClaimLimit, InsertResult, Lease, LeaseState, NewJob } from '../types.ts';
 import { applyCountDeltas, CountDeltas, insertEvent, type SqliteContext } from './context.ts';
+import { anyPaused, pickFlowControlled } from './flow.ts';
 
 const JOB_INSERT_COLUMNS =
-  '(id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at, created_at, updated_at, idempotency_key, request_hash)';
-const JOB_INSERT_VALUES = "(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)";
+  '(id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at, created_at, updated_at, idempotency_key, request_hash, concurrency_key)';
+const JOB_INSERT_VALUES = "(?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_WIDTH = 14;
 
-/** Writes one job's 13 parameters into `args` at `at`; a flat array avoids an array per job. */
+/** Writes one job's 14 parameters into `args` at `at`; a flat array avoids an array per job. */
 function fillInsertArgs(args: unknown[], at: number, j: NewJob, now: number): void {
   args[at] = j.id;
   args[at + 1] = j.workspaceId;
@@ -27,6 +30,7 @@ function fillInsertArgs(args: unknown[], at: number, j: NewJob, now: number): vo
   args[at + 10] = now;
   args[at + 11] = j.idempotencyKey;
   args[at + 12] = j.requestHash;
+  args[at + 13] = j.concurrencyKey ?? null;
 }
 
 /**
@@ -73,9 +77,9 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
       const stmt = ctx.sql.get(
         `INSERT INTO jobs ${JOB_INSERT_COLUMNS} VALUES ${Array(chunk).fill(JOB_INSERT_VALUES).join(', ')}`,
       );
-      const args: unknown[] = new Array(chunk * 13);
+      const args: unknown[] = new Array(chunk * INSERT_WIDTH);
       for (; fresh.length - i >= chunk; i += chunk) {
-        for (let k = 0; k < chunk; k++) fillInsertArgs(args, k * 13, fresh[i + k]!, now);
+        for (let k = 0; k < chunk; k++) fillInsertArgs(args, k * INSERT_WIDTH, fresh[i + k]!, now);
         stmt.run(args);
       }
     }
@@ -109,37 +113,41 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
 
 const RUNNING_EVENT = JSON.stringify({ status: 'running' });
 
+const CLAIM_UPDATE = `UPDATE jobs SET status = 'running', attempt = attempt + 1, lease_token = ? || '.' || seq,
+  lease_owner = ?, lease_expires_at = ?, attempt_started_at = ?, started_at = coalesce(started_at, ?), updated_at = ?,
+  current_step = NULL`;
+const CLAIM_RETURNING = `RETURNING ${JOB_COLUMNS}, input, lease_token, lease_expires_at`;
+
 export function jobClaim(
   ctx: SqliteContext,
-  p: { workerId: string; limit: number; types: string[]; leaseMs: number },
+  p: { workerId: string; limit: number; types: string[]; leaseMs: number; limits?: ClaimLimit[] },
 ): ClaimedJob[] {
   if (p.limit <= 0 || p.types.length === 0) return [];
+  const limits = claimLimitsFor(p.types, p.limits);
   const token = newLeaseToken();
   const typeList = p.types.map(() => '?').join(', ');
   const claimed = ctx.write((now) => {
-    const rows = ctx.sql
-      .get(
-        `UPDATE jobs SET status = 'running', attempt = attempt + 1, lease_token = ? || '.' || seq, lease_owner = ?,
-           lease_expires_at = ?, attempt_started_at = ?, started_at = coalesce(started_at, ?), updated_at = ?,
-           current_step = NULL
+    const head = [token, p.workerId, now + p.leaseMs, now, now, now];
+    // Already serialised: a claim is a write transaction (BEGIN IMMEDIATE), so no other claim can
+    // start a job between this one counting a key's slots and filling them (flow.ts).
+    const picked = limits || anyPaused(ctx) ? pickFlowControlled(ctx, p, limits, now) : null;
+    if (picked?.length === 0) return [];
+    const rows = (picked
+      ? ctx.sql
+          .get(`${CLAIM_UPDATE} WHERE seq IN (SELECT value FROM json_each(?)) ${CLAIM_RETURNING}`)
+          .raw()
+          .all(...head, JSON.stringify(picked))
+      : ctx.sql
+          .get(
+            `${CLAIM_UPDATE}
          WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' AND run_at <= ? AND type IN (${typeList})
                        ORDER BY priority DESC, run_at, seq LIMIT ?)
-         RETURNING ${JOB_COLUMNS}, input, lease_token, lease_expires_at`,
-      )
-      // Raw arrays: a claim batch returns hundreds of 24-column rows, and keyed row objects
-      // cost twice as much to build.
-      .raw()
-      .all(
-        token,
-        p.workerId,
-        now + p.leaseMs,
-        now,
-        now,
-        now,
-        now,
-        ...p.types,
-        p.limit,
-      ) as unknown as unknown[][];
+         ${CLAIM_RETURNING}`,
+          )
+          // Raw arrays: a claim batch returns hundreds of 24-column rows, and keyed row objects
+          // cost twice as much to build.
+          .raw()
+          .all(...head, now, ...p.types, p.limit)) as unknown as unknown[][];
     if (rows.length === 0) return [];
     const deltas = new CountDeltas();
     const out: ClaimedJob[] = [];

@@ -23,6 +23,7 @@ export function TypesView() {
             <div class="panel-head">
               <h2 id={`type-${t.type}`}>
                 <code>{t.type}</code> <span class="badge">{t.category}</span>
+                {t.paused && <span class="badge">paused</span>}
               </h2>
               <div class="row-actions">
                 <a href={href(['jobs'], { type: t.type })}>Jobs</a>
@@ -41,6 +42,9 @@ export function TypesView() {
             <p class="muted small">
               Up to {t.maxAttempts} {t.maxAttempts === 1 ? 'attempt' : 'attempts'}
               {t.timeoutMs ? ` · times out after ${duration(t.timeoutMs)}` : ''}
+              {t.concurrency
+                ? ` · at most ${t.concurrency.limit} running${t.concurrency.perKey ? ' per key' : ''}`
+                : ''}
             </p>
             {creating === t.type && <CreateJob type={t} />}
             <details>
