@@ -66,6 +66,8 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
         '004_dashboard.sql',
         '005_cancelled_by.sql',
         '007_flow_control.sql',
+        '009_webhooks.sql',
+        '010_retry_of.sql',
       ],
     });
     const exists = await withAdmin((c) => c.query('SELECT to_regnamespace($1) AS ns', [fresh]));
@@ -79,6 +81,8 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
       { version: 4, name: '004_dashboard.sql' },
       { version: 5, name: '005_cancelled_by.sql' },
       { version: 7, name: '007_flow_control.sql' },
+      { version: 9, name: '009_webhooks.sql' },
+      { version: 10, name: '010_retry_of.sql' },
     ]);
     for (const s of started) assert.deepEqual((await s.migrate({ dryRun: true })).pending, []);
     assert.deepEqual(await probe.migrate(), { applied: [], pending: [] });
