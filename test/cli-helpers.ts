@@ -9,6 +9,8 @@ export const ROOT = join(import.meta.dirname, '..');
 /** The CLI from source (scripts/longrun-src.js): tests load TypeScript job modules. */
 export const BIN = join(ROOT, 'scripts', 'longrun-src.js');
 export const JOBS = join(ROOT, 'test', 'fixtures', 'test-jobs.ts');
+/** The test types plus two with concurrency limits (flow-jobs.ts). */
+export const FLOW_JOBS = join(ROOT, 'test', 'fixtures', 'flow-jobs.ts');
 const run = promisify(execFile);
 
 export interface Server {
@@ -24,9 +26,9 @@ export interface Server {
 export function startServe(
   db: string,
   extra: string[] = [],
-  opts: { cwd?: string; examples?: boolean } = {},
+  opts: { cwd?: string; examples?: boolean; jobs?: string } = {},
 ): Promise<Server> {
-  const examples = opts.examples ? [] : ['--no-examples', '--jobs', JOBS];
+  const examples = opts.examples ? [] : ['--no-examples', '--jobs', opts.jobs ?? JOBS];
   const args = ['--port', '0', '--host', '127.0.0.1', '--db', db, '--workers', '4', ...examples, ...extra];
   return spawnServe(args, { cwd: opts.cwd });
 }

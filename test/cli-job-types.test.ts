@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LongrunClient } from '../src/client/index.ts';
-import { cli, type Server, startServe } from './cli-helpers.ts';
+import { cli, FLOW_JOBS, type Server, startServe } from './cli-helpers.ts';
 import { tempDir, waitFor } from './helpers.ts';
 
 describe('longrun job-types', () => {
@@ -15,7 +15,7 @@ describe('longrun job-types', () => {
   let server: Server;
   let args: string[];
   before(async () => {
-    server = await startServe(join(tmp.dir, 'types.db'));
+    server = await startServe(join(tmp.dir, 'types.db'), [], { jobs: FLOW_JOBS });
     assert.ok(server.key);
     args = ['--url', server.url, '--key', server.key];
   });

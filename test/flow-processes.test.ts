@@ -13,7 +13,8 @@ import { createLongrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
-import { testJobs } from './fixtures/test-jobs.ts';
+import { FLOW_JOBS } from './cli-helpers.ts';
+import { flowJobs } from './fixtures/flow-jobs.ts';
 import { tempDir, waitFor } from './helpers.ts';
 import { startWorker, type WorkerProc } from './pg-helpers.ts';
 import { dropSchema, newSchemaName, PG_URL, pgSkipReason } from './store-postgres-helpers.ts';
@@ -86,18 +87,25 @@ describe('concurrency limits across processes', () => {
   }): Promise<void> {
     const log = join(tmp.dir, `${p.name}.log`);
     writeFileSync(log, '');
-    const longrun = createLongrun({ store: p.store, jobs: testJobs });
+    const longrun = createLongrun({ store: p.store, jobs: flowJobs });
     // Keys interleaved, so every claim window holds several keys and some of each are full.
     const requests = Array.from({ length: p.keys * p.perKey }, (_, i) => ({
       type: 'test.keyed',
       input: { key: `k${i % p.keys}`, ms: 2 },
     }));
     const capped = Array.from({ length: p.capped }, () => ({ type: 'test.capped', input: { ms: 3 } }));
+    // Held paused until every worker is up: else the first to start may run them all alone, and
+    // the test would prove nothing about processes claiming side by side.
+    for (const type of ['test.keyed', 'test.capped']) await longrun.flow.pause(type);
     await longrun.enqueueMany([...requests, ...capped]);
     const total = requests.length + capped.length;
     const workers = Array.from({ length: p.workers }, () =>
-      track(startWorker(p.db, { LONGRUN_FLOW_LOG: log }, ['--concurrency', '10'])),
+      track(startWorker(p.db, { LONGRUN_FLOW_LOG: log }, ['--concurrency', '10'], FLOW_JOBS)),
     );
+    await waitFor('every worker started', () =>
+      workers.every((w) => w.stderr.some((l) => l.includes('"worker started"'))),
+    );
+    for (const type of ['test.keyed', 'test.capped']) await longrun.flow.resume(type);
     await waitFor(`${total} completed`, async () => (await completed(p.store)) === total, 120_000, 100);
     for (const w of workers) w.proc.kill('SIGTERM');
     const codes = await Promise.all(workers.map((w) => w.exited));
@@ -138,8 +146,9 @@ describe('concurrency limits across processes', () => {
       db: `${PG_URL}?schema=${schema}`,
       name: 'pg',
       workers: 4,
-      keys: 5,
-      perKey: 100,
+      // More slots (20 keys + 3 capped) than one worker's 10: every process must take a share.
+      keys: 20,
+      perKey: 25,
       capped: 60,
     });
   });
@@ -148,6 +157,8 @@ describe('concurrency limits across processes', () => {
     const db = join(tmp.dir, 'flow.db');
     const store = await createSqliteStore({ path: db });
     cleanups.push(() => store.close());
-    await runScenario({ store, db, name: 'sqlite', workers: 3, keys: 4, perKey: 50, capped: 30 });
+    // More slots (16 keys + 3 capped) than one worker's 10: a worker that hears of freed slots first
+    // (its own finishes, at once; the others poll) still cannot hold them all.
+    await runScenario({ store, db, name: 'sqlite', workers: 3, keys: 16, perKey: 15, capped: 30 });
   });
 });

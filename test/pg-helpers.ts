@@ -10,11 +10,16 @@ export interface WorkerProc {
   exited: Promise<number | null>;
 }
 
-/** `longrun worker` running the test job types (test/fixtures/test-jobs.ts). */
-export function startWorker(db: string, env: Record<string, string>, extra: string[] = []): WorkerProc {
+/** `longrun worker` running the test job types (test/fixtures/test-jobs.ts, or `jobs`). */
+export function startWorker(
+  db: string,
+  env: Record<string, string>,
+  extra: string[] = [],
+  jobs = JOBS,
+): WorkerProc {
   const proc = spawn(
     process.execPath,
-    [BIN, 'worker', '--db', db, '--no-examples', '--jobs', JOBS, ...extra],
+    [BIN, 'worker', '--db', db, '--no-examples', '--jobs', jobs, ...extra],
     {
       cwd: ROOT,
       env: { ...process.env, LONGRUN_LOG_LEVEL: 'info', ...env },
