@@ -8,39 +8,16 @@
  * const { deliveries } = await client.webhooks.deliveries(hook.id);
  * ```
  */
+import type { z } from 'zod';
+import type { WebhookDeliverySchema, WebhookSchema, WebhookWithSecretSchema } from '../api/webhooks.ts';
 import type { DeliveryStatus, WebhookEvent } from '../store/webhook-types.ts';
 
 export type { DeliveryStatus, WebhookEvent };
 
-export interface Webhook {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  types: string[] | null;
-  categories: string[] | null;
-  createdAt: number;
-  updatedAt: number;
-  previousSecretExpiresAt: number | null;
-}
-
-export interface WebhookWithSecret extends Webhook {
-  secret: string;
-}
-
-export interface WebhookDelivery {
-  id: number;
-  webhookId: string;
-  jobId: string;
-  event: WebhookEvent;
-  status: DeliveryStatus;
-  attempts: number;
-  createdAt: number;
-  nextAttemptAt: number | null;
-  lastAttemptAt: number | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: number | null;
-}
+/** The API's webhook shapes, inferred from its schemas (api/webhooks.ts) by type-only imports. */
+export type Webhook = z.infer<typeof WebhookSchema>;
+export type WebhookWithSecret = z.infer<typeof WebhookWithSecretSchema>;
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
 
 export interface CreateWebhookParams {
   url: string;
