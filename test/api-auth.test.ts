@@ -16,6 +16,10 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/v1/jobs': 'write',
   'GET /api/v1/jobs/:id': 'read',
   'POST /api/v1/jobs/:id/cancel': 'write',
+  'POST /api/v1/jobs/:id/retry': 'write',
+  'POST /api/v1/jobs/cancel': 'write',
+  'POST /api/v1/job-types/:type/pause': 'write',
+  'POST /api/v1/job-types/:type/resume': 'write',
   'GET /api/v1/jobs/:id/logs': 'read',
   'GET /api/v1/jobs/:id/items': 'read',
   'GET /api/v1/jobs/:id/events': 'read',
@@ -48,9 +52,13 @@ const RANK = { read: 1, write: 2, admin: 3 } as const;
 describe('auth and scopes', () => {
   let f: ApiFixture;
   let jobId: string;
+  /** A cancelled job: what a retry may copy. */
+  let cancelledId: string;
   before(async () => {
     f = await apiFixture();
     jobId = (await f.longrun.enqueue('test.idle', {})).job.id;
+    cancelledId = (await f.longrun.enqueue('test.idle', {})).job.id;
+    await f.longrun.cancel(cancelledId);
   });
   after(() => f.close());
 
@@ -77,8 +85,10 @@ describe('auth and scopes', () => {
                   .req('/api/v1/webhooks', { method: 'POST', body: WEBHOOK })
                   .then((r) => r.json())) as { id: string }
               ).id
-            : jobId;
-        const path = pattern.replace(':id', target);
+            : pattern.endsWith('/retry')
+              ? cancelledId
+              : jobId;
+        const path = pattern.replace(':id', target).replace(':type', 'test.idle');
         const body =
           method === 'POST' && pattern === '/api/v1/jobs'
             ? { type: 'test.idle', input: {} }
@@ -86,9 +96,11 @@ describe('auth and scopes', () => {
               ? { scope: 'read' }
               : method === 'POST' && pattern === '/api/v1/webhooks'
                 ? WEBHOOK
-                : method === 'POST' && pattern === '/api/v1/session'
-                  ? { key: f.keys.read }
-                  : undefined;
+                : method === 'POST' && pattern === '/api/v1/jobs/cancel'
+                  ? { ids: [jobId] }
+                  : method === 'POST' && pattern === '/api/v1/session'
+                    ? { key: f.keys.read }
+                    : undefined;
         const key = scope === 'none' ? null : f.keys[scope];
         const res = await f.req(path, { method, key, body });
         const allowed = need === 'public' || (scope !== 'none' && RANK[scope] >= RANK[need]);
