@@ -48,6 +48,7 @@ export function insertAndClaimTests(withStore: WithStore): void {
           currentStep: null,
           cancelRequestedAt: null,
           cancelledBy: null,
+          scheduleId: null,
           error: null,
         });
         const jb = await getJob(store, b.id);

@@ -39,6 +39,7 @@ export const JobSchema = z
     cancelRequestedAt: ms.nullable(),
     cancelledBy: z.string().nullable().describe('the name of the API key that cancelled the job'),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    scheduleId: z.string().nullable().describe('the schedule whose fire enqueued the job'),
   })
   .meta({ id: 'Job' });
 

@@ -29,7 +29,7 @@ export function parseJson(v: unknown): unknown {
 export const JOB_COLUMNS =
   'id, workspace_id, name, type, category, status, progress_total, progress_completed, progress_failed, ' +
   'created_at, completed_at, started_at, updated_at, run_at, priority, attempt, max_attempts, current_step, ' +
-  'cancel_requested_at, error_code, error_message, cancel_requested_by';
+  'cancel_requested_at, error_code, error_message, cancel_requested_by, schedule_id';
 
 /** How many values `rawToJob` reads; columns selected after `JOB_COLUMNS` start at this index. */
 export const JOB_COLUMN_COUNT = JOB_COLUMNS.split(', ').length;
@@ -60,6 +60,7 @@ export function rawToJob(v: unknown[]): Job {
     currentStep: strOrNull(v[17]),
     cancelRequestedAt: numOrNull(v[18]),
     cancelledBy: strOrNull(v[21]),
+    scheduleId: strOrNull(v[22]),
     error: errorCode ? { code: String(errorCode), message: String(v[20] ?? '') } : null,
   };
 }
@@ -88,6 +89,7 @@ export function rowToJob(r: Row): Job {
     currentStep: strOrNull(r.current_step),
     cancelRequestedAt: numOrNull(r.cancel_requested_at),
     cancelledBy: strOrNull(r.cancel_requested_by),
+    scheduleId: strOrNull(r.schedule_id),
     error: r.error_code ? { code: String(r.error_code), message: String(r.error_message ?? '') } : null,
   };
 }

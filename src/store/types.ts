@@ -27,6 +27,7 @@ import type {
   StepStatus,
 } from '../core/job.ts';
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
+import type { ScheduleStore } from './schedule-types.ts';
 
 export interface NewJob {
   id: string;
@@ -42,6 +43,8 @@ export interface NewJob {
   idempotencyKey: string | null;
   /** Hash of the creating request, compared when the idempotency key is reused. */
   requestHash: string | null;
+  /** The schedule whose fire enqueued it (docs/operations.md, "Schedules"); absent or null: none. */
+  scheduleId?: string | null;
 }
 
 export interface InsertResult {
@@ -240,7 +243,7 @@ export interface NotificationRelay {
   subscribe(deliver: (signal: StoreSignal) => void): () => void;
 }
 
-export interface Store {
+export interface Store extends ScheduleStore {
   readonly kind: 'sqlite' | 'postgres';
   migrate(params?: { dryRun?: boolean }): Promise<{ applied: string[]; pending: string[] }>;
   close(): Promise<void>;

@@ -25,6 +25,7 @@ import * as queue from './jobs-queue.ts';
 import * as read from './jobs-read.ts';
 import * as keys from './keys.ts';
 import { readSnapshots } from './read-snapshot.ts';
+import * as schedules from './schedules.ts';
 import * as sessions from './sessions.ts';
 
 export type { SqliteStoreOptions } from '../options.ts';
@@ -169,6 +170,15 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     sessionTouch: op((p) => sessions.sessionTouch(ctx, p)),
     sessionRevoke: op((p) => sessions.sessionRevoke(ctx, p)),
     sessionPurge: op((p) => sessions.sessionPurge(ctx, p)),
+    scheduleCreate: op((p) => schedules.scheduleCreate(ctx, p)),
+    scheduleUpsert: op((p) => schedules.scheduleUpsert(ctx, p)),
+    scheduleGet: op((p) => ctx.read(() => schedules.scheduleGet(ctx, p))),
+    scheduleList: op((p) => ctx.read(() => schedules.scheduleList(ctx, p))),
+    scheduleUpdate: op((p) => schedules.scheduleUpdate(ctx, p)),
+    scheduleDelete: op((p) => schedules.scheduleDelete(ctx, p)),
+    scheduleDue: op((p) => ctx.read(() => schedules.scheduleDue(ctx, p))),
+    scheduleAdvance: op((p) => schedules.scheduleAdvance(ctx, p)),
+    scheduleActiveJobs: op((p) => ctx.read(() => schedules.scheduleActiveJobs(ctx, p))),
   };
   return store;
 }

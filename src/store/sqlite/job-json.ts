@@ -37,6 +37,7 @@ const JOB_COLUMNS: Record<string, string> = {
   cancelledBy: 'cancel_requested_by',
   error:
     "CASE WHEN error_code IS NULL THEN NULL ELSE json_object('code', error_code, 'message', error_message) END",
+  scheduleId: 'schedule_id',
 };
 
 const JOB_FIELDS = Object.keys(JobSchema.shape)
