@@ -66,6 +66,11 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** The expression as stored: fields separated by one space. */
+export function normalizeCron(cron: string): string {
+  return cron.trim().split(/\s+/).join(' ');
+}
+
 /** The first fire time strictly after `after`, or null when the expression never fires again. */
 export function nextFireTime(cron: ParsedCron, after: number): number | null {
   return cron.nextRun(new Date(after))?.getTime() ?? null;

@@ -19,6 +19,8 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** Overrides the definition's `name(input)`. */
   name?: string;
+  /** The schedule whose fire this is (the scheduler sets it). */
+  scheduleId?: string;
 }
 
 export function zodIssuesToDetails(
@@ -67,6 +69,7 @@ export function buildNewJob(
     idempotencyKey,
     requestHash:
       idempotencyKey === null ? null : requestHash({ type, input, ...opts, idempotencyKey: undefined }),
+    ...(opts.scheduleId ? { scheduleId: opts.scheduleId } : {}),
   };
 }
 

@@ -34,6 +34,8 @@ import { InsertBatcher } from './insert-batcher.ts';
 import { StoreMonitor } from './monitor.ts';
 import { LeaseReaper } from './reaper.ts';
 import { RetentionSweeper } from './retention.ts';
+import { Scheduler } from './scheduler.ts';
+import { Schedules } from './schedules.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
 
 export interface LongrunOptions {
@@ -70,6 +72,9 @@ export class Longrun {
   readonly credentials: Credentials;
   /** Event positions, wake-ups, store health (monitor.ts). */
   readonly monitor: StoreMonitor;
+  /** Schedules: create, list, get, update, delete (schedules.ts). */
+  readonly schedules: Schedules;
+  private scheduler: Scheduler | null = null;
   private pool: WorkerPool | null = null;
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
@@ -85,6 +90,7 @@ export class Longrun {
     this.registry = new JobRegistry({ categories: opts.categories, jobs: opts.jobs });
     this.credentials = new Credentials(opts.store);
     this.monitor = new StoreMonitor(opts.store);
+    this.schedules = new Schedules(opts.store, this.registry);
   }
 
   /** Validates `input` against the type's schema and enqueues one job. */
@@ -249,7 +255,14 @@ export class Longrun {
    * library must not keep its host alive, but a process that exists only to run workers (on
    * SQLite nothing else holds it) needs exactly that.
    */
-  start(opts: Partial<WorkerOptions> & { retentionMs?: number; keepAlive?: boolean } = {}): void {
+  start(
+    opts: Partial<WorkerOptions> & {
+      retentionMs?: number;
+      keepAlive?: boolean;
+      /** Run the scheduler (default true); `{ intervalMs }` sets how often it looks (default 1,000 ms). */
+      scheduler?: boolean | { intervalMs?: number };
+    } = {},
+  ): void {
     if (this.pool) return;
     // A real timer whatever the clock: it measures no time, it only holds the process open.
     if (opts.keepAlive) this.keepAlive = setInterval(() => {}, 2 ** 30);
@@ -257,6 +270,14 @@ export class Longrun {
     this.reaper = new LeaseReaper(this.store, { intervalMs: opts.reapIntervalMs, clock: this.clock });
     this.pool.start();
     this.reaper.start();
+    if (opts.scheduler !== false) {
+      this.scheduler = new Scheduler(this.store, this.registry, {
+        clock: this.clock,
+        intervalMs: typeof opts.scheduler === 'object' ? opts.scheduler.intervalMs : undefined,
+        before: () => this.schedules.syncCode(),
+      });
+      this.scheduler.start();
+    }
     if (opts.retentionMs !== undefined) {
       this.retention = new RetentionSweeper(this.store, { maxAgeMs: opts.retentionMs, clock: this.clock });
       this.retention.start();
@@ -272,9 +293,12 @@ export class Longrun {
     const pool = this.pool;
     const reaper = this.reaper;
     const retention = this.retention;
+    const scheduler = this.scheduler;
+    this.scheduler = null;
     this.pool = null;
     this.reaper = null;
     this.retention = null;
+    await scheduler?.stop();
     await pool?.stop(opts);
     await reaper?.stop();
     await retention?.stop();

@@ -35,7 +35,10 @@ export type NewSchedule = Omit<ScheduleRecord, 'createdAt' | 'updatedAt' | 'last
 
 /** Fields a PATCH may change; `nextFireAt` is recomputed by the caller when timing changes. */
 export type SchedulePatch = Partial<
-  Pick<ScheduleRecord, 'name' | 'input' | 'cron' | 'timezone' | 'overlap' | 'catchUp' | 'paused' | 'nextFireAt'>
+  Pick<
+    ScheduleRecord,
+    'name' | 'input' | 'cron' | 'timezone' | 'overlap' | 'catchUp' | 'paused' | 'nextFireAt'
+  >
 >;
 
 export interface ScheduleStore {
@@ -48,7 +51,11 @@ export interface ScheduleStore {
   scheduleGet(params: { workspaceId: string; id: string }): Promise<ScheduleRecord | null>;
   /** Oldest first. */
   scheduleList(params: { workspaceId: string; limit: number }): Promise<ScheduleRecord[]>;
-  scheduleUpdate(params: { workspaceId: string; id: string; patch: SchedulePatch }): Promise<ScheduleRecord | null>;
+  scheduleUpdate(params: {
+    workspaceId: string;
+    id: string;
+    patch: SchedulePatch;
+  }): Promise<ScheduleRecord | null>;
   scheduleDelete(params: { workspaceId: string; id: string }): Promise<boolean>;
   /** Unpaused schedules of these types whose next fire time is at or before `now`, earliest first. */
   scheduleDue(params: { now: number; types: string[]; limit: number }): Promise<ScheduleRecord[]>;
@@ -62,6 +69,13 @@ export interface ScheduleStore {
     to: number | null;
     lastFire: { at: number; jobId: string } | null;
   }): Promise<boolean>;
-  /** Ids of the schedule's jobs that are pending or running: what `overlap` looks at. */
-  scheduleActiveJobs(params: { workspaceId: string; scheduleId: string }): Promise<string[]>;
+  /**
+   * Ids of the schedule's jobs that are pending or running, oldest first, other than the one with
+   * idempotency key `exceptKey` (the fire being handled): what `overlap` looks at.
+   */
+  scheduleActiveJobs(params: {
+    workspaceId: string;
+    scheduleId: string;
+    exceptKey?: string;
+  }): Promise<string[]>;
 }

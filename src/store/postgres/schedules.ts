@@ -26,7 +26,10 @@ function insertValues(ctx: PgContext, s: NewSchedule): unknown[] {
 }
 
 export async function scheduleCreate(ctx: PgContext, p: { schedule: NewSchedule }): Promise<ScheduleRecord> {
-  const [row] = await writeOne(ctx, { text: `${INSERT_SQL} RETURNING *`, values: insertValues(ctx, p.schedule) });
+  const [row] = await writeOne(ctx, {
+    text: `${INSERT_SQL} RETURNING *`,
+    values: insertValues(ctx, p.schedule),
+  });
   if (!row) throw new Error('schedule insert returned no row');
   return rowToSchedule(row);
 }
@@ -108,7 +111,10 @@ export async function scheduleUpdate(
   return row ? rowToSchedule(row) : null;
 }
 
-export async function scheduleDelete(ctx: PgContext, p: { workspaceId: string; id: string }): Promise<boolean> {
+export async function scheduleDelete(
+  ctx: PgContext,
+  p: { workspaceId: string; id: string },
+): Promise<boolean> {
   const rows = await writeOne(ctx, {
     text: 'DELETE FROM schedules WHERE id = $1 AND workspace_id = $2 RETURNING id',
     values: [p.id, p.workspaceId],
@@ -145,12 +151,12 @@ export async function scheduleAdvance(
 
 export async function scheduleActiveJobs(
   ctx: PgContext,
-  p: { workspaceId: string; scheduleId: string },
+  p: { workspaceId: string; scheduleId: string; exceptKey?: string },
 ): Promise<string[]> {
   const rows = await read(ctx, {
     text: `SELECT id FROM jobs WHERE schedule_id = $1 AND status IN ('pending', 'running') AND workspace_id = $2
-           ORDER BY seq`,
-    values: [p.scheduleId, p.workspaceId],
+             AND idempotency_key IS DISTINCT FROM $3 ORDER BY seq`,
+    values: [p.scheduleId, p.workspaceId, p.exceptKey ?? null],
   });
   return rows.map((r) => String(r.id));
 }

@@ -77,11 +77,17 @@ export function scheduleUpsert(
   });
 }
 
-export function scheduleGet(ctx: SqliteContext, p: { workspaceId: string; id: string }): ScheduleRecord | null {
+export function scheduleGet(
+  ctx: SqliteContext,
+  p: { workspaceId: string; id: string },
+): ScheduleRecord | null {
   return getOne(ctx, p.workspaceId, p.id);
 }
 
-export function scheduleList(ctx: SqliteContext, p: { workspaceId: string; limit: number }): ScheduleRecord[] {
+export function scheduleList(
+  ctx: SqliteContext,
+  p: { workspaceId: string; limit: number },
+): ScheduleRecord[] {
   const rows = ctx.sql
     .get('SELECT * FROM schedules WHERE workspace_id = ? ORDER BY created_at, id LIMIT ?')
     .all(p.workspaceId, p.limit) as Row[];
@@ -104,7 +110,9 @@ export function scheduleUpdate(
 
 export function scheduleDelete(ctx: SqliteContext, p: { workspaceId: string; id: string }): boolean {
   return ctx.write(
-    () => ctx.sql.get('DELETE FROM schedules WHERE id = ? AND workspace_id = ?').run(p.id, p.workspaceId).changes > 0,
+    () =>
+      ctx.sql.get('DELETE FROM schedules WHERE id = ? AND workspace_id = ?').run(p.id, p.workspaceId)
+        .changes > 0,
   );
 }
 
@@ -141,12 +149,15 @@ export function scheduleAdvance(
   });
 }
 
-export function scheduleActiveJobs(ctx: SqliteContext, p: { workspaceId: string; scheduleId: string }): string[] {
+export function scheduleActiveJobs(
+  ctx: SqliteContext,
+  p: { workspaceId: string; scheduleId: string; exceptKey?: string },
+): string[] {
   return ctx.sql
     .get(
       `SELECT id FROM jobs WHERE schedule_id = ? AND status IN ('pending', 'running') AND workspace_id = ?
-       ORDER BY seq`,
+         AND idempotency_key IS NOT ? ORDER BY seq`,
     )
     .pluck()
-    .all(p.scheduleId, p.workspaceId) as unknown as string[];
+    .all(p.scheduleId, p.workspaceId, p.exceptKey ?? null) as unknown as string[];
 }
