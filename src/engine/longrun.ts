@@ -288,6 +288,11 @@ export class Longrun {
     return this.pool;
   }
 
+  /** The scheduler loop `start()` runs (null when stopped or started with `scheduler: false`). */
+  get runningScheduler(): Scheduler | null {
+    return this.scheduler;
+  }
+
   /** Stops claiming at once, lets running jobs finish within `graceMs`, then releases the rest. */
   async stop(opts: { graceMs?: number } = {}): Promise<void> {
     const pool = this.pool;

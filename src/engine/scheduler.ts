@@ -128,10 +128,12 @@ export class Scheduler {
         this.registry,
         s.type,
         s.input,
+        // runAt is the fire time: claims take the oldest fire first, and the job records when it was due.
         {
           workspaceId: s.workspaceId,
           idempotencyKey: key,
           scheduleId: s.id,
+          runAt: at,
           ...(s.name ? { name: s.name } : {}),
         },
         this.clock.now(),
@@ -163,6 +165,11 @@ export class Scheduler {
       this.crons.set(k, cron);
     }
     return cron;
+  }
+
+  /** Resolves when the tick its timer started (if any) is over. */
+  async idle(): Promise<void> {
+    await this.running;
   }
 
   async stop(): Promise<void> {
