@@ -35,11 +35,23 @@ export interface Rig {
   longrun: Longrun;
   /** Moves the clock by `ms` (timers fire), then runs every scheduler's tick at once and waits. */
   advance(ms: number): Promise<void>;
-  /** Sets the clock (no timers fire: a jump, as after downtime), then ticks every scheduler. */
+  /** Downtime: stops every engine, sets the clock, starts them again and ticks every scheduler. */
   jumpTo(at: number): Promise<void>;
   /** Every job of the schedule, oldest first. */
   jobsOf(scheduleId: string): Promise<Job[]>;
   close(): Promise<void>;
+}
+
+/** Long timers: each advance fires every timer due in it, and the tests tick the schedulers themselves. */
+function start(longrun: Longrun): void {
+  // No job runs (types: []): the tests look at what the schedulers enqueue and at pending jobs.
+  longrun.start({
+    types: [],
+    reapIntervalMs: 86_400_000,
+    pollIntervalMs: 60_000,
+    flushIntervalMs: 60_000,
+    scheduler: { intervalMs: 30_000 },
+  });
 }
 
 export async function schedulerRig(
@@ -59,13 +71,7 @@ export async function schedulerRig(
     const store = await open();
     stores.push(store);
     const longrun = createLongrun({ store, jobs: opts.jobs ?? [reportJob], clock });
-    // No job runs (types: []): the tests look at what the schedulers enqueue and at pending jobs.
-    longrun.start({
-      types: [],
-      reapIntervalMs: 86_400_000,
-      pollIntervalMs: 60_000,
-      scheduler: { intervalMs: 1_000 },
-    });
+    start(longrun);
     engines.push(longrun);
   }
   const tickAll = async () => {
@@ -85,7 +91,10 @@ export async function schedulerRig(
       await tickAll();
     },
     async jumpTo(at) {
+      // Downtime as it happens: every engine stops, time passes, they start again.
+      for (const e of engines) await e.stop({ graceMs: 0 });
       clock.set(at);
+      for (const e of engines) start(e);
       await tickAll();
     },
     async jobsOf(scheduleId) {
