@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { nextFireTimes, parseCron } from '../src/core/schedule.ts';
+import type { ScheduleRecord } from '../src/store/schedule-types.ts';
 import { iso, type Rig, type StoreKind, schedulerRig } from './schedule-helpers.ts';
 import { pgSkipReason } from './store-postgres-helpers.ts';
 
@@ -76,7 +77,7 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
         ['America/New_York', '30 2 * * *'],
         ['America/New_York', '30 1 * * *'],
       ] as const;
-      const schedules = [];
+      const schedules: ScheduleRecord[] = [];
       for (const [timezone, cron] of zones)
         schedules.push(
           await rig.longrun.schedules.create({
