@@ -22,6 +22,7 @@ import { jsonTests } from './store-conformance-json.ts';
 import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts';
 import { miscTests } from './store-conformance-misc.ts';
 import { jobReadTests } from './store-conformance-read.ts';
+import { scheduleTests } from './store-conformance-schedules.ts';
 import { listFilterTests } from './store-conformance-search.ts';
 import { jobWriteTests } from './store-conformance-write.ts';
 
@@ -43,5 +44,6 @@ export function storeConformance(name: string, factory: StoreFactory, opts: { sk
     sessionTests(withStore);
     timeseriesTests(withStore);
     listFilterTests(withStore);
+    scheduleTests(withStore);
   });
 }
