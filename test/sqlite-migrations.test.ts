@@ -98,7 +98,7 @@ describe('SQLite migrations', () => {
       .pluck()
       .all();
     db.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 8]);
     assert.ok(indexes.includes('jobs_ws_finished') && indexes.includes('jobs_ws_name'), indexes.join());
   });
 
@@ -138,6 +138,7 @@ describe('SQLite migrations', () => {
       { version: 4 },
       { version: 5 },
       { version: 6 },
+      { version: 8 },
     ]);
     assert.match(sql.sql, /AUTOINCREMENT/);
     assert.deepEqual(indexes, [{ name: 'job_events_job' }]);
