@@ -13,6 +13,7 @@ import { registerJobs } from './jobs.ts';
 import { registerKeys } from './keys.ts';
 import { registerLogin } from './login.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerSchedules } from './schedules.ts';
 import { registerServe } from './serve.ts';
 import { findVersion } from './version.ts';
 import { registerWorker } from './worker.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerLogin(program);
   registerJobs(program);
+  registerSchedules(program);
   return program;
 }
 

@@ -56,6 +56,7 @@ export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
     ['started', time(j.startedAt)],
     ['completed', time(j.completedAt)],
   ];
+  if (j.scheduleId) rows.push(['schedule', shown(j.scheduleId)]);
   if (j.currentStep) rows.push(['step', shown(j.currentStep)]);
   if (j.error) rows.push(['error', paint('red', shown(`${j.error.code}: ${j.error.message}`))]);
   if (j.steps.length) rows.push(['steps', shown(j.steps.map((s) => `${s.name}:${s.status}`).join(', '))]);

@@ -275,6 +275,7 @@ export class Longrun {
         clock: this.clock,
         intervalMs: typeof opts.scheduler === 'object' ? opts.scheduler.intervalMs : undefined,
         before: () => this.schedules.syncCode(),
+        ...(opts.onError ? { onError: (err: unknown) => opts.onError?.(err, 'scheduler') } : {}),
       });
       this.scheduler.start();
     }
