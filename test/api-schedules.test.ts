@@ -135,7 +135,9 @@ describe('schedules API', () => {
   });
 
   it('shows the schedule on the jobs its fires enqueue', async () => {
-    const made = ScheduleSchema.parse(await (await post({ ...base, cron: '* * * * *', overlap: 'allow' })).json());
+    const made = ScheduleSchema.parse(
+      await (await post({ ...base, cron: '* * * * *', overlap: 'allow' })).json(),
+    );
     // Rewind the cursor to the minute that began last (a fire on time), then let one scheduler tick.
     const now = await f.store.clockNow();
     const fire = Math.floor(now / 60_000) * 60_000;
