@@ -48,6 +48,13 @@ export type {
   Progress,
   StepRecord,
 } from './core/job.ts';
+export {
+  CATCH_UP_CAP,
+  CATCH_UP_MODES,
+  type CatchUpMode,
+  OVERLAP_MODES,
+  type OverlapMode,
+} from './core/schedule.ts';
 export { type AttemptOutcome, JOB_STATUSES, type JobStatus } from './core/status.ts';
 export {
   type EachOptions,
@@ -57,6 +64,7 @@ export {
   type JobLogger,
   NonRetryableError,
 } from './engine/context.ts';
+export type { CodeSchedule } from './engine/define.ts';
 export {
   type AnyJobDefinition,
   defineJob,
@@ -67,6 +75,7 @@ export {
 } from './engine/define.ts';
 export type { EnqueueOptions } from './engine/enqueue.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
+export type { NewScheduleParams, ScheduleDetail, Schedules, ScheduleUpdate } from './engine/schedules.ts';
 export type { WorkerOptions } from './engine/worker.ts';
 export {
   createPostgresStore,
@@ -75,4 +84,5 @@ export {
   type PostgresStoreOptions,
   type SqliteStoreOptions,
 } from './store/open.ts';
+export type { ScheduleRecord } from './store/schedule-types.ts';
 export type { Store } from './store/types.ts';
