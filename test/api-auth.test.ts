@@ -33,7 +33,14 @@ const EXPECTED: Record<string, Need> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'GET /metrics': 'admin',
+  'POST /api/v1/schedules': 'write',
+  'GET /api/v1/schedules': 'read',
+  'GET /api/v1/schedules/:id': 'read',
+  'PATCH /api/v1/schedules/:id': 'write',
+  'DELETE /api/v1/schedules/:id': 'write',
 };
+
+const SCHEDULE = { type: 'test.idle', input: {}, cron: '0 3 * * *', timezone: 'UTC' };
 
 const RANK = { read: 1, write: 2, admin: 3 } as const;
 
@@ -57,13 +64,15 @@ describe('auth and scopes', () => {
       const [method, pattern] = route.split(' ') as [string, string];
       for (const scope of ['none', 'read', 'write', 'admin'] as const) {
         // A fresh key per DELETE so revoking does not disturb the next iteration.
-        const target = pattern.includes('/keys/')
-          ? (
-              (await f
-                .req('/api/v1/keys', { method: 'POST', body: { scope: 'read' } })
-                .then((r) => r.json())) as { id: string }
-            ).id
-          : jobId;
+        const target = pattern.includes('/schedules/')
+          ? (await f.longrun.schedules.create(SCHEDULE)).id
+          : pattern.includes('/keys/')
+            ? (
+                (await f
+                  .req('/api/v1/keys', { method: 'POST', body: { scope: 'read' } })
+                  .then((r) => r.json())) as { id: string }
+              ).id
+            : jobId;
         const path = pattern.replace(':id', target);
         const body =
           method === 'POST' && pattern === '/api/v1/jobs'
@@ -72,7 +81,11 @@ describe('auth and scopes', () => {
               ? { scope: 'read' }
               : method === 'POST' && pattern === '/api/v1/session'
                 ? { key: f.keys.read }
-                : undefined;
+                : method === 'POST' && pattern === '/api/v1/schedules'
+                  ? SCHEDULE
+                  : method === 'PATCH'
+                    ? { paused: true }
+                    : undefined;
         const key = scope === 'none' ? null : f.keys[scope];
         const res = await f.req(path, { method, key, body });
         const allowed = need === 'public' || (scope !== 'none' && RANK[scope] >= RANK[need]);
