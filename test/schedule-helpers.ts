@@ -87,10 +87,12 @@ export async function schedulerRig(
     stores,
     longrun,
     async advance(ms) {
+      await turn();
       clock.advance(ms);
       await tickAll();
     },
     async jumpTo(at) {
+      await turn();
       // Downtime as it happens: every engine stops, time passes, they start again.
       for (const e of engines) await e.stop({ graceMs: 0 });
       clock.set(at);
@@ -115,6 +117,14 @@ export async function schedulerRig(
     },
   };
 }
+
+/**
+ * One turn of the event loop. Each SQLite store reads through a snapshot that lasts the rest of
+ * its turn (read-snapshot.ts), so with three stores in one process a scheduler could still read a
+ * schedule as it was before the test's pause committed in that same turn. The tests move time
+ * after a turn, as separate processes would see the pause from their next turn on.
+ */
+const turn = () => new Promise<void>((r) => setImmediate(r));
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
