@@ -49,6 +49,13 @@ export type {
   RetryOnly,
   StepRecord,
 } from './core/job.ts';
+export {
+  CATCH_UP_CAP,
+  CATCH_UP_MODES,
+  type CatchUpMode,
+  OVERLAP_MODES,
+  type OverlapMode,
+} from './core/schedule.ts';
 export { type AttemptOutcome, JOB_STATUSES, type JobStatus } from './core/status.ts';
 export type { ConcurrencyOption } from './engine/concurrency.ts';
 export {
@@ -59,6 +66,7 @@ export {
   type JobLogger,
   NonRetryableError,
 } from './engine/context.ts';
+export type { CodeSchedule } from './engine/define.ts';
 export {
   type AnyJobDefinition,
   defineJob,
@@ -71,6 +79,7 @@ export type { EnqueueOptions } from './engine/enqueue.ts';
 export type { FlowControl, JobTypeState } from './engine/flow.ts';
 export { createLongrun, type ListJobsParams, Longrun, type LongrunOptions } from './engine/longrun.ts';
 export type { CancelManyOptions, RetryOptions } from './engine/operations.ts';
+export type { NewScheduleParams, ScheduleDetail, Schedules, ScheduleUpdate } from './engine/schedules.ts';
 export type { WebhookOptions } from './engine/webhook-dispatcher.ts';
 export type { CreateWebhookParams, Webhooks, WebhookWithSecret } from './engine/webhooks.ts';
 export type { WorkerOptions } from './engine/worker.ts';
@@ -82,6 +91,7 @@ export {
   type PostgresStoreOptions,
   type SqliteStoreOptions,
 } from './store/open.ts';
+export type { ScheduleRecord } from './store/schedule-types.ts';
 export type { Store } from './store/types.ts';
 export type {
   DeliveryStatus,

@@ -43,9 +43,15 @@ const EXPECTED: Record<string, Need> = {
   'DELETE /api/v1/webhooks/:id': 'admin',
   'POST /api/v1/webhooks/:id/rotate-secret': 'admin',
   'GET /api/v1/webhooks/:id/deliveries': 'admin',
+  'POST /api/v1/schedules': 'write',
+  'GET /api/v1/schedules': 'read',
+  'GET /api/v1/schedules/:id': 'read',
+  'PATCH /api/v1/schedules/:id': 'write',
+  'DELETE /api/v1/schedules/:id': 'write',
 };
 
 const WEBHOOK = { url: 'https://203.0.113.9/hook', events: ['job.completed'] };
+const SCHEDULE = { type: 'test.idle', input: {}, cron: '0 3 * * *', timezone: 'UTC' };
 
 const RANK = { read: 1, write: 2, admin: 3 } as const;
 
@@ -62,6 +68,31 @@ describe('auth and scopes', () => {
   });
   after(() => f.close());
 
+  /** The id a route's path takes: a fresh key, webhook or schedule (a DELETE may remove it), a job. */
+  async function targetOf(pattern: string): Promise<string> {
+    const created = async (path: string, body: object) =>
+      ((await (await f.req(path, { method: 'POST', body })).json()) as { id: string }).id;
+    if (pattern.includes('/keys/')) return created('/api/v1/keys', { scope: 'read' });
+    if (pattern.includes('/webhooks/')) return created('/api/v1/webhooks', WEBHOOK);
+    if (pattern.includes('/schedules/')) return (await f.longrun.schedules.create(SCHEDULE)).id;
+    return pattern.endsWith('/retry') ? cancelledId : jobId;
+  }
+
+  /** A valid body for each route that takes one. */
+  function bodyOf(method: string, pattern: string): object | undefined {
+    if (method === 'PATCH') return { paused: true };
+    if (method !== 'POST') return undefined;
+    const bodies: Record<string, object> = {
+      '/api/v1/jobs': { type: 'test.idle', input: {} },
+      '/api/v1/keys': { scope: 'read' },
+      '/api/v1/webhooks': WEBHOOK,
+      '/api/v1/schedules': SCHEDULE,
+      '/api/v1/jobs/cancel': { ids: [jobId] },
+      '/api/v1/session': { key: f.keys.read },
+    };
+    return bodies[pattern];
+  }
+
   it('declares exactly the routes of the contract', () => {
     const declared = f.app.routeTable.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
     assert.deepEqual(declared, Object.keys(EXPECTED).sort());
@@ -73,34 +104,8 @@ describe('auth and scopes', () => {
       const [method, pattern] = route.split(' ') as [string, string];
       for (const scope of ['none', 'read', 'write', 'admin'] as const) {
         // A fresh key per DELETE so revoking does not disturb the next iteration.
-        const target = pattern.includes('/keys/')
-          ? (
-              (await f
-                .req('/api/v1/keys', { method: 'POST', body: { scope: 'read' } })
-                .then((r) => r.json())) as { id: string }
-            ).id
-          : pattern.includes('/webhooks/')
-            ? (
-                (await f
-                  .req('/api/v1/webhooks', { method: 'POST', body: WEBHOOK })
-                  .then((r) => r.json())) as { id: string }
-              ).id
-            : pattern.endsWith('/retry')
-              ? cancelledId
-              : jobId;
-        const path = pattern.replace(':id', target).replace(':type', 'test.idle');
-        const body =
-          method === 'POST' && pattern === '/api/v1/jobs'
-            ? { type: 'test.idle', input: {} }
-            : method === 'POST' && pattern === '/api/v1/keys'
-              ? { scope: 'read' }
-              : method === 'POST' && pattern === '/api/v1/webhooks'
-                ? WEBHOOK
-                : method === 'POST' && pattern === '/api/v1/jobs/cancel'
-                  ? { ids: [jobId] }
-                  : method === 'POST' && pattern === '/api/v1/session'
-                    ? { key: f.keys.read }
-                    : undefined;
+        const path = pattern.replace(':id', await targetOf(pattern)).replace(':type', 'test.idle');
+        const body = bodyOf(method, pattern);
         const key = scope === 'none' ? null : f.keys[scope];
         const res = await f.req(path, { method, key, body });
         const allowed = need === 'public' || (scope !== 'none' && RANK[scope] >= RANK[need]);

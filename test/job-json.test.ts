@@ -24,6 +24,7 @@ const base: Job = {
   currentStep: 'publish',
   cancelRequestedAt: null,
   cancelledBy: null,
+  scheduleId: null,
   error: null,
   retryOf: null,
   retryOnly: null,

@@ -98,7 +98,7 @@ describe('SQLite migrations', () => {
       .pluck()
       .all();
     db.close();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 9, 10]);
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.ok(indexes.includes('jobs_ws_finished') && indexes.includes('jobs_ws_name'), indexes.join());
   });
 
@@ -139,6 +139,7 @@ describe('SQLite migrations', () => {
       { version: 5 },
       { version: 6 },
       { version: 7 },
+      { version: 8 },
       { version: 9 },
       { version: 10 },
     ]);

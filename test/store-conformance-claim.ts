@@ -48,6 +48,7 @@ export function insertAndClaimTests(withStore: WithStore): void {
           currentStep: null,
           cancelRequestedAt: null,
           cancelledBy: null,
+          scheduleId: null,
           error: null,
           retryOf: null,
           retryOnly: null,

@@ -2,7 +2,7 @@
  * Conformance: on random jobs, every JSON text a store writes itself (`jobListJson`,
  * `jobDetailJson`) is byte-equal to `JSON.stringify` of the schema's serialisation
  * (core/job-json.ts) of what `jobList` / `jobDetailGet` return. Names, inputs, results, log lines,
- * errors and cancellers are drawn from a seeded generator that favours what JSON writers disagree
+ * errors, cancellers and schedule ids are drawn from a seeded generator that favours what JSON writers disagree
  * on: quotes, backslashes, control characters, U+2028, astral characters, floats, deep nesting.
  */
 import assert from 'node:assert/strict';
@@ -80,6 +80,7 @@ export function jsonTests(withStore: WithStore): void {
               name: g.text(30),
               input: g.value(0),
               maxAttempts: 1 + g.int(3),
+              scheduleId: g.int(2) ? g.text(20) : null,
             })),
           );
           const claimed = await claim(store, { types: ['t.json'], limit: 100, workerId: g.text(8) });

@@ -24,6 +24,7 @@ import { cancelTests, reapAndPurgeTests } from './store-conformance-lifecycle.ts
 import { miscTests } from './store-conformance-misc.ts';
 import { opsTests } from './store-conformance-ops.ts';
 import { jobReadTests } from './store-conformance-read.ts';
+import { scheduleTests } from './store-conformance-schedules.ts';
 import { listFilterTests } from './store-conformance-search.ts';
 import { jobWriteTests } from './store-conformance-write.ts';
 
@@ -47,5 +48,6 @@ export function storeConformance(name: string, factory: StoreFactory, opts: { sk
     listFilterTests(withStore);
     opsTests(withStore);
     flowTests(withStore);
+    scheduleTests(withStore);
   });
 }

@@ -66,6 +66,7 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
         '004_dashboard.sql',
         '005_cancelled_by.sql',
         '007_flow_control.sql',
+        '008_schedules.sql',
         '009_webhooks.sql',
         '010_retry_of.sql',
       ],
@@ -81,6 +82,7 @@ describe('postgres store operations', skip ? { skip } : {}, () => {
       { version: 4, name: '004_dashboard.sql' },
       { version: 5, name: '005_cancelled_by.sql' },
       { version: 7, name: '007_flow_control.sql' },
+      { version: 8, name: '008_schedules.sql' },
       { version: 9, name: '009_webhooks.sql' },
       { version: 10, name: '010_retry_of.sql' },
     ]);

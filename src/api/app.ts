@@ -37,6 +37,7 @@ import { type ApiMetrics, createMetrics } from './metrics.ts';
 import { answerHeaders } from './pipeline.ts';
 import { DEFAULT_RATE_LIMIT, type KeyRateLimiter, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { type AnyRoute, registerRoutes } from './route.ts';
+import { scheduleRoutes } from './schedules.ts';
 import { corsPolicy } from './security-headers.ts';
 import { sessionRoutes } from './session.ts';
 import { DEFAULT_SSE_OPTIONS, type SseOptions } from './sse.ts';
@@ -180,6 +181,7 @@ export function createApp(opts: AppOptions): LongrunApp {
   routes.push(...jobOpsRoutes(deps));
   routes.push(...webhookRoutes(deps));
   routes.push(...jobTypeRoutes(deps));
+  routes.push(...scheduleRoutes(deps));
   routes.push(...metaRoutes(deps, () => routes, API_VERSION));
   registerRoutes(app, deps, routes);
   if (opts.dashboard && !registerDashboard(app, opts.dashboard.dir))

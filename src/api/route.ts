@@ -51,7 +51,7 @@ export interface RouteSpec<
   B extends Schema = Schema,
   S extends RouteScope = RouteScope,
 > {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Hono syntax (`/api/v1/jobs/:id`). */
   path: string;
   summary: string;

@@ -27,7 +27,7 @@ export const NO_STORE = { name: 'Cache-Control', value: 'no-store' } as const;
 const EXPOSED = 'X-Request-Id, X-Next-Cursor, Link, Retry-After, X-RateLimit-Remaining';
 /** Request headers a client of the API sends beyond the CORS-safelisted ones. */
 const REQUEST_HEADERS = 'Authorization, Content-Type, Idempotency-Key, Last-Event-ID, X-Request-Id';
-const METHODS = 'GET, POST, DELETE';
+const METHODS = 'GET, POST, PATCH, DELETE';
 /** Browsers cap this anyway (Chromium at 2 h); 10 min keeps a changed allow-list from lingering. */
 const PREFLIGHT_MAX_AGE_S = 600;
 

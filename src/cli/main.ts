@@ -14,6 +14,7 @@ import { registerJobs } from './jobs.ts';
 import { registerKeys } from './keys.ts';
 import { registerLogin } from './login.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerSchedules } from './schedules.ts';
 import { registerServe } from './serve.ts';
 import { findVersion } from './version.ts';
 import { registerWebhooks } from './webhooks.ts';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerLogin(program);
   registerJobs(program);
   registerJobTypes(program);
+  registerSchedules(program);
   return program;
 }
 

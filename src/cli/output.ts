@@ -60,6 +60,7 @@ export function printDetail(j: JobDetail, paint: Paint = paintStdout): void {
   if (j.status === 'pending' && j.runAt > Date.now()) rows.push(['runs at', time(j.runAt)]);
   if (j.retryOf)
     rows.push(['retry of', `${j.retryOf}${j.retryOnly === 'failed-items' ? ' (failed items only)' : ''}`]);
+  if (j.scheduleId) rows.push(['schedule', shown(j.scheduleId)]);
   if (j.currentStep) rows.push(['step', shown(j.currentStep)]);
   if (j.error) rows.push(['error', paint('red', shown(`${j.error.code}: ${j.error.message}`))]);
   if (j.steps.length) rows.push(['steps', shown(j.steps.map((s) => `${s.name}:${s.status}`).join(', '))]);

@@ -14,6 +14,7 @@ import type {
   CancelJobsFilter,
   CancelJobsResult,
   CreateJobParams,
+  CreateScheduleParams,
   Item,
   Job,
   JobDetail,
@@ -22,10 +23,13 @@ import type {
   LogEntry,
   LogLevel,
   RetryJobParams,
+  Schedule,
+  ScheduleDetail,
   Scope,
   Stats,
   StreamEvent,
   Timeseries,
+  UpdateScheduleParams,
 } from './types.ts';
 
 import { WebhooksClient } from './webhooks.ts';
@@ -229,6 +233,36 @@ export class LongrunClient {
 
   async statsTimeseries(window: Timeseries['window'] = '1h'): Promise<Timeseries> {
     return (await this.json<Timeseries>('GET', `/api/v1/stats/timeseries?window=${window}`)).data;
+  }
+
+  async listSchedules(): Promise<Schedule[]> {
+    return (await this.json<Schedule[]>('GET', '/api/v1/schedules')).data;
+  }
+
+  /** The schedule with its next five fire times. */
+  async getSchedule(id: string): Promise<ScheduleDetail> {
+    return (await this.json<ScheduleDetail>('GET', `/api/v1/schedules/${encodeURIComponent(id)}`)).data;
+  }
+
+  async createSchedule(p: CreateScheduleParams): Promise<Schedule> {
+    return (await this.json<Schedule>('POST', '/api/v1/schedules', p)).data;
+  }
+
+  async updateSchedule(id: string, p: UpdateScheduleParams): Promise<Schedule> {
+    return (await this.json<Schedule>('PATCH', `/api/v1/schedules/${encodeURIComponent(id)}`, p)).data;
+  }
+
+  pauseSchedule(id: string): Promise<Schedule> {
+    return this.updateSchedule(id, { paused: true });
+  }
+
+  /** Resumes from now: fires missed while paused are not caught up. */
+  resumeSchedule(id: string): Promise<Schedule> {
+    return this.updateSchedule(id, { paused: false });
+  }
+
+  async deleteSchedule(id: string): Promise<void> {
+    await this.send('DELETE', `/api/v1/schedules/${encodeURIComponent(id)}`);
   }
 
   async listKeys(): Promise<ApiKey[]> {

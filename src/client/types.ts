@@ -110,3 +110,24 @@ export interface StreamEvent {
   id: number | null;
   data: Record<string, unknown>;
 }
+
+/** A schedule (`/api/v1/schedules`), and with its next five fire times: inferred from core/schedule-schema.ts. */
+export type Schedule = import('../core/schedule-schema.ts').ScheduleJson;
+export type ScheduleDetail = import('../core/schedule-schema.ts').ScheduleDetailJson;
+
+export interface CreateScheduleParams {
+  type: string;
+  input?: unknown;
+  /** Five fields: minute hour day-of-month month day-of-week. */
+  cron: string;
+  /** IANA time zone, e.g. `Europe/Berlin`. */
+  timezone: string;
+  name?: string;
+  overlap?: Schedule['overlap'];
+  catchUp?: Schedule['catchUp'];
+  paused?: boolean;
+}
+
+export type UpdateScheduleParams = Partial<Omit<CreateScheduleParams, 'type' | 'name'>> & {
+  name?: string | null;
+};

@@ -46,6 +46,7 @@ export const JobSchema = z
       .enum(['failed-items'])
       .nullable()
       .describe('failed-items: reruns only the items the retried job left unfinished'),
+    scheduleId: z.string().nullable().describe('the schedule whose fire enqueued the job'),
   })
   .meta({ id: 'Job' });
 

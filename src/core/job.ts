@@ -39,6 +39,7 @@ export interface Job {
   cancelRequestedAt: number | null;
   /** Who asked for the cancel: the API key's name; null before a cancel or when none was given. */
   cancelledBy: string | null;
+  scheduleId: string | null;
   error: JobError | null;
   /** The job this one retries (`POST /api/v1/jobs/:id/retry`), or null. */
   retryOf: string | null;

@@ -15,9 +15,17 @@
 import { z } from 'zod';
 import { DEFAULT_CATEGORIES } from '../core/categories.ts';
 import { LongrunError } from '../core/errors.ts';
+import {
+  CATCH_UP_MODES,
+  type CatchUpMode,
+  OVERLAP_MODES,
+  type OverlapMode,
+  parseCron,
+} from '../core/schedule.ts';
 import type { ClaimLimit } from '../store/types.ts';
 import { type ConcurrencyOption, checkConcurrency, claimLimitOf } from './concurrency.ts';
 import type { JobContext } from './context.ts';
+import { zodIssuesToDetails } from './enqueue.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included (default 3). */
@@ -49,6 +57,24 @@ export interface JobDefinition<I = unknown, R = unknown> {
    */
   concurrency?: ConcurrencyOption<I>;
   run: (ctx: JobContext, input: I) => Promise<R>;
+  /**
+   * Runs this type on a cron schedule: every worker start upserts it as the stored schedule
+   * `code-<type>` in the default workspace (docs/operations.md, "Schedules").
+   */
+  schedule?: CodeSchedule<I>;
+}
+
+export interface CodeSchedule<I = unknown> {
+  /** Five fields: minute hour day-of-month month day-of-week. */
+  cron: string;
+  /** An IANA time zone, e.g. `Europe/Berlin`; default `UTC`. */
+  timezone?: string;
+  /** The input of every fired job (default `{}`), checked against the type's schema. */
+  input?: I;
+  /** Default `skip`. */
+  overlap?: OverlapMode;
+  /** Default `none`. */
+  catchUp?: CatchUpMode;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every input type.
@@ -62,7 +88,28 @@ export function defineJob<I, R>(def: JobDefinition<I, R>): JobDefinition<I, R> {
     );
   }
   checkConcurrency(def.type, def.concurrency);
+  if (def.schedule) checkCodeSchedule(def);
   return def;
+}
+
+/** A code schedule that cannot work fails where it is written, not at the first worker start. */
+function checkCodeSchedule(def: AnyJobDefinition): void {
+  const s = def.schedule as CodeSchedule;
+  const where = `job type "${def.type}": schedule`;
+  try {
+    parseCron({ cron: s.cron, timezone: s.timezone ?? 'UTC' });
+  } catch (err) {
+    throw new LongrunError('invalid_input', `${where}.${(err as Error).message}`, { cause: err });
+  }
+  if (s.overlap !== undefined && !OVERLAP_MODES.includes(s.overlap))
+    throw new LongrunError('invalid_input', `${where}.overlap must be one of ${OVERLAP_MODES.join(', ')}`);
+  if (s.catchUp !== undefined && !CATCH_UP_MODES.includes(s.catchUp))
+    throw new LongrunError('invalid_input', `${where}.catchUp must be one of ${CATCH_UP_MODES.join(', ')}`);
+  const parsed = def.input.safeParse(s.input ?? {});
+  if (!parsed.success)
+    throw new LongrunError('invalid_input', `${where}.input is invalid for the type's schema`, {
+      details: zodIssuesToDetails(parsed.error.issues, 'schedule.input'),
+    });
 }
 
 export interface JobTypeInfo {

@@ -20,6 +20,8 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** Overrides the definition's `name(input)`. */
   name?: string;
+  /** The schedule whose fire this is (the scheduler sets it). */
+  scheduleId?: string;
 }
 
 export function zodIssuesToDetails(
@@ -69,6 +71,7 @@ export function buildNewJob(
     requestHash:
       idempotencyKey === null ? null : requestHash({ type, input, ...opts, idempotencyKey: undefined }),
     concurrencyKey: concurrencyKeyOf(type, def.concurrency, parsed.data),
+    ...(opts.scheduleId ? { scheduleId: opts.scheduleId } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ import { StoreMonitor } from './monitor.ts';
 import { type CancelManyOptions, cancelJobs, type RetryOptions, retryJob } from './operations.ts';
 import { LeaseReaper } from './reaper.ts';
 import { RetentionSweeper } from './retention.ts';
+import { Scheduler } from './scheduler.ts';
+import { Schedules } from './schedules.ts';
 import { WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.ts';
 import { Webhooks } from './webhooks.ts';
 import { type WorkerOptions, WorkerPool } from './worker.ts';
@@ -85,6 +87,9 @@ export class Longrun {
   private readonly webhookOptions: WebhookOptions;
   /** Job types with their pause state; pause and resume (flow.ts). */
   readonly flow: FlowControl;
+  /** Schedules: create, list, get, update, delete (schedules.ts). */
+  readonly schedules: Schedules;
+  private scheduler: Scheduler | null = null;
   private pool: WorkerPool | null = null;
   private readonly inserts: InsertBatcher;
   private reaper: LeaseReaper | null = null;
@@ -107,6 +112,7 @@ export class Longrun {
       () => this.cursors(),
     );
     this.flow = new FlowControl(opts.store, this.registry);
+    this.schedules = new Schedules(opts.store, this.registry);
   }
 
   /** Validates `input` against the type's schema and enqueues one job. */
@@ -287,7 +293,14 @@ export class Longrun {
    * library must not keep its host alive, but a process that exists only to run workers (on
    * SQLite nothing else holds it) needs exactly that.
    */
-  start(opts: Partial<WorkerOptions> & { retentionMs?: number; keepAlive?: boolean } = {}): void {
+  start(
+    opts: Partial<WorkerOptions> & {
+      retentionMs?: number;
+      keepAlive?: boolean;
+      /** Run the scheduler (default true); `{ intervalMs }` sets how often it looks (default 1,000 ms). */
+      scheduler?: boolean | { intervalMs?: number };
+    } = {},
+  ): void {
     if (this.pool) return;
     // A real timer whatever the clock: it measures no time, it only holds the process open.
     if (opts.keepAlive) this.keepAlive = setInterval(() => {}, 2 ** 30);
@@ -304,6 +317,15 @@ export class Longrun {
       });
       this.dispatcher.start();
     }
+    if (opts.scheduler !== false) {
+      this.scheduler = new Scheduler(this.store, this.registry, {
+        clock: this.clock,
+        intervalMs: typeof opts.scheduler === 'object' ? opts.scheduler.intervalMs : undefined,
+        before: () => this.schedules.syncCode(),
+        ...(opts.onError ? { onError: (err: unknown) => opts.onError?.(err, 'scheduler') } : {}),
+      });
+      this.scheduler.start();
+    }
     if (opts.retentionMs !== undefined) {
       this.retention = new RetentionSweeper(this.store, { maxAgeMs: opts.retentionMs, clock: this.clock });
       this.retention.start();
@@ -314,18 +336,26 @@ export class Longrun {
     return this.pool;
   }
 
+  /** The scheduler loop `start()` runs (null when stopped or started with `scheduler: false`). */
+  get runningScheduler(): Scheduler | null {
+    return this.scheduler;
+  }
+
   /** Stops claiming at once, lets running jobs finish within `graceMs`, then releases the rest. */
   async stop(opts: { graceMs?: number } = {}): Promise<void> {
     const pool = this.pool;
     const reaper = this.reaper;
     const retention = this.retention;
+    const scheduler = this.scheduler;
     const dispatcher = this.dispatcher;
     this.dispatcher = null;
     // Beside the pool's drain, not after it: an attempt in flight may take its whole timeout.
     const dispatcherStopped = dispatcher?.stop();
+    this.scheduler = null;
     this.pool = null;
     this.reaper = null;
     this.retention = null;
+    await scheduler?.stop();
     await pool?.stop(opts);
     await reaper?.stop();
     await retention?.stop();

@@ -29,7 +29,7 @@ export function parseJson(v: unknown): unknown {
 export const JOB_COLUMNS =
   'id, workspace_id, name, type, category, status, progress_total, progress_completed, progress_failed, ' +
   'created_at, completed_at, started_at, updated_at, run_at, priority, attempt, max_attempts, current_step, ' +
-  'cancel_requested_at, error_code, error_message, cancel_requested_by, retry_of, retry_only';
+  'cancel_requested_at, error_code, error_message, cancel_requested_by, retry_of, retry_only, schedule_id';
 
 /** How many values `rawToJob` reads; columns selected after `JOB_COLUMNS` start at this index. */
 export const JOB_COLUMN_COUNT = JOB_COLUMNS.split(', ').length;
@@ -62,6 +62,7 @@ export function rawToJob(v: unknown[]): Job {
     cancelledBy: strOrNull(v[21]),
     retryOf: strOrNull(v[22]),
     retryOnly: v[23] === 'failed-items' ? 'failed-items' : null,
+    scheduleId: strOrNull(v[24]),
     error: errorCode ? { code: String(errorCode), message: String(v[20] ?? '') } : null,
   };
 }
@@ -92,6 +93,7 @@ export function rowToJob(r: Row): Job {
     cancelledBy: strOrNull(r.cancel_requested_by),
     retryOf: strOrNull(r.retry_of),
     retryOnly: r.retry_only === 'failed-items' ? 'failed-items' : null,
+    scheduleId: strOrNull(r.schedule_id),
     error: r.error_code ? { code: String(r.error_code), message: String(r.error_message ?? '') } : null,
   };
 }

@@ -29,6 +29,7 @@ import type {
 } from '../core/job.ts';
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
 import type { CancelManyFilter } from './cancel-rules.ts';
+import type { ScheduleStore } from './schedule-types.ts';
 import type { WebhookStore } from './webhook-types.ts';
 
 export interface NewJob {
@@ -50,6 +51,8 @@ export interface NewJob {
   retryOnly?: RetryOnly | null;
   /** The key of the type's keyed concurrency limit (`defineJob({ concurrency })`), if it has one. */
   concurrencyKey?: string | null;
+  /** The schedule whose fire enqueued it (docs/operations.md, "Schedules"); absent or null: none. */
+  scheduleId?: string | null;
 }
 
 /**
@@ -267,7 +270,7 @@ export interface NotificationRelay {
   subscribe(deliver: (signal: StoreSignal) => void): () => void;
 }
 
-export interface Store extends WebhookStore {
+export interface Store extends WebhookStore, ScheduleStore {
   readonly kind: 'sqlite' | 'postgres';
   migrate(params?: { dryRun?: boolean }): Promise<{ applied: string[]; pending: string[] }>;
   close(): Promise<void>;

@@ -31,6 +31,7 @@ import * as queue from './jobs-queue.ts';
 import * as readOps from './jobs-read.ts';
 import * as keys from './keys.ts';
 import { PgListener } from './notify.ts';
+import * as schedules from './schedules.ts';
 import * as sessions from './sessions.ts';
 import * as webhooks from './webhooks.ts';
 
@@ -156,6 +157,15 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     webhookDeliveryList: (p) => webhooks.webhookDeliveryList(ctx, p),
     webhookDeliveryClaim: (p) => webhooks.webhookDeliveryClaim(ctx, p),
     webhookDeliveryRecord: (p) => webhooks.webhookDeliveryRecord(ctx, p),
+    scheduleCreate: (p) => schedules.scheduleCreate(ctx, p),
+    scheduleUpsert: (p) => schedules.scheduleUpsert(ctx, p),
+    scheduleGet: (p) => schedules.scheduleGet(ctx, p),
+    scheduleList: (p) => schedules.scheduleList(ctx, p),
+    scheduleUpdate: (p) => schedules.scheduleUpdate(ctx, p),
+    scheduleDelete: (p) => schedules.scheduleDelete(ctx, p),
+    scheduleDue: (p) => schedules.scheduleDue(ctx, p),
+    scheduleAdvance: (p) => schedules.scheduleAdvance(ctx, p),
+    scheduleActiveJobs: (p) => schedules.scheduleActiveJobs(ctx, p),
   };
 }
 

@@ -33,12 +33,12 @@ const INSERT_CHUNK = 5_000;
 const INSERT_SQL = `WITH t AS MATERIALIZED (SELECT ${nowSql(1)} AS now),
 ins AS (
   INSERT INTO jobs (id, workspace_id, type, category, name, status, priority, input, max_attempts, run_at,
-    created_at, updated_at, idempotency_key, request_hash, concurrency_key)
+    created_at, updated_at, idempotency_key, request_hash, concurrency_key, schedule_id)
   SELECT v.id, v.ws, v.type, v.category, v.name, 'pending', v.priority, v.input, v.max_attempts,
-    coalesce(v.run_at, t.now), t.now, t.now, v.ikey, v.rhash, v.ckey
+    coalesce(v.run_at, t.now), t.now, t.now, v.ikey, v.rhash, v.ckey, v.sid
   FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::int[],
-    $10::bigint[], $11::text[], $12::text[], $19::text[]) WITH ORDINALITY
-    v(id, ws, type, category, name, priority, input, max_attempts, run_at, ikey, rhash, ckey, ord), t
+    $10::bigint[], $11::text[], $12::text[], $19::text[], $20::text[]) WITH ORDINALITY
+    v(id, ws, type, category, name, priority, input, max_attempts, run_at, ikey, rhash, ckey, sid, ord), t
   ORDER BY v.ord
   ON CONFLICT (workspace_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING seq, id, workspace_id, category, name
@@ -92,7 +92,10 @@ function insertQuery(ctx: PgContext, jobs: NewJob[], notify: boolean) {
       notify ? ctx.channels.jobs : null,
       ctx.instanceId,
       c((j) => searchDoc(j.workspaceId, j.input)),
-      c((j) => j.concurrencyKey ?? null),
+      // unnest pads a shorter array with NULLs: a batch without keyed or scheduled jobs sends an
+      // empty one instead of a column of NULLs.
+      jobs.some((j) => j.concurrencyKey) ? c((j) => j.concurrencyKey ?? null) : [],
+      jobs.some((j) => j.scheduleId) ? c((j) => j.scheduleId ?? null) : [],
     ],
   };
 }

@@ -27,6 +27,7 @@ import * as queue from './jobs-queue.ts';
 import * as read from './jobs-read.ts';
 import * as keys from './keys.ts';
 import { readSnapshots } from './read-snapshot.ts';
+import * as schedules from './schedules.ts';
 import * as sessions from './sessions.ts';
 import * as webhooks from './webhooks.ts';
 
@@ -184,6 +185,15 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
     webhookDeliveryList: op((p) => ctx.read(() => webhooks.webhookDeliveryList(ctx, p))),
     webhookDeliveryClaim: op((p) => webhooks.webhookDeliveryClaim(ctx, p)),
     webhookDeliveryRecord: op((p) => webhooks.webhookDeliveryRecord(ctx, p)),
+    scheduleCreate: op((p) => schedules.scheduleCreate(ctx, p)),
+    scheduleUpsert: op((p) => schedules.scheduleUpsert(ctx, p)),
+    scheduleGet: op((p) => ctx.read(() => schedules.scheduleGet(ctx, p))),
+    scheduleList: op((p) => ctx.read(() => schedules.scheduleList(ctx, p))),
+    scheduleUpdate: op((p) => schedules.scheduleUpdate(ctx, p)),
+    scheduleDelete: op((p) => schedules.scheduleDelete(ctx, p)),
+    scheduleDue: op((p) => ctx.read(() => schedules.scheduleDue(ctx, p))),
+    scheduleAdvance: op((p) => schedules.scheduleAdvance(ctx, p)),
+    scheduleActiveJobs: op((p) => ctx.read(() => schedules.scheduleActiveJobs(ctx, p))),
   };
   return store;
 }

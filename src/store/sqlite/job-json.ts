@@ -41,6 +41,7 @@ const JOB_COLUMNS: Record<string, string> = {
   runAt: 'run_at',
   retryOf: 'retry_of',
   retryOnly: 'retry_only',
+  scheduleId: 'schedule_id',
 };
 
 const JOB_FIELDS = Object.keys(JobSchema.shape)

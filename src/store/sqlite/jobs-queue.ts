@@ -83,6 +83,9 @@ export function jobInsert(ctx: SqliteContext, jobs: NewJob[]): InsertResult[] {
         stmt.run(args);
       }
     }
+    // Off the insert statement so jobs without a schedule (nearly all) pay nothing for the column.
+    for (const j of fresh)
+      if (j.scheduleId) ctx.sql.get('UPDATE jobs SET schedule_id = ? WHERE id = ?').run(j.scheduleId, j.id);
     const perWorkspace = new Map<string, { last: string; n: number }>();
     for (const j of fresh) {
       perWorkspace.set(j.workspaceId, { last: j.id, n: (perWorkspace.get(j.workspaceId)?.n ?? 0) + 1 });

@@ -52,6 +52,12 @@ export function JobHeader({ job }: { job: JobDetail }) {
         <h1 id="job-title">{clean(job.name) || job.id}</h1>
         <p class="muted small">
           <code>{job.id}</code> · {job.category}
+          {job.scheduleId && (
+            <span class="job-schedule">
+              {' · schedule '}
+              <code>{clean(job.scheduleId)}</code>
+            </span>
+          )}
         </p>
       </div>
       <div class="job-actions">
