@@ -196,6 +196,13 @@ describe('engine: concurrency limits and pausing', () => {
       b.start({ concurrency: 4, pollIntervalMs: 600_000 });
       await waitFor('B to find the key full', () => empties.length > 0);
       assert.equal((await b.getJob(second!)).status, 'pending');
+      // Claims skip the full key without spinning: B, having found nothing, waits to be woken.
+      const seen = empties.length;
+      await sleep(300);
+      assert.ok(
+        empties.length - seen <= 1,
+        `B claimed ${empties.length - seen} times while the key was full`,
+      );
       // Without `freesSlot` this finish announces only events, and B waits for its poll (checked).
       await storeA.jobFinish({ finishes: [{ lease: held!.lease, outcome: 'completed', freesSlot: true }] });
       await waitFor(
