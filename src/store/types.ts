@@ -29,6 +29,7 @@ import type {
 } from '../core/job.ts';
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
 import type { CancelManyFilter } from './cancel-rules.ts';
+import type { ClaimLimit, FlowStore } from './flow-types.ts';
 import type { ScheduleStore } from './schedule-types.ts';
 import type { WebhookStore } from './webhook-types.ts';
 
@@ -53,23 +54,6 @@ export interface NewJob {
   concurrencyKey?: string | null;
   /** The schedule whose fire enqueued it (docs/operations.md, "Schedules"); absent or null: none. */
   scheduleId?: string | null;
-}
-
-/**
- * A concurrency limit a claim honours (store/concurrency.ts): at most `limit` jobs of `type` hold
- * a lease at once, per workspace + concurrency key when `perKey`, else across all workspaces.
- */
-export interface ClaimLimit {
-  type: string;
-  limit: number;
-  perKey: boolean;
-}
-
-/** A job type paused in a workspace: its pending jobs are not claimed until it is resumed. */
-export interface JobTypePause {
-  type: string;
-  pausedAt: number;
-  pausedBy: string | null;
 }
 
 export interface InsertResult {
@@ -270,7 +254,9 @@ export interface NotificationRelay {
   subscribe(deliver: (signal: StoreSignal) => void): () => void;
 }
 
-export interface Store extends WebhookStore, ScheduleStore {
+export type { ClaimLimit, JobTypePause } from './flow-types.ts';
+
+export interface Store extends WebhookStore, ScheduleStore, FlowStore {
   readonly kind: 'sqlite' | 'postgres';
   migrate(params?: { dryRun?: boolean }): Promise<{ applied: string[]; pending: string[] }>;
   close(): Promise<void>;
@@ -378,15 +364,6 @@ export interface Store extends WebhookStore, ScheduleStore {
    * by any server. On PostgreSQL it also counts ids of writes that rolled back.
    */
   eventSequenceLast(): Promise<number>;
-
-  /**
-   * Pauses a job type in a workspace (claims skip its pending jobs); pausing a paused type keeps
-   * the first pause and answers it.
-   */
-  jobTypePause(params: { workspaceId: string; type: string; by?: string }): Promise<JobTypePause>;
-  /** Resumes a paused type and announces work; false when it was not paused. */
-  jobTypeResume(params: { workspaceId: string; type: string }): Promise<boolean>;
-  jobTypePauseList(params: { workspaceId: string }): Promise<JobTypePause[]>;
 
   /** A value the store's migrations made once (`cursor_key`), or null for a name it does not hold. */
   settingGet(params: { name: string }): Promise<string | null>;
