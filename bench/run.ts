@@ -51,13 +51,14 @@ try {
     print('SQLite engine (one process, WAL, synchronous=NORMAL)', {
       ...figures,
       ...ceiling,
-      'drain ÷ raw claim-50/complete-50 (bare table)': ratio(
+      // The targets' ceiling is the loop on the store's own schema ("the same schema shape").
+      'drain ÷ raw claim-50/complete-50 (full schema)': ratio(
         figures['no-op jobs processed/s'],
-        ceiling['raw claim-50/complete-50 jobs/s, bare table'],
+        ceiling['raw claim-50/complete-50 jobs/s, full table'],
       ),
-      'bulk enqueue ÷ raw multi-row insert (bare table)': ratio(
+      'bulk enqueue ÷ raw multi-row insert (full schema)': ratio(
         figures['bulk enqueue jobs/s'],
-        ceiling['raw multi-row insert jobs/s, bare table'],
+        ceiling['raw multi-row insert jobs/s, full table'],
       ),
     });
   }

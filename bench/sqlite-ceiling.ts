@@ -4,11 +4,11 @@
  * 50 jobs in one transaction and completes them in the next, and a raw multi-row insert.
  *
  * Two shapes of the table, both with WAL and synchronous=NORMAL as the store opens them:
- * - `bare`: Longrun's jobs table and its claim index, nothing else (the reference figures'
- *   "minimal jobs table", the ceiling the targets are measured against);
+ * - `bare`: Longrun's jobs table and its claim index, nothing else: what SQLite allows at all;
  * - `full`: the store's own migrated schema, with every list index, trigger and the counts table,
- *   written as raw SQL without the engine. The gap between `bare` and `full` is what the schema
- *   costs; the gap between `full` and the engine is what Longrun's code costs.
+ *   written as raw SQL without the engine: the ceiling the targets are measured against ("the
+ *   same schema shape"). The gap between `bare` and `full` is what the schema costs; the gap
+ *   between `full` and the engine is what Longrun's code costs.
  *
  * ```ts
  * const figures = await sqliteCeiling(dir); // { 'claim-50/complete-50 jobs/s, bare table': 61000, … }
