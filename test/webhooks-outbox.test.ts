@@ -52,6 +52,37 @@ for (const { kind, skip, open } of STORE_KINDS) {
       }
     };
 
+    it('deliveries stop with the last webhook and start again with a new one, also for another connection', async () => {
+      await withKit(async ({ store, openPeer }) => {
+        const peer = await openPeer();
+        try {
+          const complete = async (on: Store, type: string) => {
+            const r = await running(on, { type });
+            await on.jobFinish({ finishes: [{ lease: r.lease, outcome: 'completed' }] });
+            return r.lease.jobId;
+          };
+          // The peer's statements are prepared before any webhook (and, on SQLite, its trigger) exists.
+          await complete(peer, 't.before');
+          const first = await hook(store);
+          const seen = await complete(peer, 't.seen');
+          assert.deepEqual(
+            (await deliveries(store, first.id)).map((d) => d.jobId),
+            [seen],
+          );
+          assert.equal(await store.webhookDelete({ workspaceId: 'ws1', id: first.id }), true);
+          await complete(peer, 't.unseen');
+          const second = await hook(store);
+          const again = await complete(peer, 't.again');
+          assert.deepEqual(
+            (await deliveries(store, second.id)).map((d) => d.jobId),
+            [again],
+          );
+        } finally {
+          await peer.close();
+        }
+      });
+    });
+
     it('every path that ends a job writes exactly one delivery: complete, fail, cancel pending, cancel running, lease expiry', async () => {
       await withKit(async ({ store }, clock) => {
         const w = await hook(store);

@@ -39,17 +39,5 @@ CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, id);
 -- Retention deletes a job's deliveries with the job (jobPurge).
 CREATE INDEX webhook_deliveries_job ON webhook_deliveries (job_id);
 
--- A job that does not belong to a workspace with a webhook pays one index probe of `webhooks_ws`
--- per terminal status change, and nothing on any other update.
-CREATE TRIGGER jobs_webhook_outbox AFTER UPDATE OF status ON jobs
-WHEN NEW.status IN ('completed', 'failed', 'cancelled') AND OLD.status <> NEW.status
-  AND EXISTS (SELECT 1 FROM webhooks WHERE workspace_id = NEW.workspace_id)
-BEGIN
-  INSERT INTO webhook_deliveries (webhook_id, workspace_id, job_id, event, created_at, next_attempt_at)
-  SELECT w.id, NEW.workspace_id, NEW.id, 'job.' || NEW.status, NEW.updated_at, NEW.updated_at
-  FROM webhooks w
-  WHERE w.workspace_id = NEW.workspace_id
-    AND EXISTS (SELECT 1 FROM json_each(w.events) WHERE value = 'job.' || NEW.status)
-    AND (w.types IS NULL OR EXISTS (SELECT 1 FROM json_each(w.types) WHERE value = NEW.type))
-    AND (w.categories IS NULL OR EXISTS (SELECT 1 FROM json_each(w.categories) WHERE value = NEW.category));
-END;
+-- The outbox trigger on jobs (webhooks.ts, OUTBOX_TRIGGER) exists only while some webhook does:
+-- the store creates it with the first webhook and drops it with the last, in their transactions.
