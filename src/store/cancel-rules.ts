@@ -89,7 +89,7 @@ export function planCancelMany(filter: CancelManyFilter, limit: number = CANCEL_
   if (!narrowed && filter.all !== true)
     throw bad(
       'all',
-      'an empty filter would cancel every pending and running job: give status, category, type, createdBefore or ids, or all: true',
+      'must be true for an empty filter, which cancels every pending and running job (or give status, category, type, createdBefore or ids)',
     );
   return {
     statuses: [...new Set(statuses)] as Cancellable[],
