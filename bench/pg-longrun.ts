@@ -57,8 +57,9 @@ function openStore(
 /**
  * One SQLite store per file in a process, shared by the bench's enqueuing client and its in-process
  * worker, as a library user enqueues and works through one instance: its wake-ups are in-process.
- * Two instances on one file hear of each other's jobs only by polling, which is what the
- * worker-process latency row measures. PostgreSQL stores are opened per use (NOTIFY joins them).
+ * Two instances on one file hear of each other's jobs through a watch on the -wal file
+ * (store/sqlite/foreign-jobs.ts), which the worker-process latency row measures. PostgreSQL
+ * stores are opened per use (NOTIFY joins them).
  */
 const sharedSqlite = new Map<string, { store: Promise<Store>; users: number }>();
 

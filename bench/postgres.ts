@@ -45,13 +45,11 @@ interface Plan {
 }
 
 const basePlans: Plan[] = [
-  // A SQLite worker in another process hears of a new job at its next poll (500 ms by default):
-  // fewer samples there, spread over the poll period.
   {
     key: 'lrsqlite',
     adapter: longrunSqliteAdapter,
-    samples: { process: 500, child: 30 },
-    jitterMs: { process: 0, child: 1_000 },
+    samples: { process: 500, child: 300 },
+    jitterMs: { process: 0, child: 0 },
     drainTimeoutMs: 60_000,
   },
   {

@@ -17,6 +17,7 @@ import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, op, openDatabase, StatementCache } from './db.ts';
 import * as flow from './flow.ts';
 import { foreignCancels } from './foreign-cancels.ts';
+import { foreignJobs } from './foreign-jobs.ts';
 import * as json from './job-json.ts';
 import * as cancelMany from './jobs-cancel-many.ts';
 import * as finish from './jobs-finish.ts';
@@ -33,7 +34,11 @@ import * as webhooks from './webhooks.ts';
 
 export type { SqliteStoreOptions } from '../options.ts';
 
-function emitterNotifications(emitter: EventEmitter, catchUp: () => void): StoreNotifications {
+function emitterNotifications(
+  emitter: EventEmitter,
+  catchUp: () => void,
+  foreign: { listen(): () => void },
+): StoreNotifications {
   const on = <A extends unknown[]>(name: string, listener: (...args: A) => void) => {
     emitter.on(name, listener as (...args: unknown[]) => void);
     return () => {
@@ -41,7 +46,14 @@ function emitterNotifications(emitter: EventEmitter, catchUp: () => void): Store
     };
   };
   return {
-    jobsAvailable: (l) => on('jobsAvailable', l),
+    jobsAvailable: (l) => {
+      const off = on('jobsAvailable', l);
+      const unwatch = foreign.listen();
+      return () => {
+        off();
+        unwatch();
+      };
+    },
     jobCancelled: (l) => on('jobCancelled', l),
     eventsAdded: (l) => on('eventsAdded', l),
     catchUp,
@@ -117,10 +129,15 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   if (opts.migrate !== false) migrateDatabase(db, { now: clock.now() });
   let closed = false;
   const cancels = foreignCancels(db, snapshot.end, (jobId) => emitLocal({ name: 'jobCancelled', jobId }));
+  const jobs = foreignJobs(db, opts.path, {
+    now: () => clock.now(),
+    endSnapshot: snapshot.end,
+    emit: () => emitLocal({ name: 'jobsAvailable' }),
+  });
 
   const store: Store = {
     kind: 'sqlite',
-    notifications: emitterNotifications(emitter, cancels.look),
+    notifications: emitterNotifications(emitter, cancels.look, jobs),
     migrate: op((p) => {
       // Its BEGIN IMMEDIATE would become a savepoint inside an open read snapshot.
       snapshot.end();
@@ -130,6 +147,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       if (closed) return;
       closed = true;
       unsubscribeRelay();
+      jobs.close();
       emitter.removeAllListeners();
       snapshot.end();
       db.close();
