@@ -81,8 +81,11 @@ export interface AddressPolicy {
   allowPrivate: boolean;
 }
 
-function refused(url: string, message: string): LongrunError {
-  return new LongrunError('url_not_allowed', message, { details: [{ path: 'url', message, url }] });
+/** `detail` reads after the field's name: the envelope's message is `url <detail>`. */
+function refused(url: string, detail: string): LongrunError {
+  return new LongrunError('url_not_allowed', `url ${detail}`, {
+    details: [{ path: 'url', message: detail, url }],
+  });
 }
 
 function resolveAll(host: string): Promise<LookupAddress[]> {
@@ -109,7 +112,7 @@ export async function checkWebhookUrl(raw: string, policy: AddressPolicy): Promi
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (isIP(host)) {
     const why = forbiddenAddress(host);
-    if (why) throw refused(raw, `url points to a ${why} address, which this server does not allow`);
+    if (why) throw refused(raw, `points to a ${why} address, which this server does not allow`);
     return url;
   }
   let addrs: LookupAddress[];
@@ -125,7 +128,7 @@ export async function checkWebhookUrl(raw: string, policy: AddressPolicy): Promi
     if (why)
       throw refused(
         raw,
-        `url's host ${host} resolves to ${a.address}, a ${why} address, which this server does not allow`,
+        `has the host ${host}, which resolves to ${a.address}, a ${why} address, which this server does not allow`,
       );
   }
   return url;
