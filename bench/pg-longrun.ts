@@ -47,7 +47,7 @@ const sqliteFile = (schema: string) => join(tmpdir(), `${schema}.db`);
 function openStore(
   kind: 'postgres' | 'sqlite',
   schema: string,
-  opts: { migrate?: boolean; poolSize?: number },
+  opts: { migrate?: boolean; poolSize?: number; claimCommit?: 'async' | 'sync' },
 ) {
   return kind === 'sqlite'
     ? createSqliteStore({ path: sqliteFile(schema) })
@@ -66,7 +66,7 @@ const sharedSqlite = new Map<string, { store: Promise<Store>; users: number }>()
 async function acquire(
   kind: 'postgres' | 'sqlite',
   schema: string,
-  opts: { migrate?: boolean; poolSize?: number },
+  opts: { migrate?: boolean; poolSize?: number; claimCommit?: 'async' | 'sync' },
 ): Promise<{ store: Store; release(): Promise<void> }> {
   if (kind === 'postgres') {
     const store = await openStore(kind, schema, opts);
@@ -87,15 +87,25 @@ async function acquire(
 }
 
 export const longrunAdapter = longrunOn('postgres');
+/** The same, with `claimCommit: 'sync'`: every commit waits for its WAL flush, as the peers' do. */
+export const longrunSyncAdapter = longrunOn('postgres', 'sync');
 export const longrunSqliteAdapter = longrunOn('sqlite');
 
-function longrunOn(kind: 'postgres' | 'sqlite'): Adapter {
+function longrunOn(kind: 'postgres' | 'sqlite', claimCommit: 'async' | 'sync' = 'async'): Adapter {
+  const pool = `concurrency ${LONGRUN_WORKER.concurrency}, claimBatch ${LONGRUN_WORKER.claimBatch}`;
   return {
-    label: kind === 'sqlite' ? 'Longrun (SQLite)' : 'Longrun (PostgreSQL)',
+    label:
+      kind === 'sqlite'
+        ? 'Longrun (SQLite)'
+        : `Longrun (PostgreSQL, ${claimCommit === 'sync' ? 'sync' : 'async'} claims)`,
     settings:
       kind === 'sqlite'
-        ? `concurrency ${LONGRUN_WORKER.concurrency}, claimBatch ${LONGRUN_WORKER.claimBatch}, WAL + synchronous=NORMAL`
-        : `concurrency ${LONGRUN_WORKER.concurrency}, claimBatch ${LONGRUN_WORKER.claimBatch}, pool ${LONGRUN_WORKER.poolSize} + 1 LISTEN, claims commit asynchronously (inserts and finishes synchronously)`,
+        ? `${pool}, WAL + synchronous=NORMAL`
+        : `${pool}, pool ${LONGRUN_WORKER.poolSize} + 1 LISTEN, claimCommit '${claimCommit}': ${
+            claimCommit === 'sync'
+              ? 'every commit waits for its WAL flush'
+              : 'claims commit with synchronous_commit off, inserts and finishes wait for their WAL flush'
+          }`,
     async install(schema) {
       const store = await openStore(kind, schema, {});
       await store.close();
@@ -105,7 +115,7 @@ function longrunOn(kind: 'postgres' | 'sqlite'): Adapter {
         for (const ext of ['', '-wal', '-shm']) rmSync(sqliteFile(schema) + ext, { force: true });
     },
     async open(schema) {
-      const { store, release } = await acquire(kind, schema, { migrate: false });
+      const { store, release } = await acquire(kind, schema, { migrate: false, claimCommit });
       const longrun = createLongrun({ store, jobs: [noop] });
       return {
         async enqueueBatch(n) {
@@ -132,6 +142,7 @@ function longrunOn(kind: 'postgres' | 'sqlite'): Adapter {
       const { store, release } = await acquire(kind, schema, {
         migrate: false,
         poolSize: LONGRUN_WORKER.poolSize,
+        claimCommit,
       });
       await store.ping();
       const longrun = createLongrun({ store, jobs: [noop] });

@@ -29,7 +29,7 @@ import {
   PG_URL,
   round,
 } from './pg-common.ts';
-import { longrunAdapter, longrunSqliteAdapter } from './pg-longrun.ts';
+import { longrunAdapter, longrunSqliteAdapter, longrunSyncAdapter } from './pg-longrun.ts';
 
 const JOBS = 20_000;
 const BATCH = 10_000;
@@ -55,6 +55,13 @@ const basePlans: Plan[] = [
   {
     key: 'longrun',
     adapter: longrunAdapter,
+    samples: { process: 500, child: 300 },
+    jitterMs: { process: 0, child: 0 },
+    drainTimeoutMs: 60_000,
+  },
+  {
+    key: 'lrsync',
+    adapter: longrunSyncAdapter,
     samples: { process: 500, child: 300 },
     jitterMs: { process: 0, child: 0 },
     drainTimeoutMs: 60_000,
@@ -202,6 +209,9 @@ export async function benchPostgres(): Promise<Figures> {
     ['longrun', 'graphile'],
     ['longrun', 'pgboss'],
     ['longrun', 'bullmq'],
+    ['lrsync', 'graphile'],
+    ['lrsync', 'pgboss'],
+    ['lrsync', 'bullmq'],
     ['lrsqlite', 'bullmq'],
   ];
   const labelOf = (key: string) => plans.find((p) => p.key === key)?.adapter.label ?? key;

@@ -25,6 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { isPostgresUrl, splitSchema } from './store.ts';
 
 export interface ServeConfig {
   db: string;
@@ -225,6 +226,14 @@ export function loadConfig(
   // Each process would open its own empty database: jobs created in one invisible to the others.
   if (config.httpProcesses > 1 && config.db === ':memory:')
     throw new ConfigError('--http-processes above 1 needs a database the processes share, not :memory:');
+  // A bad parameter of our own in the URL fails here, with exit code 2, not when the store opens.
+  if (isPostgresUrl(config.db)) {
+    try {
+      splitSchema(config.db);
+    } catch (err) {
+      throw new ConfigError(`database: ${(err as Error).message}`);
+    }
+  }
   // Node refuses a server whose headers may take longer than the whole request.
   if (config.headersTimeoutMs > config.requestTimeoutMs)
     throw new ConfigError('headersTimeoutMs must not exceed requestTimeoutMs');

@@ -11,14 +11,28 @@ export function isPostgresUrl(db: string): boolean {
 }
 
 /**
- * `postgres://…/db?schema=name` selects a schema (default `public`): several deployments, or test
- * runs, can share one database. The parameter is ours, so it is taken out before `pg` sees the URL.
+ * Longrun's own URL parameters, taken out before `pg` sees the URL:
+ * - `?schema=name` selects a schema (default `public`): several deployments, or test runs, can
+ *   share one database;
+ * - `?claim_commit=sync|async` says how claims commit (PostgresStoreOptions.claimCommit).
  */
-export function splitSchema(url: string): { connectionString: string; schema?: string } {
+export function splitSchema(url: string): {
+  connectionString: string;
+  schema?: string;
+  claimCommit?: 'async' | 'sync';
+} {
   const u = new URL(url);
   const schema = u.searchParams.get('schema') ?? undefined;
+  const claimCommit = u.searchParams.get('claim_commit') ?? undefined;
+  if (claimCommit !== undefined && claimCommit !== 'sync' && claimCommit !== 'async')
+    throw new Error(`claim_commit in the database URL must be sync or async, not ${claimCommit}`);
   u.searchParams.delete('schema');
-  return { connectionString: u.toString(), ...(schema ? { schema } : {}) };
+  u.searchParams.delete('claim_commit');
+  return {
+    connectionString: u.toString(),
+    ...(schema ? { schema } : {}),
+    ...(claimCommit ? { claimCommit } : {}),
+  };
 }
 
 /**

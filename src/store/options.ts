@@ -30,4 +30,12 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** Pooled connections for queries (default 10); LISTEN uses one more, opened on first subscription. */
   poolSize?: number;
+  /**
+   * How a claim commits (default `'async'`): `'async'` sets `synchronous_commit = off` for the
+   * claim's own transaction, so it does not wait for its WAL flush (about 1 ms of enqueue→start
+   * here); `'sync'` commits it as the server is configured, like every other write. A claim lost to
+   * a crash is safe either way: the job is pending again and the lease fences the worker that had
+   * started it (docs/scaling.md, "Claims commit asynchronously").
+   */
+  claimCommit?: 'async' | 'sync';
 }

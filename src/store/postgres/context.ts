@@ -37,6 +37,8 @@ export interface PgContext {
   /** Null: the database clock decides. */
   clock: Clock | null;
   maxLogsPerJob: number;
+  /** See PostgresStoreOptions.claimCommit. */
+  claimCommit: 'async' | 'sync';
   /** Tags this store's NOTIFY payloads so its own listener skips what was already announced locally. */
   instanceId: string;
   channels: Channels;

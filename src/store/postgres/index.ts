@@ -53,6 +53,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<S
     schema,
     clock: opts.clock ?? null,
     maxLogsPerJob: opts.maxLogsPerJob ?? 10_000,
+    claimCommit: opts.claimCommit ?? 'async',
     instanceId: randomBytes(6).toString('hex'),
     channels: { jobs: `${prefix}_jobs`, cancel: `${prefix}_cancel`, events: `${prefix}_events` },
     eventLock: [eventLockNamespace(schema), 'job_events_id_seq'],

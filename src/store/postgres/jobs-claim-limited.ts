@@ -29,7 +29,7 @@ import { candidateWindow, fullSlots, heldSlots, pickWithinLimits, slotsOf } from
 import type { Row } from '../rows.ts';
 import type { ClaimLimit } from '../types.ts';
 import { nowParam, nowSql, type PgContext, transaction } from './context.ts';
-import { claimSql } from './jobs-queue.ts';
+import { claimName, claimSql } from './jobs-queue.ts';
 
 const HELD_SQL = 'SELECT * FROM claim_slots_held($1::text[])';
 
@@ -37,7 +37,15 @@ const CANDIDATES_SQL = `SELECT * FROM claim_candidates_limited($2::text[], ${now
   $3::text[], $4::text[], $5::text[])`;
 
 /** Built on first use: jobs-queue.ts imports this module, so its template is not ready at load. */
-let startSql: string | undefined;
+const startSql: Partial<Record<'async' | 'sync', string>> = {};
+function limitedStartSql(commit: 'async' | 'sync'): string {
+  startSql[commit] ??= claimSql(
+    `j.id IN (SELECT id FROM jobs WHERE id = ANY($2::text[]) AND status = 'pending' LIMIT $3::int
+      FOR UPDATE SKIP LOCKED)`,
+    commit,
+  );
+  return startSql[commit];
+}
 
 function toHeld(rows: Row[], limits: Map<string, ClaimLimit>): Map<string, number> {
   return heldSlots(
@@ -101,13 +109,9 @@ export async function jobClaimLimited(
     }
     const picked = pickWithinLimits(tentative, counts, limits, p.limit);
     if (picked.length === 0) return [];
-    startSql ??= claimSql(
-      `j.id IN (SELECT id FROM jobs WHERE id = ANY($2::text[]) AND status = 'pending' LIMIT $3::int
-        FOR UPDATE SKIP LOCKED)`,
-    );
     return tx.queryAndCommit({
-      name: 'longrun_claim_limited',
-      text: startSql,
+      name: claimName('longrun_claim_limited', ctx.claimCommit),
+      text: limitedStartSql(ctx.claimCommit),
       values: [
         nowParam(ctx),
         picked.map((c) => c.id),

@@ -168,14 +168,17 @@ async function resolveExisting(
  * rows cannot move), starts their attempt, records the `running` events and count moves, all in
  * one statement. The lease token is random per claim plus the row's seq, so every job has its own.
  */
-// The claim commits without waiting for its WAL flush (synchronous_commit off for this one
-// transaction): half of enqueue→start was that flush. It is safe because a claim lost to a
+// By default the claim commits without waiting for its WAL flush (synchronous_commit off for this
+// one transaction): half of enqueue→start was that flush. It is safe because a claim lost to a
 // database crash only puts the jobs back as they were (pending, same attempt, no lease); a worker
 // that had started one finds its lease gone at its first fenced write and stops. Inserts, writes
-// and finishes keep the durable commit.
-/** The claim statement around the rows it starts: `pick` is a condition on `j` (and `t.now`). */
-export const claimSql = (pick: string) => `WITH t AS MATERIALIZED (
-  SELECT ${nowSql(1)} AS now, set_config('synchronous_commit', 'off', true) AS async_commit),
+// and finishes keep the durable commit. `claimCommit: 'sync'` leaves the server's setting alone.
+/**
+ * The claim statement around the rows it starts: `pick` is a condition on `j` (and `t.now`). Each
+ * mode is its own statement text, so each gets its own prepared-statement name (`claimName`).
+ */
+export const claimSql = (pick: string, commit: 'async' | 'sync') => `WITH t AS MATERIALIZED (
+  SELECT ${nowSql(1)} AS now${commit === 'async' ? ", set_config('synchronous_commit', 'off', true) AS async_commit" : ''}),
 upd AS (
   UPDATE jobs j SET status = 'running', attempt = j.attempt + 1, lease_token = $4::text || '.' || j.seq,
     lease_owner = $5::text, lease_expires_at = t.now + $6::bigint, attempt_started_at = t.now,
@@ -197,7 +200,10 @@ cn AS (
   ON CONFLICT (workspace_id, category, status, shard) DO UPDATE SET n = job_counts.n + excluded.n
 )
 SELECT u.* FROM upd u ORDER BY u.priority DESC, u.run_at, u.seq`;
-const CLAIM_SQL = claimSql('j.ctid = ANY(ARRAY(SELECT claim_candidates($2::text[], t.now, $3::int) FROM t))');
+const CLAIM_PICK = 'j.ctid = ANY(ARRAY(SELECT claim_candidates($2::text[], t.now, $3::int) FROM t))';
+const CLAIM_SQL = { async: claimSql(CLAIM_PICK, 'async'), sync: claimSql(CLAIM_PICK, 'sync') };
+export const claimName = (base: string, commit: 'async' | 'sync') =>
+  commit === 'async' ? base : `${base}_sync`;
 
 export async function jobClaim(
   ctx: PgContext,
@@ -207,8 +213,8 @@ export async function jobClaim(
   const limits = claimLimitsFor(p.types, p.limits);
   if (limits) return claimedJobs(ctx, await jobClaimLimited(ctx, p, limits));
   const rows: Row[] = await writeOne(ctx, {
-    name: 'longrun_claim',
-    text: CLAIM_SQL,
+    name: claimName('longrun_claim', ctx.claimCommit),
+    text: CLAIM_SQL[ctx.claimCommit],
     values: [
       nowParam(ctx),
       p.types,
