@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../core/clock.ts';
 import type { SqliteStoreOptions } from '../options.ts';
 import type { Store, StoreNotifications, StoreSignal } from '../types.ts';
+import { walCheckpointer } from './checkpointer.ts';
 import { flushQueuedRows, type SqliteContext } from './context.ts';
 import { migrateDatabase, op, openDatabase, StatementCache } from './db.ts';
 import * as flow from './flow.ts';
@@ -97,6 +98,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
   // What other processes committed reaches this process's listeners only, never back out.
   const unsubscribeRelay = relay?.subscribe(emitLocal) ?? (() => {});
   let writeTransactions = 0;
+  const checkpoints = walCheckpointer(db, opts.path);
   const snapshot = readSnapshots(db);
   const ctx: SqliteContext = {
     db,
@@ -117,6 +119,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
         })
         .immediate();
       writeTransactions++;
+      checkpoints.written();
       return result;
     },
     read: snapshot.read,
@@ -150,6 +153,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Store
       jobs.close();
       emitter.removeAllListeners();
       snapshot.end();
+      await checkpoints.close();
       db.close();
     },
     clockNow: op(() => clock.now()),
