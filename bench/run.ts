@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: prints Longrun's figures (and, where a backend is reachable, its peers') as
  * tables. Benchmarks measure; tests never assert speed. Select parts with
- * `npm run bench -- sqlite http postgres dashboard`.
+ * `npm run bench -- sqlite http postgres dashboard`. `scale` (bench/scale.ts: 10,000,000 jobs on
+ * PostgreSQL, many minutes) runs only when named: `npm run bench -- scale`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { benchEngine, type Figures } from './engine.ts';
 import { sqliteCeiling } from './sqlite-ceiling.ts';
 
 const wanted = new Set(process.argv.slice(2));
-const want = (part: string) => wanted.size === 0 || wanted.has(part);
+const want = (part: string) => (wanted.size === 0 && part !== 'scale') || wanted.has(part);
 
 const fmt = (v: number | string | undefined) =>
   v === undefined ? '—' : typeof v === 'number' ? v.toLocaleString('en-US') : v;
@@ -70,6 +71,7 @@ try {
     ['http', './http.ts', 'benchHttp'],
     ['postgres', './postgres.ts', 'benchPostgres'],
     ['dashboard', './dashboard.ts', 'benchDashboard'],
+    ['scale', './scale.ts', 'benchScale'],
   ] as const) {
     if (!want(part)) continue;
     const mod = (await import(file).catch(() => null)) as Record<
