@@ -64,3 +64,11 @@ export function codeDefinitionChanged(stored: ScheduleRecord, declared: NewSched
     JSON.stringify(stored.input) !== JSON.stringify(declared.input)
   );
 }
+
+/**
+ * A schedule's definition as SQL values, in the column order both stores write it on insert and
+ * on a code schedule's upsert: name, type, input, cron, timezone, overlap, catch_up.
+ */
+export function definitionValues(s: NewSchedule): unknown[] {
+  return [s.name, s.type, JSON.stringify(s.input ?? null), s.cron, s.timezone, s.overlap, s.catchUp];
+}

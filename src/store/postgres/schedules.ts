@@ -1,5 +1,5 @@
 /** Schedules on PostgreSQL (core/schedule.ts has the rules, store/schedule-rows.ts the shared mapping). */
-import { codeDefinitionChanged, patchColumns, rowToSchedule } from '../schedule-rows.ts';
+import { codeDefinitionChanged, definitionValues, patchColumns, rowToSchedule } from '../schedule-rows.ts';
 import type { NewSchedule, SchedulePatch, ScheduleRecord } from '../schedule-types.ts';
 import { nowParam, nowSql, type PgContext, read, transaction, writeOne } from './context.ts';
 
@@ -8,21 +8,7 @@ const INSERT_SQL = `INSERT INTO schedules (id, workspace_id, name, type, input, 
   VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ${nowSql(1)}, ${nowSql(1)})`;
 
 function insertValues(ctx: PgContext, s: NewSchedule): unknown[] {
-  return [
-    nowParam(ctx),
-    s.id,
-    s.workspaceId,
-    s.name,
-    s.type,
-    JSON.stringify(s.input ?? null),
-    s.cron,
-    s.timezone,
-    s.overlap,
-    s.catchUp,
-    s.paused,
-    s.source,
-    s.nextFireAt,
-  ];
+  return [nowParam(ctx), s.id, s.workspaceId, ...definitionValues(s), s.paused, s.source, s.nextFireAt];
 }
 
 export async function scheduleCreate(ctx: PgContext, p: { schedule: NewSchedule }): Promise<ScheduleRecord> {
@@ -57,19 +43,7 @@ export async function scheduleUpsert(
       text: `UPDATE schedules SET name = $2, type = $3, input = $4, cron = $5, timezone = $6, overlap = $7,
                catch_up = $8, source = $9, next_fire_at = $10, updated_at = ${nowSql(1)}
              WHERE id = $11 RETURNING *`,
-      values: [
-        nowParam(ctx),
-        s.name,
-        s.type,
-        JSON.stringify(s.input ?? null),
-        s.cron,
-        s.timezone,
-        s.overlap,
-        s.catchUp,
-        s.source,
-        s.nextFireAt,
-        s.id,
-      ],
+      values: [nowParam(ctx), ...definitionValues(s), s.source, s.nextFireAt, s.id],
     });
     return { schedule: rowToSchedule(updated!), changed: true };
   });

@@ -1,6 +1,6 @@
 /** Schedules on SQLite (core/schedule.ts has the rules, store/schedule-rows.ts the shared mapping). */
 import type { Row } from '../rows.ts';
-import { codeDefinitionChanged, patchColumns, rowToSchedule } from '../schedule-rows.ts';
+import { codeDefinitionChanged, definitionValues, patchColumns, rowToSchedule } from '../schedule-rows.ts';
 import type { NewSchedule, SchedulePatch, ScheduleRecord } from '../schedule-types.ts';
 import type { SqliteContext } from './context.ts';
 
@@ -12,22 +12,7 @@ function insert(ctx: SqliteContext, s: NewSchedule, now: number): void {
       `INSERT INTO schedules (id, workspace_id, name, type, input, cron, timezone, overlap, catch_up, paused,
          source, next_fire_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(
-      s.id,
-      s.workspaceId,
-      s.name,
-      s.type,
-      JSON.stringify(s.input ?? null),
-      s.cron,
-      s.timezone,
-      s.overlap,
-      s.catchUp,
-      s.paused ? 1 : 0,
-      s.source,
-      s.nextFireAt,
-      now,
-      now,
-    );
+    .run(s.id, s.workspaceId, ...definitionValues(s), s.paused ? 1 : 0, s.source, s.nextFireAt, now, now);
 }
 
 function getOne(ctx: SqliteContext, workspaceId: string, id: string): ScheduleRecord | null {
@@ -59,20 +44,7 @@ export function scheduleUpsert(
         `UPDATE schedules SET name = ?, type = ?, input = ?, cron = ?, timezone = ?, overlap = ?, catch_up = ?,
            source = ?, next_fire_at = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
       )
-      .run(
-        s.name,
-        s.type,
-        JSON.stringify(s.input ?? null),
-        s.cron,
-        s.timezone,
-        s.overlap,
-        s.catchUp,
-        s.source,
-        s.nextFireAt,
-        now,
-        s.id,
-        s.workspaceId,
-      );
+      .run(...definitionValues(s), s.source, s.nextFireAt, now, s.id, s.workspaceId);
     return { schedule: getOne(ctx, s.workspaceId, s.id)!, changed: true };
   });
 }
