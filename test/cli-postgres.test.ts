@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { splitSchema } from '../src/cli/store.ts';
+import { parseDbUrl } from '../src/cli/store.ts';
 import { LongrunClient } from '../src/client/index.ts';
 import { type Server, startServe } from './cli-helpers.ts';
 import { waitFor } from './helpers.ts';
@@ -66,11 +66,11 @@ describe('longrun serve on PostgreSQL', { skip }, () => {
   const server = serveOnFreshSchema(['--grace-ms', '200']);
 
   it('takes the schema out of the URL before pg sees it', () => {
-    assert.deepEqual(splitSchema('postgres://u@h:5432/db?schema=abc&sslmode=disable'), {
+    assert.deepEqual(parseDbUrl('postgres://u@h:5432/db?schema=abc&sslmode=disable'), {
       connectionString: 'postgres://u@h:5432/db?sslmode=disable',
       schema: 'abc',
     });
-    assert.deepEqual(splitSchema('postgres://u@h/db'), { connectionString: 'postgres://u@h/db' });
+    assert.deepEqual(parseDbUrl('postgres://u@h/db'), { connectionString: 'postgres://u@h/db' });
   });
 
   it('creates, watches to completion over SSE, and cancels', async () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/cli/config.ts';
-import { splitSchema } from '../src/cli/store.ts';
+import { parseDbUrl } from '../src/cli/store.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import type { Store } from '../src/store/types.ts';
 import { claim, finish, insert } from './store-conformance-helpers.ts';
@@ -94,12 +94,12 @@ describe('postgres claim commit', skip ? { skip } : {}, () => {
   });
 
   it('takes claim_commit from the database URL and refuses other values', () => {
-    assert.deepEqual(splitSchema('postgres://u@h/db?schema=s1&claim_commit=sync'), {
+    assert.deepEqual(parseDbUrl('postgres://u@h/db?schema=s1&claim_commit=sync'), {
       connectionString: 'postgres://u@h/db',
       schema: 's1',
       claimCommit: 'sync',
     });
-    assert.throws(() => splitSchema('postgres://u@h/db?claim_commit=later'), /must be sync or async/);
+    assert.throws(() => parseDbUrl('postgres://u@h/db?claim_commit=later'), /must be sync or async/);
     // `longrun serve|worker --db …` refuses it as a setting (exit code 2), before opening anything.
     assert.throws(
       () => loadConfig({ db: 'postgres://u@h/db?claim_commit=later' }, { env: {} }),

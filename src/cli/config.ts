@@ -25,7 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { isPostgresUrl, splitSchema } from './store.ts';
+import { isPostgresUrl, parseDbUrl } from './store.ts';
 
 export interface ServeConfig {
   db: string;
@@ -229,7 +229,7 @@ export function loadConfig(
   // A bad parameter of our own in the URL fails here, with exit code 2, not when the store opens.
   if (isPostgresUrl(config.db)) {
     try {
-      splitSchema(config.db);
+      parseDbUrl(config.db);
     } catch (err) {
       throw new ConfigError(`database: ${(err as Error).message}`);
     }

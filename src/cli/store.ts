@@ -16,7 +16,7 @@ export function isPostgresUrl(db: string): boolean {
  *   share one database;
  * - `?claim_commit=sync|async` says how claims commit (PostgresStoreOptions.claimCommit).
  */
-export function splitSchema(url: string): {
+export function parseDbUrl(url: string): {
   connectionString: string;
   schema?: string;
   claimCommit?: 'async' | 'sync';
@@ -43,7 +43,7 @@ export async function openStore(
   db: string,
   opts: { migrate?: boolean; relay?: NotificationRelay } = {},
 ): Promise<Store> {
-  if (isPostgresUrl(db)) return createPostgresStore({ ...splitSchema(db), migrate: opts.migrate });
+  if (isPostgresUrl(db)) return createPostgresStore({ ...parseDbUrl(db), migrate: opts.migrate });
   return createSqliteStore({ path: db, migrate: opts.migrate, relay: opts.relay });
 }
 
