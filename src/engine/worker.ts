@@ -73,6 +73,14 @@ export class WorkerPool {
   private stopping = false;
   private claiming = false;
   private claimAgain = false;
+  /**
+   * Counts the reasons to think new work exists: a `jobsAvailable` notification, a poll tick, the
+   * start. A claim that came back short records the count it started at; until the count moves,
+   * a freed slot has nothing to claim and skips the claim transaction (on SQLite an empty claim
+   * costs as much as a full commit, and sat in every enqueue→start under light load).
+   */
+  private news = 0;
+  private shortClaimAt = -1;
   /** The claim loop in progress: `stop` waits for it, since its claims are committed already. */
   private claimRun: Promise<void> = Promise.resolve();
   private lane: Promise<unknown> = Promise.resolve();
@@ -99,24 +107,31 @@ export class WorkerPool {
   start(): void {
     const n = this.store.notifications;
     if (n) {
-      this.unsubscribe.push(n.jobsAvailable(() => this.wake()));
+      this.unsubscribe.push(n.jobsAvailable(() => this.wake('news')));
       this.unsubscribe.push(n.jobCancelled((id) => this.cancelLocal(id)));
     }
     const clock = this.opts.clock;
     this.timers.push(
-      clock.setInterval(() => this.wake(), this.opts.pollIntervalMs),
+      clock.setInterval(() => this.wake('news'), this.opts.pollIntervalMs),
       clock.setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.opts.leaseMs / 3))),
       // Its own timer: a heartbeat stuck on an unreachable database must not delay the check.
       clock.setInterval(() => this.dropUnrenewed(), Math.max(25, Math.floor(this.opts.leaseMs / 12))),
       clock.setInterval(() => void this.flush(), this.opts.flushIntervalMs),
     );
     for (const t of this.timers) t.unref();
-    this.wake();
+    this.wake('news');
   }
 
-  /** Asks the pool to claim now; calls during a claim make it claim once more afterwards. */
-  wake(): void {
+  /**
+   * Asks the pool to claim now; calls during a claim make it claim once more afterwards. A `slot`
+   * wake (a job of this pool ended) is skipped when nothing announced work since the last claim
+   * came back short: a store that tells of every job it makes claimable (`notifications`) would have
+   * said so. Delayed jobs coming due are found by the poll, as before.
+   */
+  wake(reason: 'news' | 'slot'): void {
     if (this.stopping) return;
+    if (reason === 'news') this.news++;
+    else if (this.nothingNew()) return;
     if (this.claiming) {
       this.claimAgain = true;
       return;
@@ -132,6 +147,7 @@ export class WorkerPool {
         const free = this.opts.concurrency - this.running.size;
         if (free <= 0 || this.stopping) break;
         const limit = Math.min(free, this.opts.claimBatch);
+        const newsAtStart = this.news;
         const asked = this.opts.clock.now();
         const limits = this.registry.claimLimits();
         const claimed = await this.store.jobClaim({
@@ -142,13 +158,21 @@ export class WorkerPool {
           ...(limits.length > 0 ? { limits } : {}),
         });
         for (const c of claimed) this.launch(c, asked + this.opts.leaseMs);
-        if (claimed.length === limit) this.claimAgain = true;
-      } while (this.claimAgain && !this.stopping);
+        if (claimed.length === limit) {
+          this.claimAgain = true;
+          this.shortClaimAt = -1;
+        } else this.shortClaimAt = newsAtStart;
+      } while (this.claimAgain && !this.stopping && !this.nothingNew());
     } catch (err) {
       this.opts.onError(err, 'claim');
     } finally {
       this.claiming = false;
     }
+  }
+
+  /** True when the last claim came back short and no news came since it started. */
+  private nothingNew(): boolean {
+    return this.store.notifications !== undefined && this.shortClaimAt === this.news;
   }
 
   private launch(claimed: ClaimedJob, leaseDeadline: number): void {
@@ -174,7 +198,7 @@ export class WorkerPool {
     const p = this.execute(run).finally(() => {
       this.running.delete(claimed.lease.jobId);
       this.runPromises.delete(p);
-      this.wake();
+      this.wake('slot');
     });
     this.runPromises.add(p);
   }
