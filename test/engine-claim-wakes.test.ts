@@ -65,8 +65,28 @@ describe('claim wake-ups', () => {
     assert.equal(claims.count, 21);
   });
 
+  it('claims once for the slots a finish batch frees together', async () => {
+    const sizes: number[] = [];
+    const claim = store.jobClaim.bind(store);
+    store.jobClaim = async (p) => {
+      const claimed = await claim(p);
+      sizes.push(claimed.length);
+      return claimed;
+    };
+    longrun = createLongrun({ store, jobs: [noop] });
+    await longrun.enqueueMany(Array.from({ length: 200 }, (_, n) => ({ type: 'test.noop', input: { n } })));
+    longrun.start({ concurrency: 50, claimBatch: 50, pollIntervalMs: 600_000 });
+    await waitFor('200 finished jobs', async () =>
+      (await longrun?.counts())?.some((c) => c.status === 'completed' && c.count === 200),
+    );
+    await waitFor('the claim after the last finish', () => sizes.length >= 5);
+    // Four full claims and the short one that found the queue empty; a claim per first freed slot
+    // would add claims of one job between them.
+    assert.deepEqual(sizes, [50, 50, 50, 50, 0]);
+  });
+
   it('claims on a freed slot from a store that announces nothing', async () => {
-    const silent: Store = { ...store, notifications: undefined };
+    const silent: Store = { ...store, notifications: null };
     longrun = createLongrun({ store: silent, jobs: [noop, held] });
     const first = await longrun.enqueue('test.held', {});
     longrun.start({ concurrency: 2, pollIntervalMs: 600_000 });

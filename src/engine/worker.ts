@@ -81,6 +81,7 @@ export class WorkerPool {
    */
   private news = 0;
   private shortClaimAt = -1;
+  private slotWakeQueued = false;
   /** The claim loop in progress: `stop` waits for it, since its claims are committed already. */
   private claimRun: Promise<void> = Promise.resolve();
   private lane: Promise<unknown> = Promise.resolve();
@@ -170,9 +171,22 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * A finish batch ends hundreds of jobs in one turn: their freed slots make one claim after the
+   * turn, not a claim of one job for the first and another for the rest.
+   */
+  private slotFreed(): void {
+    if (this.slotWakeQueued) return;
+    this.slotWakeQueued = true;
+    setImmediate(() => {
+      this.slotWakeQueued = false;
+      this.wake('slot');
+    });
+  }
+
   /** True when the last claim came back short and no news came since it started. */
   private nothingNew(): boolean {
-    return this.store.notifications !== undefined && this.shortClaimAt === this.news;
+    return Boolean(this.store.notifications) && this.shortClaimAt === this.news;
   }
 
   private launch(claimed: ClaimedJob, leaseDeadline: number): void {
@@ -198,7 +212,7 @@ export class WorkerPool {
     const p = this.execute(run).finally(() => {
       this.running.delete(claimed.lease.jobId);
       this.runPromises.delete(p);
-      this.wake('slot');
+      this.slotFreed();
     });
     this.runPromises.add(p);
   }
