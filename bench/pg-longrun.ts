@@ -13,7 +13,7 @@ import { createLongrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import { createSqliteStore } from '../src/store/sqlite/index.ts';
 import type { Store } from '../src/store/types.ts';
-import { type Adapter, PG_URL, type WorkerHooks, wallNow } from './pg-common.ts';
+import { type Adapter, PG_URL, sharedNow, type WorkerHooks } from './pg-common.ts';
 
 const WORKSPACE = 'bench';
 
@@ -36,7 +36,7 @@ const noop = defineJob({
   category: 'sync',
   input: z.object({ i: z.number() }),
   run: async () => {
-    hooks.onStart?.(wallNow());
+    hooks.onStart?.(sharedNow());
     hooks.onRan?.(1);
     return null;
   },

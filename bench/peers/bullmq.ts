@@ -12,7 +12,7 @@
  * queue name here; `uninstall` removes the queue's keys.
  */
 import { Queue, Worker } from 'bullmq';
-import { type Adapter, wallNow } from '../pg-common.ts';
+import { type Adapter, sharedNow } from '../pg-common.ts';
 
 const url = new URL(process.env.LONGRUN_BENCH_REDIS ?? 'redis://127.0.0.1:6379');
 const connection = { host: url.hostname, port: Number(url.port || 6379) };
@@ -47,7 +47,7 @@ export const bullmqAdapter: Adapter = {
     const worker = new Worker(
       schema,
       async () => {
-        hooks.onStart?.(wallNow());
+        hooks.onStart?.(sharedNow());
         hooks.onRan?.(1);
       },
       { connection: { ...connection, maxRetriesPerRequest: null }, concurrency: CONCURRENCY, autorun: false },

@@ -14,7 +14,7 @@
  */
 import { Logger, makeWorkerUtils, run, runMigrations } from 'graphile-worker';
 import pg from 'pg';
-import { type Adapter, PG_URL, wallNow } from '../pg-common.ts';
+import { type Adapter, PG_URL, sharedNow } from '../pg-common.ts';
 
 const CONCURRENCY = Number(process.env.GW_BENCH_CONCURRENCY ?? 16);
 const POOL = Number(process.env.GW_BENCH_POOL ?? CONCURRENCY + 2);
@@ -71,7 +71,7 @@ export const graphileAdapter: Adapter = {
       taskList: {
         noop: async () => {
           await gate;
-          hooks.onStart?.(wallNow());
+          hooks.onStart?.(sharedNow());
           hooks.onRan?.(1);
         },
       },

@@ -7,7 +7,7 @@
  * state `completed` until archived, which is what "completed" counts.
  */
 import PgBoss from 'pg-boss';
-import { type Adapter, PG_URL, wallNow } from '../pg-common.ts';
+import { type Adapter, PG_URL, sharedNow } from '../pg-common.ts';
 
 const QUEUE = 'noop';
 const LOOPS = Number(process.env.BOSS_BENCH_LOOPS ?? 25);
@@ -62,7 +62,7 @@ export const pgbossAdapter = (loops = LOOPS): Adapter => ({
     return {
       async go() {
         const handler = async (jobs: PgBoss.Job<unknown>[]) => {
-          if (hooks.onStart) for (const _ of jobs) hooks.onStart(wallNow());
+          if (hooks.onStart) for (const _ of jobs) hooks.onStart(sharedNow());
           hooks.onRan?.(jobs.length);
         };
         for (let i = 0; i < loops; i++)
