@@ -24,7 +24,10 @@ export interface WorkerOptions {
   concurrency: number;
   /** Lease length; a worker that stops heartbeating loses its jobs this long after (default 30 s). */
   leaseMs: number;
-  /** Polling interval when nothing announces new work (another process on the same file). */
+  /**
+   * How often the pool claims unprompted (default 500 ms): it finds delayed jobs (`runAt`, a
+   * retry's backoff) that came due, and work that no notification announced.
+   */
   pollIntervalMs: number;
   /** How often buffered progress and logs are written (default 200 ms). */
   flushIntervalMs: number;
