@@ -121,7 +121,10 @@ const DUE_WINDOW = CATCH_UP_CAP + 2;
 /**
  * Fire times in [cursor, now], oldest first: walked forward from the cursor, which after a normal
  * poll is one step. After a long outage the walk stops at the window and takes the newest fires
- * instead (`previousRuns` excludes its reference, hence now + 1); `beyond` counts what fell off.
+ * instead; `beyond` counts what fell off. `previousRuns` returns runs before its reference
+ * truncated to the second, so the reference is the start of the second after `now`: with
+ * `now + 1 ms` a fire in `now`'s own second was left out, and one on time was lost whenever a
+ * scheduler came back in the first second of a minute.
  */
 function dueFires(cron: ParsedCron, cursor: number, now: number): { times: number[]; beyond: number } {
   const times: number[] = [];
@@ -129,9 +132,9 @@ function dueFires(cron: ParsedCron, cursor: number, now: number): { times: numbe
     times.push(t);
     if (times.length > DUE_WINDOW) {
       const newest = cron
-        .previousRuns(DUE_WINDOW, new Date(now + 1))
+        .previousRuns(DUE_WINDOW, new Date(Math.floor(now / 1000) * 1000 + 1000))
         .map((d) => d.getTime())
-        .filter((x) => x >= cursor)
+        .filter((x) => x >= cursor && x <= now)
         .reverse();
       return { times: newest, beyond: 1 };
     }
