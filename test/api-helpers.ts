@@ -161,8 +161,20 @@ export async function apiFixture(
       ? createPostgresStore({ connectionString: PG_URL, schema: pgSchema, poolSize: 4 })
       : createSqliteStore({ path: dbPath });
   const store = await open();
+  const discard = async () => {
+    await store.close().catch(() => {});
+    if (pgSchema) await dropSchema(pgSchema);
+    tmp.cleanup();
+  };
   const longrun = createLongrun({ store, jobs: [...apiTestJobs, ...(opts.jobs ?? [])] });
-  const app = createApp({ longrun, rateLimit: false, ...opts });
+  let app: LongrunApp;
+  try {
+    app = createApp({ longrun, rateLimit: false, ...opts });
+  } catch (err) {
+    // A test of bad options expects this throw: the store and its schema must not outlive it.
+    await discard();
+    throw err;
+  }
   const keys = {
     read: (await createApiKey(store, { workspace: 'default', scope: 'read' })).key,
     write: (await createApiKey(store, { workspace: 'default', scope: 'write' })).key,
@@ -190,9 +202,7 @@ export async function apiFixture(
     async close() {
       for (const g of gates.values()) g.allow(1_000_000);
       await longrun.stop({ graceMs: 0 });
-      await store.close().catch(() => {});
-      if (pgSchema) await dropSchema(pgSchema);
-      tmp.cleanup();
+      await discard();
     },
   };
 }
