@@ -13,6 +13,7 @@
 import { type ClockTimer, type EngineClock, systemClock } from '../core/clock.ts';
 import { newWorkerId } from '../core/ids.ts';
 import type { ClaimedJob, JobFinish, Lease, Store } from '../store/types.ts';
+import { ClaimWakes } from './claim-wakes.ts';
 import { LazyAbort } from './context.ts';
 import type { JobRegistry } from './define.ts';
 import { type AttemptEnd, type RunningJob, runAttempt } from './job-runner.ts';
@@ -76,15 +77,7 @@ export class WorkerPool {
   private stopping = false;
   private claiming = false;
   private claimAgain = false;
-  /**
-   * Counts the reasons to think new work exists: a `jobsAvailable` notification, a poll tick, the
-   * start. A claim that came back short records the count it started at; until the count moves,
-   * a freed slot has nothing to claim and skips the claim transaction (on SQLite an empty claim
-   * costs as much as a full commit, and sat in every enqueue→start under light load).
-   */
-  private news = 0;
-  private shortClaimAt = -1;
-  private slotWakeQueued = false;
+  private readonly wakes: ClaimWakes;
   /** The claim loop in progress: `stop` waits for it, since its claims are committed already. */
   private claimRun: Promise<void> = Promise.resolve();
   private lane: Promise<unknown> = Promise.resolve();
@@ -102,6 +95,7 @@ export class WorkerPool {
     opts: Partial<WorkerOptions> = {},
   ) {
     this.opts = defaults(opts);
+    this.wakes = new ClaimWakes(Boolean(store.notifications), () => this.wake('slot'));
   }
 
   get runningCount(): number {
@@ -128,14 +122,13 @@ export class WorkerPool {
 
   /**
    * Asks the pool to claim now; calls during a claim make it claim once more afterwards. A `slot`
-   * wake (a job of this pool ended) is skipped when nothing announced work since the last claim
-   * came back short: a store that tells of every job it makes claimable (`notifications`) would have
-   * said so. Delayed jobs coming due are found by the poll, as before.
+   * wake (a job of this pool ended) is skipped when nothing was announced since the last claim came
+   * back short (claim-wakes.ts); delayed jobs coming due are found by the poll.
    */
   wake(reason: 'news' | 'slot'): void {
     if (this.stopping) return;
-    if (reason === 'news') this.news++;
-    else if (this.nothingNew()) return;
+    if (reason === 'news') this.wakes.heard();
+    else if (this.wakes.nothingNew()) return;
     if (this.claiming) {
       this.claimAgain = true;
       return;
@@ -151,7 +144,7 @@ export class WorkerPool {
         const free = this.opts.concurrency - this.running.size;
         if (free <= 0 || this.stopping) break;
         const limit = Math.min(free, this.opts.claimBatch);
-        const newsAtStart = this.news;
+        const startedAt = this.wakes.claimStarted();
         const asked = this.opts.clock.now();
         const limits = this.registry.claimLimits();
         const claimed = await this.store.jobClaim({
@@ -162,34 +155,14 @@ export class WorkerPool {
           ...(limits.length > 0 ? { limits } : {}),
         });
         for (const c of claimed) this.launch(c, asked + this.opts.leaseMs);
-        if (claimed.length === limit) {
-          this.claimAgain = true;
-          this.shortClaimAt = -1;
-        } else this.shortClaimAt = newsAtStart;
-      } while (this.claimAgain && !this.stopping && !this.nothingNew());
+        if (claimed.length === limit) this.claimAgain = true;
+        this.wakes.claimEnded(startedAt, claimed.length === limit);
+      } while (this.claimAgain && !this.stopping && !this.wakes.nothingNew());
     } catch (err) {
       this.opts.onError(err, 'claim');
     } finally {
       this.claiming = false;
     }
-  }
-
-  /**
-   * A finish batch ends hundreds of jobs in one turn: their freed slots make one claim after the
-   * turn, not a claim of one job for the first and another for the rest.
-   */
-  private slotFreed(): void {
-    if (this.slotWakeQueued) return;
-    this.slotWakeQueued = true;
-    setImmediate(() => {
-      this.slotWakeQueued = false;
-      this.wake('slot');
-    });
-  }
-
-  /** True when the last claim came back short and no news came since it started. */
-  private nothingNew(): boolean {
-    return Boolean(this.store.notifications) && this.shortClaimAt === this.news;
   }
 
   private launch(claimed: ClaimedJob, leaseDeadline: number): void {
@@ -215,7 +188,7 @@ export class WorkerPool {
     const p = this.execute(run).finally(() => {
       this.running.delete(claimed.lease.jobId);
       this.runPromises.delete(p);
-      this.slotFreed();
+      this.wakes.slotFreed();
     });
     this.runPromises.add(p);
   }
