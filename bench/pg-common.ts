@@ -24,6 +24,21 @@ export const sharedNow = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] ?? Number.NaN)
+    : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
+};
+
+/** `median (min–max)` of one figure over the rounds; the median alone for a single round. */
+export function spread(xs: number[]): string {
+  const fmt = (n: number) => round(n, n < 100 ? 2 : 0).toLocaleString('en-US');
+  if (xs.length === 0) return '—';
+  if (xs.length === 1) return fmt(xs[0] ?? Number.NaN);
+  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+}
+
 /** Schema names of this benchmark start with `bench_pg_` so a leftover one is recognisable. */
 export function newSchema(system: string): string {
   return `bench_pg_${system}_${randomBytes(4).toString('hex')}`;

@@ -27,8 +27,10 @@ import {
   bulkEnqueue,
   drainInProcesses,
   enqueueToStart,
+  median,
   PG_URL,
   round,
+  spread,
 } from './pg-common.ts';
 import { longrunAdapter, longrunSqliteAdapter, longrunSyncAdapter } from './pg-longrun.ts';
 
@@ -149,21 +151,6 @@ async function measure(plan: Plan): Promise<Record<string, number>> {
 
 /** Rounds of every system, alternated (A B C A B C …): a machine's drift hits each alike. */
 const ROUNDS = Number(process.env.LONGRUN_BENCH_ROUNDS ?? 3);
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] ?? Number.NaN)
-    : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
-};
-
-/** `median (min–max)` of one figure over the rounds; the median alone for a single round. */
-function spread(xs: number[]): string {
-  const fmt = (n: number) => round(n, n < 100 ? 2 : 0).toLocaleString('en-US');
-  if (xs.length === 0) return '—';
-  if (xs.length === 1) return fmt(xs[0] ?? Number.NaN);
-  return `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-}
 
 export async function benchPostgres(): Promise<Figures> {
   let version: string;

@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Figures } from './engine.ts';
-import { PG_URL, round } from './pg-common.ts';
+import { median, PG_URL, spread } from './pg-common.ts';
 
 export const CHUNK = 1_000_000;
 const WINDOW_MS = 30 * 24 * 3_600_000;
@@ -160,14 +160,6 @@ export function envSize(name: string, fallback: number): number {
 /** `a ÷ b` as `1.12×`. */
 const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
 
-/** The median of the rounds with its range, e.g. `1.23 (1.10–1.41)`. */
-function medianCell(xs: number[]): { median: number; text: string } {
-  const s = [...xs].sort((a, b) => a - b);
-  const median = s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
-  const f = (n: number) => round(n, median >= 100 ? 0 : 2).toLocaleString('en-US');
-  return { median, text: s.length > 1 ? `${f(median)} (${f(s[0]!)}–${f(s.at(-1)!)})` : f(median) };
-}
-
 /**
  * The figures recorded under `prefix` (the others, when it is empty, except those under `at `) as
  * one table: a column per store and their ratio. Throughput reads baseline ÷ large and times large
@@ -184,12 +176,12 @@ export function ratioTable(
   const keys = [...base.keys()].filter((k) => (prefix ? k.startsWith(prefix) : !k.startsWith('at ')));
   const rank = (k: string) => order.findIndex((o) => k.slice(prefix.length).startsWith(o));
   for (const figure of keys.sort((a, b) => rank(a) - rank(b))) {
-    const [b, l] = [medianCell(base.get(figure) ?? []), medianCell(large.get(figure) ?? [])];
+    const [b, l] = [base.get(figure) ?? [], large.get(figure) ?? []];
     const row = figure.slice(prefix.length);
-    figures[`${title} › ${row} › ${cols[0]}`] = b.text;
-    figures[`${title} › ${row} › ${cols[1]}`] = l.text;
+    figures[`${title} › ${row} › ${cols[0]}`] = spread(b);
+    figures[`${title} › ${row} › ${cols[1]}`] = spread(l);
     figures[`${title} › ${row} › ratio`] = /jobs\/s/.test(figure)
-      ? ratio(b.median, l.median)
-      : ratio(l.median, b.median);
+      ? ratio(median(b), median(l))
+      : ratio(median(l), median(b));
   }
 }
