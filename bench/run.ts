@@ -62,6 +62,11 @@ try {
         figures['no-op jobs processed/s'],
         ceiling["raw claim-50/complete-50 jobs/s, full table, the engine's rows"],
       ),
+      // The same writes as the engine (status events, attempt rows): what Longrun's code costs.
+      "drain ÷ raw claim-50/complete-50 (full schema, the engine's rows and history)": ratio(
+        figures['no-op jobs processed/s'],
+        ceiling["raw claim-50/complete-50 jobs/s, full table, the engine's rows and history"],
+      ),
       'bulk enqueue ÷ raw multi-row insert (full schema)': ratio(
         figures['bulk enqueue jobs/s'],
         ceiling['raw multi-row insert jobs/s, full table'],
