@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { defineJob } from '../src/engine/define.ts';
-import { createLongrun } from '../src/engine/longrun.ts';
+import { createLongrun, type Longrun } from '../src/engine/longrun.ts';
 import type { Store } from '../src/store/types.ts';
 
 export type Figures = Record<string, number | string>;
@@ -38,6 +38,27 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/**
+ * Single `bench.noop` enqueues into a running pool, one at a time, each timed from the call to its
+ * handler's first line (`started` is filled by the handler); the first `warmup` are not kept.
+ * Returns the kept latencies in ms, sorted.
+ */
+export async function enqueueToStartSamples(
+  longrun: Longrun,
+  started: ReadonlyMap<string, number>,
+  p: { workspaceId: string; samples: number; warmup?: number },
+): Promise<number[]> {
+  const warmup = p.warmup ?? 0;
+  const latencies: number[] = [];
+  for (let i = 0; i < warmup + p.samples; i++) {
+    const t0 = performance.now();
+    const { job } = await longrun.enqueue('bench.noop', { i }, { workspaceId: p.workspaceId });
+    while (!started.has(job.id)) await new Promise((r) => setImmediate(r));
+    if (i >= warmup) latencies.push((started.get(job.id) ?? t0) - t0);
+  }
+  return latencies.sort((a, b) => a - b);
+}
 
 async function drain(store: Store, total: number, workspaceId: string): Promise<void> {
   for (;;) {
@@ -99,14 +120,10 @@ export async function benchEngine(
     const store = await makeStore();
     const longrun = createLongrun({ store, jobs: [noop, manyItems] });
     longrun.start({ concurrency: 10, pollIntervalMs: 1_000 });
-    const latencies: number[] = [];
-    for (let i = 0; i < 2_000; i++) {
-      const t0 = performance.now();
-      const { job } = await longrun.enqueue('bench.noop', { i }, { workspaceId: 'latency' });
-      while (!started.has(job.id)) await new Promise((r) => setImmediate(r));
-      latencies.push((started.get(job.id) ?? t0) - t0);
-    }
-    latencies.sort((a, b) => a - b);
+    const latencies = await enqueueToStartSamples(longrun, started, {
+      workspaceId: 'latency',
+      samples: 2_000,
+    });
     figures['enqueue→start p50 ms'] = round(percentile(latencies, 50), 2);
     figures['enqueue→start p99 ms'] = round(percentile(latencies, 99), 2);
 

@@ -40,7 +40,7 @@ import { defineJob } from '../src/engine/define.ts';
 import { createLongrun } from '../src/engine/longrun.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import type { Store } from '../src/store/types.ts';
-import { type Figures, percentile } from './engine.ts';
+import { enqueueToStartSamples, type Figures, percentile } from './engine.ts';
 import { adminQuery, dropSchema, newSchema, PG_URL, round } from './pg-common.ts';
 import { LONGRUN_WORKER } from './pg-longrun.ts';
 import { envSize, fillAndSettle, fillWindowStart, progress, ratioTable, schemaClient } from './scale-fill.ts';
@@ -202,14 +202,11 @@ async function enqueueToStart(side: Side, store: Store): Promise<void> {
   onStart = (id) => started.set(id, performance.now());
   longrun.start({ concurrency: 10, pollIntervalMs: 1_000 });
   try {
-    const latencies: number[] = [];
-    for (let i = 0; i < WARMUP + LATENCY_SAMPLES; i++) {
-      const t0 = performance.now();
-      const { job } = await longrun.enqueue('bench.noop', { i }, { workspaceId: WORKSPACE });
-      while (!started.has(job.id)) await new Promise((r) => setImmediate(r));
-      if (i >= WARMUP) latencies.push((started.get(job.id) ?? t0) - t0);
-    }
-    const s = sorted(latencies);
+    const s = await enqueueToStartSamples(longrun, started, {
+      workspaceId: WORKSPACE,
+      samples: LATENCY_SAMPLES,
+      warmup: WARMUP,
+    });
     record(side.role, 'enqueue→start p50 ms', percentile(s, 50));
     record(side.role, 'enqueue→start p99 ms', percentile(s, 99));
   } finally {
