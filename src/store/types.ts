@@ -30,6 +30,7 @@ import type {
 import type { AttemptOutcome, JobStatus } from '../core/status.ts';
 import type { CancelManyFilter } from './cancel-rules.ts';
 import type { ClaimLimit, FlowStore } from './flow-types.ts';
+import type { KeyStore } from './key-types.ts';
 import type { ScheduleStore } from './schedule-types.ts';
 import type { WebhookStore } from './webhook-types.ts';
 
@@ -184,29 +185,6 @@ export interface JobListJsonPage {
   next: number | null;
 }
 
-export interface ApiKeyRecord {
-  id: string;
-  workspaceId: string;
-  workspaceName: string;
-  name: string;
-  scope: 'read' | 'write' | 'admin';
-  prefix: string;
-  createdAt: number;
-  revokedAt: number | null;
-  lastUsedAt: number | null;
-}
-
-/** A dashboard session: a cookie's hash stands for the API key it was made from, with its scope. */
-export interface SessionRecord {
-  id: string;
-  workspaceId: string;
-  keyId: string;
-  keyName: string;
-  scope: ApiKeyRecord['scope'];
-  createdAt: number;
-  lastSeenAt: number;
-}
-
 /** Jobs that reached a terminal status within one bucket of `jobTimeseries`. */
 export interface TimeseriesBucket {
   /** `floor(completedAt / bucketMs) * bucketMs`. */
@@ -214,11 +192,6 @@ export interface TimeseriesBucket {
   completed: number;
   failed: number;
   cancelled: number;
-}
-
-/** A key as the lookup by hash returns it: with its stored hash, for a constant-time comparison. */
-export interface StoredApiKey extends ApiKeyRecord {
-  hash: string;
 }
 
 export interface StoreNotifications {
@@ -255,8 +228,9 @@ export interface NotificationRelay {
 }
 
 export type { ClaimLimit, JobTypePause } from './flow-types.ts';
+export type { ApiKeyRecord, SessionRecord, StoredApiKey } from './key-types.ts';
 
-export interface Store extends WebhookStore, ScheduleStore, FlowStore {
+export interface Store extends WebhookStore, ScheduleStore, FlowStore, KeyStore {
   readonly kind: 'sqlite' | 'postgres';
   migrate(params?: { dryRun?: boolean }): Promise<{ applied: string[]; pending: string[] }>;
   close(): Promise<void>;
@@ -367,34 +341,4 @@ export interface Store extends WebhookStore, ScheduleStore, FlowStore {
 
   /** A value the store's migrations made once (`cursor_key`), or null for a name it does not hold. */
   settingGet(params: { name: string }): Promise<string | null>;
-
-  apiKeyCreate(params: {
-    workspaceId: string;
-    name: string;
-    scope: ApiKeyRecord['scope'];
-    hash: string;
-    prefix: string;
-  }): Promise<ApiKeyRecord>;
-  apiKeyFindByHash(params: { hash: string }): Promise<StoredApiKey | null>;
-  apiKeyList(params: { workspaceId?: string }): Promise<ApiKeyRecord[]>;
-  apiKeyRevoke(params: { id: string; workspaceId?: string }): Promise<boolean>;
-  /** Records that a key was used now (`lastUsedAt`); never moves it backwards. */
-  apiKeyTouch(params: { id: string }): Promise<void>;
-
-  /** A session for a live key of the workspace (`unauthorized` otherwise); `hash` is the token's SHA-256 hex. */
-  sessionCreate(params: { workspaceId: string; keyId: string; hash: string }): Promise<SessionRecord>;
-  /**
-   * The session, or null when it is unknown, revoked, its key is revoked, or it was last seen more
-   * than `idleMs` before now (the store's clock).
-   */
-  sessionFind(params: { hash: string; idleMs: number }): Promise<SessionRecord | null>;
-  /** `lastSeenAt` = now; never moves it backwards, and leaves a revoked session alone. */
-  sessionTouch(params: { id: string }): Promise<void>;
-  /** True when it revoked a session that was not revoked yet (idle or not). */
-  sessionRevoke(params: { hash: string }): Promise<boolean>;
-  /**
-   * Deletes up to `limit` sessions that can never authenticate again: revoked, or last seen more
-   * than `idleMs` ago by the store's clock. Returns how many it deleted.
-   */
-  sessionPurge(params: { idleMs: number; limit: number }): Promise<number>;
 }
