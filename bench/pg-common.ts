@@ -31,6 +31,10 @@ export const median = (xs: number[]): number => {
     : ((s[s.length / 2 - 1] ?? 0) + (s[s.length / 2] ?? 0)) / 2;
 };
 
+/** `a ÷ b` as `1.12×`; `—` when either is missing. */
+export const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && b > 0 ? `${(a / b).toFixed(2)}×` : '—';
+
 /** `median (min–max)` of one figure over the rounds; the median alone for a single round. */
 export function spread(xs: number[]): string {
   const fmt = (n: number) => round(n, n < 100 ? 2 : 0).toLocaleString('en-US');

@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Figures } from './engine.ts';
-import { median, PG_URL, spread } from './pg-common.ts';
+import { median, PG_URL, ratio, spread } from './pg-common.ts';
 
 export const CHUNK = 1_000_000;
 const WINDOW_MS = 30 * 24 * 3_600_000;
@@ -156,9 +156,6 @@ export function envSize(name: string, fallback: number): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
   return n;
 }
-
-/** `a ÷ b` as `1.12×`. */
-const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
 
 /**
  * The figures recorded under `prefix` (the others, when it is empty, except those under `at `) as
