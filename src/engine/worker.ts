@@ -155,8 +155,9 @@ export class WorkerPool {
           ...(limits.length > 0 ? { limits } : {}),
         });
         for (const c of claimed) this.launch(c, asked + this.opts.leaseMs);
-        if (claimed.length === limit) this.claimAgain = true;
-        this.wakes.claimEnded(startedAt, claimed.length === limit);
+        const full = claimed.length === limit;
+        if (full) this.claimAgain = true;
+        this.wakes.claimEnded(startedAt, full);
       } while (this.claimAgain && !this.stopping && !this.wakes.nothingNew());
     } catch (err) {
       this.opts.onError(err, 'claim');
