@@ -21,6 +21,7 @@ import type { Figures } from './engine.ts';
 import { bullmqAdapter, redisAnswers } from './peers/bullmq.ts';
 import { graphileAdapter } from './peers/graphile.ts';
 import { pgbossAdapter } from './peers/pgboss.ts';
+import { pgStatementsAlone } from './pg-ceiling.ts';
 import {
   type Adapter,
   adminQuery,
@@ -103,6 +104,8 @@ const bullmqPlan: Plan = {
 const T =
   'Same machine, same run: Longrun on SQLite and PostgreSQL, graphile-worker and pg-boss on PostgreSQL, BullMQ on Redis';
 const R = 'Ratios of the medians (Longrun ÷ peer; for latency below 1× is better)';
+const C =
+  "Longrun's PostgreSQL statements alone (bench/pg-ceiling.ts: the store's calls in a loop, no engine)";
 const ROWS = {
   bulk: 'bulk enqueue jobs/s (batches of 10,000)',
   drain1: 'no-op jobs drained/s, 1 worker process (20,000 jobs)',
@@ -172,6 +175,7 @@ export async function benchPostgres(): Promise<Figures> {
   else out['Run › Redis'] = `Redis ${redis}`;
   const results = new Map<string, Record<string, number[]>>();
   const failed = new Set<string>();
+  const ceiling: Record<string, number[]> = {};
   const began = Date.now();
 
   for (let round = 1; round <= ROUNDS; round++) {
@@ -190,6 +194,13 @@ export async function benchPostgres(): Promise<Figures> {
         failed.add(plan.key);
         results.delete(plan.key);
       }
+    }
+    log(`round ${round} of ${ROUNDS}: Longrun's statements alone`);
+    try {
+      const alone = await pgStatementsAlone();
+      for (const [k, v] of Object.entries(alone)) ceiling[k] = [...(ceiling[k] ?? []), v];
+    } catch (err) {
+      log(`statements alone: failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
   for (const { key, adapter } of plans) {
@@ -218,6 +229,25 @@ export async function benchPostgres(): Promise<Figures> {
     // Latency: below 1 means Longrun starts jobs sooner.
     for (const k of ['p50', 'xp50'] as const)
       out[`${R} › ${ROWS[k]} › ${col}`] = `${round(medianOf(ours, k) / medianOf(peer, k), 2)}×`;
+  }
+  const alone = (k: string) => median(ceiling[k] ?? []);
+  out[`${C} › bulk enqueue jobs/s: store.jobInsert of rows built beforehand (batches of 10,000)`] = spread(
+    ceiling.bulk ?? [],
+  );
+  out[`${C} › no-op jobs drained/s: jobClaim 500 then jobFinish 500, two loops at once (20,000 jobs)`] =
+    spread(ceiling.drain ?? []);
+  out[`${C} › Node CPU µs a drained job`] = spread(ceiling.drainCpuUs ?? []);
+  const against: [string, string, string][] = [
+    ['Longrun (engine, async claims) ÷ statements alone', 'longrun', 'drain1'],
+    ['Longrun (engine, async claims) ÷ statements alone', 'longrun', 'bulk'],
+    ['statements alone ÷ graphile-worker', 'graphile', 'bulk'],
+    ['statements alone ÷ BullMQ', 'bullmq', 'drain1'],
+  ];
+  for (const [label, key, k] of against) {
+    if (!results.has(key)) continue;
+    const mine = k === 'bulk' ? alone('bulk') : alone('drain');
+    const v = key === 'longrun' ? medianOf(key, k) / mine : mine / medianOf(key, k);
+    out[`${C} › ${label}, ${k === 'bulk' ? 'bulk enqueue' : 'drain (1 process)'}`] = `${round(v, 2)}×`;
   }
   const cpu = cpus();
   out['Run › machine'] =
