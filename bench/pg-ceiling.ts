@@ -1,12 +1,13 @@
 /**
- * Longrun's PostgreSQL statements alone: the store's own bulk insert, claim and finish, called in a
- * loop with no engine around them (no handler, no lease bookkeeping, no finish queue). It is the
+ * Longrun's PostgreSQL statements alone: the store's own bulk insert, claim and finish, called in
+ * loops with no engine around them (no handler, no lease bookkeeping, no finish queue). It is the
  * PostgreSQL counterpart of bench/sqlite-ceiling.ts: the most the engine could reach with the
  * writes it makes today, so the distance to a peer splits into what the engine costs and what the
- * writes themselves cost. bench/postgres.ts runs it in every round beside the systems.
+ * writes themselves cost. bench/postgres.ts runs it in every round beside the systems; its drains
+ * go through the same harness (fresh worker processes, the same completion check) as theirs.
  *
  * ```ts
- * const { bulk, drain, drainCpuUs } = await pgStatementsAlone();
+ * const { bulk, drain1, drain4 } = await pgStatementsAlone();
  * ```
  */
 import { performance } from 'node:perf_hooks';
@@ -15,16 +16,15 @@ import { defineJob, JobRegistry } from '../src/engine/define.ts';
 import { buildNewJob } from '../src/engine/enqueue.ts';
 import { createPostgresStore } from '../src/store/postgres/index.ts';
 import type { NewJob, Store } from '../src/store/types.ts';
-import { dropSchema, newSchema, PG_URL, round } from './pg-common.ts';
+import { type Adapter, drainInProcesses, dropSchema, newSchema, PG_URL, round } from './pg-common.ts';
+import { LONGRUN_WORKER, longrunAdapter } from './pg-longrun.ts';
 
 const WORKSPACE = 'bench';
 const BATCH = 10_000;
-const DRAIN_JOBS = 20_000;
-/** The engine's claim batch (bench/pg-longrun.ts LONGRUN_WORKER), so each statement carries as many jobs. */
-const CLAIM = 500;
+const JOBS_PER_PROCESS = 20_000;
 /**
- * Statements in flight: the engine keeps one claim and one finish in flight, so two loops of
- * claim-then-finish. Three loops drained within 3% of two here (2 cores): the server is the limit.
+ * Statements in flight per process: the engine keeps one claim and one finish in flight, so two
+ * loops of claim-then-finish. Three loops drained within 3% of two here (2 cores).
  */
 const LOOPS = 2;
 
@@ -39,68 +39,97 @@ const registry = new JobRegistry({
   ],
 });
 
-/** Rows exactly as `enqueueMany` builds them, built before any clock starts. */
+/** Rows exactly as `enqueueMany` builds them (the workspace is pg-longrun.ts's), built before any clock starts. */
 function rows(n: number): NewJob[] {
   return Array.from({ length: n }, (_, i) =>
     buildNewJob(registry, 'bench.noop', { i }, { workspaceId: WORKSPACE }, Date.now()),
   );
 }
 
-async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
-  const schema = newSchema('ceiling');
+/** `store.jobInsert` of pre-built rows: a warm-up batch, then 5 × 10,000, as pg-common.ts's bulkEnqueue. */
+async function bulk(): Promise<number> {
+  const schema = newSchema('lrstatements');
   const store = await createPostgresStore({ connectionString: PG_URL, schema });
   try {
-    return await run(store);
+    await store.jobInsert({ jobs: rows(1_000) });
+    const batches = Array.from({ length: 5 }, () => rows(BATCH));
+    const t0 = performance.now();
+    for (const jobs of batches) await store.jobInsert({ jobs });
+    return (5 * BATCH) / ((performance.now() - t0) / 1000);
   } finally {
     await store.close();
     await dropSchema(schema);
   }
 }
 
-/** `store.jobInsert` of pre-built rows: a warm-up batch, then 5 × 10,000, as bench/pg-common.ts's bulkEnqueue. */
-function bulk(): Promise<number> {
-  return withStore(async (store) => {
-    await store.jobInsert({ jobs: rows(1_000) });
-    const batches = Array.from({ length: 5 }, () => rows(BATCH));
-    const t0 = performance.now();
-    for (const jobs of batches) await store.jobInsert({ jobs });
-    return (5 * BATCH) / ((performance.now() - t0) / 1000);
-  });
+/** Claims as many jobs as the engine's claim batch, finishes them completed, again, until stopped. */
+async function claimFinishLoop(
+  store: Store,
+  workerId: string,
+  ran: (n: number) => void,
+  stopped: () => boolean,
+) {
+  while (!stopped()) {
+    const claimed = await store.jobClaim({
+      workerId,
+      limit: LONGRUN_WORKER.claimBatch,
+      types: ['bench.noop'],
+      leaseMs: 60_000,
+    });
+    if (claimed.length === 0) {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    await store.jobFinish({
+      finishes: claimed.map((c) => ({ lease: c.lease, outcome: 'completed' as const, result: null })),
+    });
+    ran(claimed.length);
+  }
 }
 
-/** Claim 500, finish them completed, repeat, in `LOOPS` loops until the queue is empty. */
-function drain(): Promise<{ jobsPerS: number; cpuUs: number }> {
-  return withStore(async (store) => {
-    for (let n = 0; n < DRAIN_JOBS; n += BATCH) await store.jobInsert({ jobs: rows(BATCH) });
-    let done = 0;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: LOOPS }, async (_, loop) => {
-        for (;;) {
-          const claimed = await store.jobClaim({
-            workerId: `ceiling-${loop}`,
-            limit: CLAIM,
-            types: ['bench.noop'],
-            leaseMs: 60_000,
-          });
-          if (claimed.length === 0) return;
-          await store.jobFinish({
-            finishes: claimed.map((c) => ({ lease: c.lease, outcome: 'completed' as const, result: null })),
-          });
-          done += claimed.length;
-        }
-      }),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    if (done !== DRAIN_JOBS) throw new Error(`drained ${done} of ${DRAIN_JOBS} jobs`);
-    return { jobsPerS: done / seconds, cpuUs: (cpu.user + cpu.system) / done };
-  });
-}
+/** Longrun's adapter (same schema, same enqueue, same count) with the engine's worker replaced by the loops. */
+export const statementsAdapter: Adapter = {
+  ...longrunAdapter,
+  label: "Longrun's statements alone",
+  settings: `${LOOPS} loops of jobClaim ${LONGRUN_WORKER.claimBatch} then jobFinish, no engine`,
+  async prepareWorker(schema, hooks) {
+    const store = await createPostgresStore({
+      connectionString: PG_URL,
+      schema,
+      migrate: false,
+      poolSize: LONGRUN_WORKER.poolSize,
+    });
+    await store.ping();
+    return {
+      async go() {
+        let stopping = false;
+        const loops = Array.from({ length: LOOPS }, (_, i) =>
+          claimFinishLoop(
+            store,
+            `statements-${i}`,
+            (n) => hooks.onRan?.(n),
+            () => stopping,
+          ),
+        );
+        return {
+          async stop() {
+            stopping = true;
+            await Promise.all(loops);
+            await store.close();
+          },
+        };
+      },
+    };
+  },
+};
 
-export async function pgStatementsAlone(): Promise<{ bulk: number; drain: number; drainCpuUs: number }> {
-  const b = await bulk();
-  const d = await drain();
-  return { bulk: round(b), drain: round(d.jobsPerS), drainCpuUs: round(d.cpuUs) };
+export async function pgStatementsAlone(): Promise<{ bulk: number; drain1: number; drain4: number }> {
+  const drain = (procs: number) =>
+    drainInProcesses(statementsAdapter, 'lrstatements', {
+      procs,
+      jobs: JOBS_PER_PROCESS * procs,
+      batch: BATCH,
+      timeoutMs: 60_000 * procs,
+    });
+  return { bulk: round(await bulk()), drain1: await drain(1), drain4: await drain(4) };
 }

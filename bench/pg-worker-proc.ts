@@ -1,6 +1,6 @@
 /**
  * One worker process of the PostgreSQL benchmark: `node --import tsx bench/pg-worker-proc.ts
- * <longrun|lrsync|lrsqlite|graphile|pgboss|bullmq> <schema> <report 0|1>`. It connects, says `ready` over IPC, starts
+ * <longrun|lrsync|lrsqlite|lrstatements|graphile|pgboss|bullmq> <schema> <report 0|1>`. It connects, says `ready` over IPC, starts
  * processing on `go` (so the parent's clock does not include Node start-up or connecting), and
  * stops cleanly on `stop`. With report=1 every handler start is sent to the parent (latency runs).
  */
@@ -8,6 +8,7 @@
 import { bullmqAdapter } from './peers/bullmq.ts';
 import { graphileAdapter } from './peers/graphile.ts';
 import { pgbossAdapter } from './peers/pgboss.ts';
+import { statementsAdapter } from './pg-ceiling.ts';
 import type { Adapter, RunningWorker } from './pg-common.ts';
 import { longrunAdapter, longrunSqliteAdapter, longrunSyncAdapter } from './pg-longrun.ts';
 
@@ -18,13 +19,14 @@ const adapters: Record<string, Adapter> = {
   bullmq: bullmqAdapter,
   graphile: graphileAdapter,
   pgboss: pgbossAdapter(),
+  lrstatements: statementsAdapter,
 };
 
 const [system = '', schema = '', report = '0'] = process.argv.slice(2);
 const adapter = adapters[system];
 if (!adapter || !schema || !process.send) {
   console.error(
-    'usage (as a child with IPC): pg-worker-proc.ts <longrun|lrsync|lrsqlite|graphile|pgboss|bullmq> <schema> <0|1>',
+    'usage (as a child with IPC): pg-worker-proc.ts <longrun|lrsync|lrsqlite|lrstatements|graphile|pgboss|bullmq> <schema> <0|1>',
   );
   process.exit(2);
 }
