@@ -233,8 +233,8 @@ export async function benchPostgres(): Promise<Figures> {
   const alone = (k: string) => median(ceiling[k] ?? []);
   const CEILING_ROWS = {
     bulk: 'bulk enqueue jobs/s: store.jobInsert of rows built beforehand (batches of 10,000)',
-    drain1: 'no-op jobs drained/s, 1 worker process (20,000 jobs)',
-    drain4: 'no-op jobs drained/s, 4 worker processes (80,000 jobs)',
+    drain1: ROWS.drain1,
+    drain4: ROWS.drain4,
   } as const;
   // Engine ÷ its statements: what the engine costs. Statements ÷ a peer: the writes' own distance.
   const against: [string, string, boolean][] = [
