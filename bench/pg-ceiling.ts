@@ -24,7 +24,7 @@ const BATCH = 10_000;
 const JOBS_PER_PROCESS = 20_000;
 /**
  * Statements in flight per process: the engine keeps one claim and one finish in flight, so two
- * loops of claim-then-finish. Three loops drained within 3% of two here (2 cores).
+ * loops of claim-then-finish. Three loops drained within 4% of two here (2 cores).
  */
 const LOOPS = 2;
 
@@ -39,7 +39,7 @@ const registry = new JobRegistry({
   ],
 });
 
-/** Rows exactly as `enqueueMany` builds them (the workspace is pg-longrun.ts's), built before any clock starts. */
+/** Rows exactly as `enqueueMany` builds them, built before any clock starts. */
 function rows(n: number): NewJob[] {
   return Array.from({ length: n }, (_, i) =>
     buildNewJob(registry, 'bench.noop', { i }, { workspaceId: WORKSPACE }, Date.now()),
